@@ -1,0 +1,144 @@
+"""Load the bundled dataset (or a user's folder of the same CSVs) into an immutable RaceData.
+
+``as_of`` filtering lives here and only here, so that no forecast or backtest can see the future.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .schema import TABLES, DataValidationError, check_dataset, parse_table
+
+__all__ = ["RaceData", "load_dataset", "bundled_data_dir"]
+
+_FILES = ("athletes.csv", "races.csv", "results.csv", "absences.csv")
+
+
+def bundled_data_dir() -> Path:
+    """The repository's data/ folder (``RIVALRYMODEL_DATA`` overrides it)."""
+    override = os.environ.get("RIVALRYMODEL_DATA")
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True, eq=False)
+class RaceData:
+    """The four tables of a dataset, validated. Accessors return copies: the data never changes.
+
+    Attributes
+    ----------
+    races, results, athletes, absences : pandas.DataFrame
+        Typed tables as documented in data/README.md.
+    """
+
+    _athletes: pd.DataFrame
+    _races: pd.DataFrame
+    _results: pd.DataFrame
+    _absences: pd.DataFrame
+    cutoff: pd.Timestamp | None = None
+
+    # Shallow copies are cheap under pandas copy-on-write, and edits to them never reach us.
+    @property
+    def athletes(self) -> pd.DataFrame:
+        return self._athletes.copy(deep=False)
+
+    @property
+    def races(self) -> pd.DataFrame:
+        return self._races.copy(deep=False)
+
+    @property
+    def results(self) -> pd.DataFrame:
+        return self._results.copy(deep=False)
+
+    @property
+    def absences(self) -> pd.DataFrame:
+        return self._absences.copy(deep=False)
+
+    def as_of(self, date: dt.date | str | pd.Timestamp) -> RaceData:
+        """The data a forecaster had on ``date``.
+
+        Keeps races strictly before ``date`` (and their results), and absences announced on or
+        before ``date``; an absence whose end (return race) lies on or after ``date`` was still
+        open then, so its ``end`` is blanked.
+        """
+        day = pd.Timestamp(date).normalize()
+        races = self._races[self._races["date"] < day].reset_index(drop=True)
+        results = self._results[self._results["race_id"].isin(races["race_id"])]
+        absences = self._absences[self._absences["announced"] <= day].copy()
+        absences.loc[absences["end"] >= day, "end"] = pd.NaT
+        return RaceData(self._athletes, races, results.reset_index(drop=True),
+                        absences.reset_index(drop=True), cutoff=day)
+
+    def fingerprint(self) -> str:
+        """A hash of the content, for caching fits by data."""
+        h = hashlib.sha256()
+        for df in (self._athletes, self._races, self._results, self._absences):
+            h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+        return h.hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        span = ""
+        if len(self._races):
+            span = f", {self._races['date'].min():%Y-%m-%d}..{self._races['date'].max():%Y-%m-%d}"
+        cut = f", as of {self.cutoff:%Y-%m-%d}" if self.cutoff is not None else ""
+        return (f"RaceData({len(self._races)} races, {len(self._results)} results, "
+                f"{len(self._athletes)} athletes, {len(self._absences)} absences{span}{cut})")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Read every cell as a string; a row with the wrong number of fields is an error."""
+    file = path.name
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh, strict=True))
+    except (csv.Error, UnicodeDecodeError) as err:
+        raise DataValidationError(str(path), f"malformed CSV: {err}") from err
+    if not rows:
+        raise DataValidationError(str(path), "empty file: no header row")
+    header, body = rows[0], rows[1:]
+    for i, row in enumerate(body, start=1):
+        if len(row) != len(header):
+            raise DataValidationError(
+                file, f"malformed CSV: {len(row)} fields, header has {len(header)}",
+                row=i, column=None, value=",".join(row))
+    return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def load_dataset(path: str | os.PathLike | None = None, *,
+                 today: dt.date | None = None) -> RaceData:
+    """Load and validate a dataset folder (default: the bundled data/).
+
+    Parameters
+    ----------
+    path
+        Folder holding athletes.csv, races.csv, results.csv and absences.csv.
+    today
+        Dates after this are rejected (default: the real today).
+
+    Raises
+    ------
+    DataValidationError
+        If a file is missing or malformed, or a value breaks the schema; the message names the
+        file, row, column and value.
+    """
+    folder = Path(path) if path is not None else bundled_data_dir()
+    tables = {}
+    for file in _FILES:
+        fpath = folder / file
+        if not fpath.is_file():
+            raise DataValidationError(str(fpath), "file not found")
+        tables[file] = parse_table(file, _read_csv(fpath), today=today)
+    check_dataset(tables["athletes.csv"], tables["races.csv"], tables["results.csv"],
+                  tables["absences.csv"])
+    races = tables["races.csv"].sort_values(["date", "race_id"], kind="stable")
+    return RaceData(tables["athletes.csv"], races.reset_index(drop=True), tables["results.csv"],
+                    tables["absences.csv"])
+
+
+assert set(_FILES) == set(TABLES)

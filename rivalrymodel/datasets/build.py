@@ -1,0 +1,284 @@
+"""Build data/*.csv from the raw public datasets: ``python -m rivalrymodel.datasets.build``.
+
+Reads ../shared/data-sources/ (or ``--sources``), resolves athletes to one id each
+(``identity.py``), merges the copies of one race that several sources hold, sets the race flags,
+and writes athletes.csv, races.csv and results.csv (absences.csv is curated by hand, not built)
+plus BUILD_REPORT.md with what every rule kept, merged and dropped. Every rule is described in
+data/README.md. A contradiction no rule resolves stops the build with a message naming it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data import bundled_data_dir, load_dataset
+from ..schema import SLOWEST_S, TABLES, world_record
+from .identity import normalise, resolve
+from .sources import SourceError, read_all
+
+_TIME_TOL = 0.015  # s: sources round the same mark to hundredths differently at most by this
+
+
+@dataclass
+class _Race:
+    key: tuple
+    meta: dict
+    rows: dict = field(default_factory=dict)  # athlete_id -> row dict
+    complete: bool = False
+    sources: list = field(default_factory=list)
+
+
+def _drop_implausible(rows: pd.DataFrame, report: Counter) -> pd.DataFrame:
+    record = np.array([world_record(e, d) for e, d in zip(rows["event"], rows["date"],
+                                                           strict=True)])
+    fast = rows["time_s"] < record
+    if fast.any():
+        raise SourceError(f"faster than the world record: {rows[fast].iloc[0].to_dict()}")
+    slow = rows["time_s"] > rows["event"].map(SLOWEST_S).astype(float)
+    report["rows dropped: slower than the plausible senior bound"] += int(slow.sum())
+    return rows[~slow]
+
+
+def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Race]:
+    """Fold the source races, best source first, into merged races.
+
+    A runner of a source race joins the race that already holds him that day (same event); a
+    source lists each race once, so two races of one source never merge. The runners no race
+    holds yet join the source race's only partial match, or else form a race of their own: this
+    splits the WA lists' groups, which lump the sections of a meeting together.
+    """
+    by_day: dict[tuple, list[_Race]] = defaultdict(list)
+    merged: list[_Race] = []
+    order = races_in.sort_values(["priority", "date", "src", "src_race"], kind="stable")
+    for (src, src_race), group in order.groupby(["src", "src_race"], sort=False):
+        day = (group["event"].iloc[0], group["date"].iloc[0])
+        targets: dict[int, list] = defaultdict(list)
+        rest = []
+        for row in group.to_dict("records"):
+            holders = [i for i, m in enumerate(by_day[day])
+                       if row["athlete_id"] in m.rows and src not in m.sources]
+            (targets[holders[0]] if holders else rest).append(row)
+        if len(targets) > 1:
+            report["source races split over several races"] += 1
+        if len(targets) == 1 and not by_day[day][next(iter(targets))].complete:
+            targets[next(iter(targets))] += rest
+            rest = []
+        for i, rows in targets.items():
+            _fold(by_day[day][i], rows, report, conflicts)
+        for i in targets:
+            by_day[day][i].sources.append(src)
+        if not rest:
+            continue
+        if not _consistent(rest):
+            report[f"rows dropped: {src} rows that fit no race and contradict each other"] += \
+                len(rest)
+            conflicts.append(f"{src} race {src_race}: {len(rest)} runners fit no known race and "
+                             "their places contradict their times; left out")
+            continue
+        race = _Race(key=(src, src_race), meta=dict(rest[0]), complete=bool(rest[0]["complete"]),
+                     rows={r["athlete_id"]: r for r in rest}, sources=[src])
+        by_day[day].append(race)
+        merged.append(race)
+        report[f"races from {src}"] += 1
+    return merged
+
+
+def _consistent(rows) -> bool:
+    """Places and times of a race's finishers tell the same story."""
+    fin = sorted(((r["place"], r["time_s"]) for r in rows
+                  if r["status"] == "OK" and pd.notna(r["time_s"])))
+    return all(t1 <= t2 and (p1 != p2 or t1 == t2)
+               for (p1, t1), (p2, t2) in zip(fin, fin[1:], strict=False))
+
+
+def _fold(race: _Race, rows: list[dict], report: Counter, conflicts: list) -> None:
+    src = rows[0]["src"]
+    new = [r for r in rows if r["athlete_id"] not in race.rows]
+    seen = [r for r in rows if r["athlete_id"] in race.rows]
+    if new and race.complete:
+        report["rows dropped: runner not in the complete field of that race"] += len(new)
+        conflicts.append(f"{src} puts {', '.join(r['name'] for r in new)} in {race.key[1]}, "
+                         "a complete field without them; left out")
+        new = []
+    if new and not _consistent(list(race.rows.values()) + new):
+        report["rows dropped: places contradict the race they would join"] += len(new)
+        conflicts.append(f"{src} race {rows[0]['src_race']}: runners {[r['name'] for r in new]} "
+                         f"contradict {race.key[1]}; left out")
+        new = []
+    for row in new:
+        race.rows[row["athlete_id"]] = row
+    report[f"rows from {src} added to an existing race"] += len(new)
+    for row in seen:
+        have = race.rows[row["athlete_id"]]
+        if row["status"] == "OK" and have["status"] == "OK" and row["place"] != have["place"]:
+            report["place disagreements (kept the better source)"] += 1
+            conflicts.append(f"{row['name']} {row['date']} {row['event']}: place "
+                             f"{have['place']} ({have['src']}) vs {row['place']} ({row['src']})")
+        if pd.isna(have["time_s"]) and pd.notna(row["time_s"]) and have["status"] == "OK":
+            have["time_s"] = row["time_s"]
+            have["url"] = f"{have['url']} ; {row['url']}"
+            report["times filled in from another source"] += 1
+        elif pd.notna(have["time_s"]) and pd.notna(row["time_s"]) and \
+                abs(have["time_s"] - row["time_s"]) > _TIME_TOL:
+            report["time disagreements (kept the better source)"] += 1
+            conflicts.append(f"{row['name']} {row['date']} {row['event']}: time "
+                             f"{have['time_s']} ({have['src']}) vs {row['time_s']} ({row['src']})")
+        else:
+            report["rows confirmed by a second source"] += 1
+    for key in ("venue", "competition"):
+        if not race.meta.get(key) and rows[0][key]:
+            race.meta[key] = rows[0][key]
+
+
+def _championship(meta: dict, champs: pd.DataFrame) -> str:
+    """The championship (name) this race belongs to, or ''."""
+    day = pd.Timestamp(meta["date"])
+    venue = normalise(f"{meta['venue']} {meta['competition']}")
+    for c in champs.itertuples(index=False):
+        if c.start <= day <= c.end and c.indoor == bool(meta["indoor"]) and \
+                all(tok in venue.split() for tok in normalise(c.venue_match).split()):
+            return c.name
+    return ""
+
+
+def _race_table(merged: list[_Race], champs: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for race in merged:
+        m = race.meta
+        champ = _championship(m, champs)
+        digest = hashlib.sha1("|".join(race.key).encode()).hexdigest()[:6]
+        heat = int(m["heat"])
+        race_id = f"{m['date']}_{m['event']}_{m['round']}{heat or ''}_{digest}"
+        urls = sorted({r["url"].split(" ; ")[0] for r in race.rows.values()})
+        rows.append({
+            "race_id": race_id, "date": m["date"], "season": int(m["date"][:4]),
+            "competition": champ or m["competition"], "venue": m["venue"],
+            "event": m["event"], "indoor": bool(m["indoor"]), "round": m["round"], "heat": heat,
+            "championship": bool(champ), "field_complete": race.complete,
+            "source": " ; ".join(urls), "_race": race,
+        })
+    df = pd.DataFrame(rows)
+    # Unpaced: championships, and every round of a competition that has rounds (heats or semis
+    # at the same venue and event within the previous week). Invitational races are paced.
+    df["_venue"] = df["venue"].map(normalise)
+    has_rounds = df["round"] != "final"
+    later = []
+    for (event, venue), g in df[df["_venue"] != ""].groupby(["event", "_venue"]):
+        round_days = pd.to_datetime(g.loc[g["round"] != "final", "date"])
+        for idx, day in pd.to_datetime(g["date"]).items():
+            if ((round_days <= day) & (round_days >= day - pd.Timedelta(days=7))).any():
+                later.append(idx)
+    has_rounds.loc[later] = True
+    df["paced"] = ~(df["championship"] | has_rounds)
+    return df.sort_values(["date", "race_id"]).reset_index(drop=True)
+
+
+def _results_table(races: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for race_id, race in zip(races["race_id"], races["_race"], strict=True):
+        for aid, r in race.rows.items():
+            out.append({"race_id": race_id, "athlete_id": aid,
+                        "place": r["place"] if r["status"] == "OK" else pd.NA,
+                        "time_s": r["time_s"], "status": r["status"], "source": r["url"]})
+    df = pd.DataFrame(out)
+    df["place"] = df["place"].astype("Int64")
+    return df.sort_values(["race_id", "place", "time_s", "athlete_id"],
+                          na_position="last").reset_index(drop=True)
+
+
+def _athletes_table(rows: pd.DataFrame) -> pd.DataFrame:
+    # Display name: the newest World Athletics spelling (WA lists 2025 > DL > trackelo > others).
+    rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5}
+    rows = rows.assign(_rank=rows["src"].map(rank)).sort_values(["_rank", "date"],
+                                                                ascending=[True, False])
+    out = []
+    for aid, g in rows.groupby("athlete_id", sort=True):
+        names = list(dict.fromkeys(g["name"]))
+        dobs = [d for d in g["dob"] if d]
+        out.append({"athlete_id": aid, "name": names[0], "country": g["nat"].iloc[0],
+                    "birth_date": dobs[0] if dobs else "",
+                    "aliases": " | ".join(names[1:]),
+                    "source": " ; ".join(sorted(set(g["src"].map(_SOURCE_NAMES))))})
+    return pd.DataFrame(out)
+
+
+_SOURCE_NAMES = {"as": "kmuchiri/AthleticScraper@79ba13b", "dl": "hpr/diamond-league-results@42483aa",
+                 "tl": "alexandertuna/trackelo@5687615", "rome": "captainrobbo/trhackathon@c697d42",
+                 "rio": "openath/athlib@fe60183", "tp": "Tilastopaja histories (openath/athlib@"
+                 "fe60183, captainrobbo/trhackathon@c697d42)"}
+
+
+def build(sources: Path, out: Path) -> Counter:
+    """Build the dataset into ``out``; return the report counters."""
+    report: Counter = Counter()
+    conflicts: list[str] = []
+    rows = read_all(sources, report)
+    report["rows read (2016-2025, after source-level filters)"] = len(rows)
+    rows = _drop_implausible(rows, report)
+    crosswalk = pd.read_csv(sources / "captainrobbo__trhackathon" /
+                            "athlete_id_crosswalk_men_md.csv", dtype=str, keep_default_na=False)
+    aliases = pd.read_csv(out / "sources" / "athlete_aliases.csv", dtype=str,
+                          keep_default_na=False)
+    rows["athlete_id"] = rows["person"].map(resolve(rows, crosswalk, aliases, conflicts))
+    dup = rows.duplicated(["src", "src_race", "athlete_id"])
+    report["rows dropped: same athlete twice in one source race"] += int(dup.sum())
+    rows = rows[~dup]
+    champs = pd.read_csv(out / "sources" / "championships.csv", keep_default_na=False,
+                         parse_dates=["start_date", "end_date"])
+    champs = champs.rename(columns={"start_date": "start", "end_date": "end"})
+    champs["indoor"] = champs["indoor"].astype(str).str.lower() == "true"
+
+    races = _race_table(_merge(rows, report, conflicts), champs)
+    results = _results_table(races)
+    athletes = _athletes_table(rows[rows["athlete_id"].isin(results["athlete_id"])])
+    _write(out, athletes, races.drop(columns=["_race", "_venue"]), results)
+    _write_report(out, report, conflicts)
+    load_dataset(out)  # the built data must pass the same validation users get
+    return report
+
+
+def _write(out: Path, athletes, races, results) -> None:
+    for file, df in (("athletes.csv", athletes), ("races.csv", races), ("results.csv", results)):
+        cols = [c.name for c in TABLES[file]]
+        df = df[cols].copy()
+        for c in df.columns:
+            if df[c].dtype == bool:
+                df[c] = df[c].map({True: "true", False: "false"})
+        df.to_csv(out / file, index=False, float_format="%.2f", lineterminator="\n")
+    absences = out / "absences.csv"
+    if not absences.exists():
+        absences.write_text(",".join(c.name for c in TABLES["absences.csv"]) + "\n")
+
+
+def _write_report(out: Path, report: Counter, conflicts: list[str]) -> None:
+    lines = ["# Build report", "", "Written by `python -m rivalrymodel.datasets.build`.", "",
+             "| rule | rows or races |", "| --- | ---: |"]
+    lines += [f"| {k} | {v} |" for k, v in sorted(report.items())]
+    lines += ["", f"## Conflicts between sources ({len(conflicts)})", ""]
+    lines += [f"- {c}" for c in conflicts]
+    (out / "BUILD_REPORT.md").write_text("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m rivalrymodel.datasets.build",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=Path,
+                        default=bundled_data_dir().parent.parent / "shared" / "data-sources",
+                        help="folder of the raw datasets (default: ../shared/data-sources)")
+    parser.add_argument("--out", type=Path, default=bundled_data_dir(),
+                        help="data folder to write (default: the bundled data/)")
+    args = parser.parse_args(argv)
+    report = build(args.sources, args.out)
+    for k, v in sorted(report.items()):
+        print(f"{v:7d}  {k}")
+
+
+if __name__ == "__main__":
+    main()

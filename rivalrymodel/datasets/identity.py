@@ -1,0 +1,166 @@
+"""One athlete, one id: resolve the people of every source to a single athlete id.
+
+Rules, in order (each is documented in data/README.md):
+
+1. Same World Athletics id, or same Tilastopaja id, is the same person; the Rome 2024 crosswalk
+   links Tilastopaja ids to WA ids.
+2. A person known by name only (WA lists, trackelo) is the id-known person with the same
+   normalised name (accents stripped, lower case, tokens sorted) and the same birth date, or,
+   when one side has only a birth year, the same name, nationality and birth year.
+3. Failing that, a person whose name tokens are a subset of the other's (``Henrik INGEBRIGTSEN``
+   and ``Henrik Borkja Ingebrigtsen``) with the same birth date and nationality, if exactly one
+   such person exists.
+4. Renames listed in data/sources/athlete_aliases.csv (sourced) join two spellings.
+
+A group holding two different WA ids, or two different full birth dates, is a contradiction and
+stops the build. The id is the WA id where known, else ``TP<tilastopaja id>``, else ``X`` and a
+hash of the name and birth date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import defaultdict
+
+import pandas as pd
+
+from .sources import SourceError
+
+
+def normalise(name: str) -> str:
+    """Lower case, accents stripped, hyphens split, tokens sorted."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # Letters NFKD leaves alone.
+    text = text.translate(str.maketrans({"ø": "o", "Ø": "o", "ı": "i", "ł": "l", "Ł": "l",
+                                         "đ": "d", "æ": "ae", "ß": "ss"}))
+    tokens = text.lower().replace("-", " ").replace("'", "").replace(".", " ").split()
+    return " ".join(sorted(tokens))
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def resolve(rows: pd.DataFrame, crosswalk: pd.DataFrame, aliases: pd.DataFrame,
+            conflicts: list[str]) -> pd.Series:
+    """Map each row's ``person`` key to one athlete id. Returns a Series person -> athlete_id."""
+    people = (rows.sort_values("priority")
+              .drop_duplicates("person")[["person", "name", "dob", "birth_year", "nat",
+                                          "wa_id", "tp_id"]]
+              .reset_index(drop=True))
+    people["key"] = people["name"].map(normalise)
+    people["year"] = people["birth_year"].astype("Float64")
+    has_dob = people["dob"] != ""
+    people.loc[has_dob, "year"] = people.loc[has_dob, "dob"].str[:4].astype(float)
+
+    uf = _UnionFind()
+    for person, wa, tp in people[["person", "wa_id", "tp_id"]].itertuples(index=False):
+        uf.find(person)
+        if wa:
+            uf.union(person, f"wa:{wa}")
+        if tp:
+            uf.union(person, f"tp:{tp}")
+    for tp, wa in crosswalk[["tp_athlete_id", "wa_id"]].itertuples(index=False):
+        if wa:
+            uf.union(f"tp:{tp}", f"wa:{wa}")
+
+    ided = people[(people["wa_id"] != "") | (people["tp_id"] != "")]
+    by_key_dob = defaultdict(set)
+    by_key_year = defaultdict(set)
+    for p in ided.itertuples(index=False):
+        if p.dob:
+            by_key_dob[(p.key, p.dob)].add(uf.find(p.person))
+        elif pd.notna(p.year):  # birth year only (Diamond League)
+            by_key_year[(p.key, p.nat, int(p.year))].add(uf.find(p.person))
+
+    named = people[(people["wa_id"] == "") & (people["tp_id"] == "")]
+    # Rule 2, then rule 3 for the people rule 2 left alone.
+    unmatched = []
+    for p in named.itertuples(index=False):
+        hits = by_key_dob.get((p.key, p.dob), set()) if p.dob else set()
+        if not hits and pd.notna(p.year):
+            hits = by_key_year.get((p.key, p.nat, int(p.year)), set())
+        hits = {uf.find(h) for h in hits}
+        if len(hits) > 1:
+            raise SourceError(f"{p.name} ({p.dob}, {p.nat}) matches several athletes: {hits}")
+        if hits:
+            uf.union(p.person, hits.pop())
+        else:
+            unmatched.append(p)
+    # Name-only people of different sources with the same name and birth date are one.
+    by_name = defaultdict(list)
+    for p in unmatched:
+        by_name[(p.key, p.dob or p.nat)].append(p.person)
+    for group in by_name.values():
+        for other in group[1:]:
+            uf.union(group[0], other)
+    _subset_rule(people, uf)
+    for a, b in aliases[["person_a", "person_b"]].itertuples(index=False):
+        for key in (a, b):
+            if key not in uf.parent:
+                raise SourceError(f"athlete_aliases.csv: {key!r} is in no source")
+        uf.union(a, b)
+
+    people["group"] = people["person"].map(uf.find)
+    _check_groups(people, conflicts)
+    return people.set_index("person")["group"].map(_group_ids(people))
+
+
+def _subset_rule(people: pd.DataFrame, uf: _UnionFind) -> None:
+    with_dob = people[people["dob"] != ""]
+    for (_, _), same in with_dob.groupby(["dob", "nat"]):
+        if len(same) < 2:
+            continue
+        tokens = {p.person: set(p.key.split()) for p in same.itertuples(index=False)}
+        for a, ta in tokens.items():
+            subs = {uf.find(b) for b, tb in tokens.items()
+                    if uf.find(b) != uf.find(a) and (ta <= tb or tb <= ta)}
+            if len(subs) == 1:
+                uf.union(a, subs.pop())
+
+
+def _check_groups(people: pd.DataFrame, conflicts: list[str]) -> None:
+    for _, g in people.groupby("group"):
+        wa = set(g["wa_id"]) - {""}
+        dobs = set(g["dob"]) - {""}
+        shown = g[["person", "dob", "nat"]].to_dict("records")
+        if len(wa) > 1:
+            raise SourceError(f"one athlete with two WA ids: {shown}")
+        if len(dobs) > 1:
+            # WA corrects birth dates between scrapes. Tolerated only when one WA id ties the
+            # spellings together and they all normalise to one name; the newest source wins.
+            if not wa or g["key"].nunique() > 1:
+                raise SourceError(f"one athlete with two birth dates: {shown}")
+            conflicts.append(f"birth dates differ for WA id {wa.pop()}: {sorted(dobs)}; "
+                             "kept the newest World Athletics list's")
+
+
+def _group_ids(people: pd.DataFrame) -> dict[str, str]:
+    ids = {}
+    for group, g in people.groupby("group"):
+        wa = sorted(set(g["wa_id"]) - {""})
+        tp = sorted(set(g["tp_id"]) - {""})
+        if wa:
+            ids[group] = wa[0]
+        elif tp:
+            ids[group] = "TP" + tp[0]
+        else:
+            first = g.sort_values("person").iloc[0]
+            digest = hashlib.sha1(f"{first['key']}|{first['dob']}|{first['nat']}".encode())
+            ids[group] = "X" + digest.hexdigest()[:10]
+    return ids

@@ -1,0 +1,265 @@
+"""Readers for the raw public datasets in ../shared/data-sources/.
+
+Each reader returns one standard frame, one row per athlete per race, with the columns of
+:data:`ROW_COLUMNS`. Nothing is merged here: see ``build.py``. Every row carries the URL of the
+file it came from, at the commit that was copied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROW_COLUMNS = [
+    "src", "src_race", "priority", "complete", "date", "event", "indoor", "round", "heat",
+    "venue", "competition", "person", "name", "dob", "birth_year", "nat", "wa_id", "tp_id",
+    "place", "time_s", "status", "url",
+]
+
+FIRST_DAY, LAST_DAY = "2016-01-01", "2025-12-31"
+
+COMMITS = {
+    "dl": "https://github.com/hpr/diamond-league-results/blob/"
+          "42483aaaa1afb89bb35e8fe10138bfa17cdf0b71",
+    "as": "https://github.com/kmuchiri/AthleticScraper/blob/"
+          "79ba13b82f1f5624d0fa525ccb05e28dfec7bcdc",
+    "rio": "https://github.com/openath/athlib/blob/fe60183d75eec30c54c638449b562360f73e2e67",
+    "rome": "https://github.com/captainrobbo/trhackathon/blob/"
+            "c697d42002ba6c45bf8e63e31c0e88d65dc9c24f",
+    "tl": "https://github.com/alexandertuna/trackelo/blob/"
+          "568761531d9eac909ce48600e64ff4c441d575cd",
+}
+
+# Source event names -> Event values (see rivalrymodel.schema.Event).
+_EVENTS = {
+    "1500m": "1500m", "1500": "1500m", "1500-metres": "1500m",
+    "Mile": "mile", "one-mile": "mile",
+    "3000m": "3000m", "3000": "3000m", "3000-metres": "3000m",
+    "2 Miles": "2mile", "2M": "2mile", "two-miles": "2mile",
+    "5000m": "5000m", "5000": "5000m", "5000-metres": "5000m",
+}
+
+# Diamond League file sections that are senior races; youth and school races are left out.
+DL_SENIOR = {"Diamond Discipline", "Promotional Events", "National Events", "Regional Races"}
+
+
+class SourceError(ValueError):
+    """A raw source holds something the build has no rule for."""
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _in_span(df: pd.DataFrame) -> pd.DataFrame:
+    return df[(df["date"] >= FIRST_DAY) & (df["date"] <= LAST_DAY)].copy()
+
+
+def _finish(df: pd.DataFrame) -> pd.DataFrame:
+    for col in ROW_COLUMNS:
+        if col not in df:
+            df[col] = np.nan if col in ("place", "time_s", "birth_year") else ""
+    df["place"] = pd.to_numeric(df["place"], errors="raise").astype("Int64")
+    df["time_s"] = pd.to_numeric(df["time_s"].replace("", np.nan), errors="raise")
+    df["birth_year"] = pd.to_numeric(df["birth_year"].replace("", np.nan)).astype("Int64")
+    df["heat"] = df["heat"].astype(int)
+    return df[ROW_COLUMNS].reset_index(drop=True)
+
+
+def _event(values: pd.Series, file: str) -> pd.Series:
+    unknown = sorted(set(values) - set(_EVENTS))
+    if unknown:
+        raise SourceError(f"{file}: no rule for event name(s) {unknown}")
+    return values.map(_EVENTS)
+
+
+def diamond_league(root: Path) -> pd.DataFrame:
+    """hpr/diamond-league-results: full fields of Diamond League meetings to June 2023."""
+    file = root / "hpr__diamond-league-results" / "dl_men_middle_distance_results.csv"
+    df = _in_span(_read(file))
+    df = df[df["category"].isin(DL_SENIOR)].copy()
+    doping = df["doping_flag"] == "DOP"
+    odd = (df["status"] == "NO_MARK") & ~doping
+    if odd.any():
+        raise SourceError(f"{file}: NO_MARK without doping flag: {df[odd].iloc[0].to_dict()}")
+    # A doping annulment keeps the runner in the race, disqualified.
+    df.loc[doping, "status"] = "DQ"
+    df.loc[doping, "place"] = ""
+    df.loc[doping, "time_s"] = ""
+    return _finish(df.assign(
+        src="dl", src_race=df["race_id"], priority=1, complete=True,
+        event=_event(df["event"], file.name), indoor=False, round="final",
+        heat=df["section"].replace("", "0"), venue="", competition=df["meeting_name"],
+        person="wa:" + df["athlete_id"], name=df["athlete"], dob="",
+        wa_id=df["athlete_id"], tp_id="",
+        url=COMMITS["dl"] + "/data/" + df["season"] + "_" + df["meeting_id"] + ".json",
+    ))
+
+
+_AS_POSITION = re.compile(r"^(?P<place>\d+)(?P<code>f|h|sf|rr|pr)?(?P<n>\d*)$")
+_AS_ROUND = {"": "final", "f": "final", "h": "heat", "sf": "semi", "rr": "heat", "pr": "heat"}
+_AS_FILES = ("1500-metres", "one-mile", "3000-metres", "two-miles", "5000-metres")
+
+
+def world_athletics_lists(root: Path) -> pd.DataFrame:
+    """kmuchiri/AthleticScraper: WA all-time lists, top performances only (partial fields)."""
+    frames = []
+    for name in _AS_FILES:
+        df = _in_span(_read(root / "kmuchiri__AthleticScraper" / f"male_{name}.csv"))
+        df["list_file"] = name
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
+    # En-route splits: WA lists them with a blank position or a section code without a place
+    # (``f2`` = 1500m split inside the Bowerman Mile), and as a 1500m/3000m mark of an athlete
+    # who ran the mile/two miles at the same venue that day.
+    df = df[df["position"].str.match(r"^\d")]
+    longer = {"1500-metres": "one-mile", "3000-metres": "two-miles"}
+    key = df["competitor"] + "|" + df["date"] + "|" + df["venue"]
+    ran = set(df["list_file"] + "|" + key)
+    split = df["list_file"].map(longer).fillna("none") + "|" + key
+    df = df[~split.isin(ran)]
+    # u20/u18 lists repeat senior-list performances; keep the first copy (senior lists first).
+    df["_age"] = df["age_cat"].map({"senior": 0, "u20": 1, "u18": 2})
+    df = df.sort_values("_age", kind="stable")
+    df = df.drop_duplicates(["competitor", "dob", "date", "mark", "venue", "list_file"])
+    # WA lists a few performances twice inside one list with two position spellings.
+    df = df.drop_duplicates(["competitor", "dob", "date", "mark", "list_file"])
+    parts = df["position"].str.extract(_AS_POSITION)
+    bad = parts["place"].isna()
+    if bad.any():
+        raise SourceError(f"AthleticScraper: no rule for position {df[bad]['position'].iloc[0]!r}")
+    indoor = df["venue"].str.endswith(" (i)")
+    event = _event(df["list_file"], "AthleticScraper")
+    return _finish(df.assign(
+        src="as", priority=3, complete=False, event=event, indoor=indoor,
+        round=parts["code"].fillna("").map(_AS_ROUND),
+        heat=parts["n"].replace("", "0"),
+        src_race=(event + "|" + df["date"] + "|" + df["venue"] + "|"
+                  + parts["code"].fillna("") + parts["n"]),
+        venue=df["venue"].str.removesuffix(" (i)"), competition="",
+        person="as:" + df["competitor"] + "|" + df["dob"] + "|" + df["nationality"],
+        name=df["competitor"], dob=df["dob"], nat=df["nationality"], place=parts["place"],
+        time_s=df["mark_numeric"], status="OK",
+        url=COMMITS["as"] + "/datasets/split_by_discipline/male/" + df["list_file"] + ".csv",
+    ))
+
+
+def rio_2016(root: Path) -> pd.DataFrame:
+    """openath/athlib: every starter of every Rio 2016 men's 1500m and 5000m race."""
+    folder = root / "openath__athlib"
+    df = _read(folder / "rio2016_men_1500_5000_results.csv")
+    hist = _read(folder / "rio2016_athlete_histories_men_md.csv")
+    dob = hist.drop_duplicates("tp_athlete_id").set_index("tp_athlete_id")["birthdate"]
+    dob = pd.to_datetime(dob, format="%d.%m.%Y").dt.strftime("%Y-%m-%d")
+    rnd = df["round"].str.lower()
+    heat = df["round_name"].str.extract(r"(\d+)$")[0].fillna("0")
+    return _finish(df.assign(
+        src="rio", src_race=df["race_id"], priority=1, complete=True,
+        event=_event(df["event"], "rio"), indoor=False, round=rnd, heat=heat,
+        venue="Olympic Stadium, Rio de Janeiro (BRA)", competition="2016 Olympic Games",
+        person="tp:" + df["tp_athlete_id"],
+        name=df["given_name"] + " " + df["family_name"],
+        dob=df["tp_athlete_id"].map(dob).fillna(""), nat=df["nat"], wa_id="",
+        tp_id=df["tp_athlete_id"],
+        url=COMMITS["rio"] + "/sampledata/rio2016/rio_athletics_results.json",
+    ))
+
+
+def rome_2024(root: Path) -> pd.DataFrame:
+    """captainrobbo/trhackathon: every starter of the Rome 2024 European 1500m and 5000m."""
+    df = _read(root / "captainrobbo__trhackathon" / "rome2024_men_1500_5000_results.csv")
+    rnd = df["round_name"].map({"Heats": "heat", "Final": "final"})
+    return _finish(df.assign(
+        src="rome", src_race=df["race_id"], priority=1, complete=True,
+        event=_event(df["event"], "rome"), indoor=False, round=rnd,
+        heat=df["heat_number"].replace("", "0"), venue="Stadio Olimpico, Roma (ITA)",
+        competition="2024 European Athletics Championships",
+        person="wa:" + df["wa_id"], name=df["athlete"], wa_id=df["wa_id"],
+        tp_id=df["tp_athlete_id"], time_s=df["time_s"], url=COMMITS["rome"] + "/Rome2024.json",
+    ))
+
+
+def trackelo_2023(root: Path) -> pd.DataFrame:
+    """alexandertuna/trackelo: 2023 finishing orders (finishers only, no marks)."""
+    df = _read(root / "alexandertuna__trackelo" / "trackelo_2023_men_1500_mile_orders.csv")
+    parts = df["round"].str.extract(r"^(?P<r>Final|Heat|Semi-final)(?: \((?P<n>\d+) of \d+\))?$")
+    if parts["r"].isna().any():
+        raise SourceError(f"trackelo: no rule for round {df['round'][parts['r'].isna()].iloc[0]!r}")
+    return _finish(df.assign(
+        src="tl", src_race=df["race_id"] + "|" + df["round"], priority=2, complete=False,
+        event=_event(df["event"], "trackelo"), indoor=False,
+        round=parts["r"].map({"Final": "final", "Heat": "heat", "Semi-final": "semi"}),
+        heat=parts["n"].fillna("0"), venue="", competition=df["meeting"],
+        person="tl:" + df["athlete"] + "|" + df["dob"] + "|" + df["nat"],
+        name=df["athlete"], time_s="", status="OK",
+        url=COMMITS["tl"] + "/" + df["source_file"],
+    ))
+
+
+_TP_ROUND = [
+    (re.compile(r"^$"), "final", lambda m: "0"),
+    (re.compile(r"^h(\d+)$"), "heat", lambda m: m.group(1)),
+    (re.compile(r"^q(\d+)$"), "heat", lambda m: m.group(1)),
+    (re.compile(r"^s(\d+)$"), "semi", lambda m: m.group(1)),
+    (re.compile(r"^h$"), "heat", lambda m: "0"),
+    (re.compile(r"^r?([A-Za-z])$"), "final", lambda m: str(ord(m.group(1).upper()) - ord("A") + 1)),
+    (re.compile(r"^r(\d+)$"), "final", lambda m: m.group(1)),
+    (re.compile(r"^Serie (\d+)$"), "final", lambda m: m.group(1)),
+]
+
+
+def _tp_round(code: str) -> tuple[str, str] | None:
+    for pattern, rnd, heat in _TP_ROUND:
+        m = pattern.match(code)
+        if m:
+            return rnd, heat(m)
+    return None
+
+
+def tilastopaja_histories(root: Path, report: Counter) -> pd.DataFrame:
+    """Career histories (Tilastopaja) of the Rio 2016 and Rome 2024 athletes: partial fields."""
+    rome = _read(root / "captainrobbo__trhackathon" / "tilastopaja_histories_men_md.csv")
+    rome["url"] = COMMITS["rome"] + "/athletes/" + rome["tp_athlete_id"] + ".json"
+    rio = _read(root / "openath__athlib" / "rio2016_athlete_histories_men_md.csv")
+    rio["birth_date"] = pd.to_datetime(rio["birthdate"], format="%d.%m.%Y").dt.strftime("%Y-%m-%d")
+    rio["url"] = COMMITS["rio"] + "/sampledata/rio2016/athletes/" + rio["source_file"]
+    rio["wa_id"] = ""
+    df = _in_span(pd.concat([rome, rio], ignore_index=True).fillna(""))
+    keep = (
+        (df["likely_split_of"] == "")  # en-route split inside a longer race
+        & (df["age_group"] == "")  # youth and U23 races
+        & ~df["round"].str.contains("-", regex=False)  # age-group heats such as h1-19
+        & (df["status"] == "OK")  # blank: DNF, DNS or DQ, the source cannot tell which
+        & df["place_raw"].str.strip().str.fullmatch(r"\d+=?")  # '-', 'D' (decathlon), 'Nr2'
+        & (df["competition_id"] != "")  # without it the race cannot be told apart
+        & (df["ok_for_sb"] != "False")  # Tilastopaja's own flag for mixed races and the like
+    )
+    report["Tilastopaja rows dropped: split, youth race, blank result, no place or no race id"] \
+        += int((~keep).sum())
+    rounds = df["round"].map(_tp_round)
+    unknown = keep & rounds.isna()
+    report["Tilastopaja rows dropped: round code with no rule (e.g. 'IIr1', 'cB')"] += int(
+        unknown.sum())
+    df, rounds = df[keep & ~unknown].copy(), rounds[keep & ~unknown]
+    return _finish(df.assign(
+        src="tp", priority=4, complete=False, event=_event(df["event"], "tilastopaja"),
+        indoor=df["indoor_outdoor"] == "Indoor",
+        round=rounds.str[0], heat=rounds.str[1],
+        src_race=df["competition_id"] + "|" + df["event"] + "|" + df["date"] + "|" + df["round"],
+        venue=df["city"].where(df["city"] != "", df["venue"]),
+        competition=df["comp_name"],
+        person="tp:" + df["tp_athlete_id"],
+        name=df["given_name"] + " " + df["family_name"], dob=df["birth_date"],
+        tp_id=df["tp_athlete_id"], place=df["place_raw"].str.strip().str.rstrip("="),
+    ))
+
+
+def read_all(root: Path, report: Counter) -> pd.DataFrame:
+    """Every relevant row of every source, 2016-2025, in the standard columns."""
+    frames = [diamond_league(root), rio_2016(root), rome_2024(root), trackelo_2023(root),
+              world_athletics_lists(root), tilastopaja_histories(root, report)]
+    return pd.concat(frames, ignore_index=True)

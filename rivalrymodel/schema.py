@@ -1,0 +1,354 @@
+"""Enums and table schemas of the dataset, and their validation.
+
+Every check lives here, once. A failed check raises :class:`DataValidationError` whose message names
+the file, the row (1-based data row; the CSV line is one more, for the header), the column and the
+offending value, so a user can open the file and fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "TABLES",
+    "Column",
+    "DataValidationError",
+    "Event",
+    "Round",
+    "Status",
+    "AbsenceKind",
+    "world_record",
+]
+
+
+class DataValidationError(ValueError):
+    """A dataset file breaks the schema; the message names file, row, column and value."""
+
+    def __init__(self, file: str, problem: str, *, row: int | None = None,
+                 column: str | None = None, value: object = None):
+        self.file, self.row, self.column, self.value = file, row, column, value
+        where = [file]
+        if row is not None:
+            where.append(f"row {row} (line {row + 1})")
+        if column is not None:
+            where.append(f"column '{column}'")
+        msg = ", ".join(where) + f": {problem}"
+        if row is not None or column is not None:
+            msg += f" (value {value!r})"
+        super().__init__(msg)
+
+
+class Event(StrEnum):
+    M1500 = "1500m"
+    MILE = "mile"
+    M3000 = "3000m"
+    MILE2 = "2mile"
+    M5000 = "5000m"
+
+    @property
+    def distance_m(self) -> float:
+        return _DISTANCE_M[self]
+
+
+_DISTANCE_M = {
+    Event.M1500: 1500.0,
+    Event.MILE: 1609.344,
+    Event.M3000: 3000.0,
+    Event.MILE2: 3218.688,
+    Event.M5000: 5000.0,
+}
+
+
+class Round(StrEnum):
+    FINAL = "final"
+    SEMI = "semi"
+    HEAT = "heat"
+
+
+class Status(StrEnum):
+    OK = "OK"
+    DNF = "DNF"
+    DQ = "DQ"
+    DNS = "DNS"
+    PACER = "PACER"
+
+
+class AbsenceKind(StrEnum):
+    INJURY = "injury"
+    ILLNESS = "illness"
+    OTHER = "other"
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+
+
+# Men's outdoor world records (two miles: world best) valid from 2010 on. No indoor mark beat
+# them in these events. Sources: World Athletics all-time lists (kmuchiri/AthleticScraper@79ba13b)
+# and the Wikipedia record-progression pages named in data/README.md.
+_WORLD_RECORDS: dict[Event, list[tuple[str, float]]] = {
+    Event.M1500: [("1998-07-14", 206.00)],
+    Event.MILE: [("1999-07-07", 223.13)],
+    Event.M3000: [("1996-09-01", 440.67), ("2024-08-25", 437.55)],
+    Event.MILE2: [("1997-07-19", 478.61), ("2023-06-09", 474.10)],
+    Event.M5000: [("2004-05-31", 757.35), ("2020-08-14", 755.36)],
+}
+
+# Slowest time a senior man plausibly records in a race of this dataset (5:30 for 1500m, ...).
+# Generous on purpose: a fall (Pihlstroem, Rome 2024, 4:38.51) is a real result.
+SLOWEST_S: dict[Event, float] = {
+    Event.M1500: 330.0,
+    Event.MILE: 360.0,
+    Event.M3000: 660.0,
+    Event.MILE2: 720.0,
+    Event.M5000: 1200.0,
+}
+
+
+def world_record(event: Event | str, date: dt.date | str | pd.Timestamp) -> float:
+    """The world record (s) standing on ``date``, including a record set that day."""
+    day = pd.Timestamp(date)
+    best = math.inf
+    for set_on, time_s in _WORLD_RECORDS[Event(event)]:
+        if pd.Timestamp(set_on) <= day:
+            best = min(best, time_s)
+    return best
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its kind and whether a value is required."""
+
+    name: str
+    kind: str  # "str" | "int" | "float" | "bool" | "date" | an Enum class name via `choices`
+    required: bool = True
+    choices: type[StrEnum] | None = None
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "athletes.csv": (
+        Column("athlete_id", "str"),
+        Column("name", "str"),
+        Column("country", "str", required=False),
+        Column("birth_date", "date", required=False),
+        Column("aliases", "str", required=False),
+        Column("source", "str"),
+    ),
+    "races.csv": (
+        Column("race_id", "str"),
+        Column("date", "date"),
+        Column("season", "int"),
+        Column("competition", "str", required=False),
+        Column("venue", "str", required=False),
+        Column("event", "enum", choices=Event),
+        Column("indoor", "bool"),
+        Column("round", "enum", choices=Round),
+        Column("heat", "int"),
+        Column("paced", "bool"),
+        Column("championship", "bool"),
+        Column("field_complete", "bool"),
+        Column("source", "str"),
+    ),
+    "results.csv": (
+        Column("race_id", "str"),
+        Column("athlete_id", "str"),
+        Column("place", "int", required=False),
+        Column("time_s", "float", required=False),
+        Column("status", "enum", choices=Status),
+        Column("source", "str"),
+    ),
+    "absences.csv": (
+        Column("athlete_id", "str"),
+        Column("start", "date"),
+        Column("end", "date", required=False),
+        Column("kind", "enum", choices=AbsenceKind),
+        Column("description", "str"),
+        Column("announced", "date"),
+        Column("precision", "enum", choices=DatePrecision),
+        Column("source", "str"),
+    ),
+}
+
+_TRUE, _FALSE = {"true", "1"}, {"false", "0"}
+
+
+def parse_table(file: str, raw: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """Check columns and values of one table read as strings; return it typed.
+
+    ``raw`` must hold every cell as a string (``""`` for empty). Dates become ``datetime64``,
+    ints nullable ``Int64``, bools ``bool``, enums plain strings from the allowed set.
+    """
+    today = today or dt.date.today()
+    columns = TABLES[file]
+    missing = [c.name for c in columns if c.name not in raw.columns]
+    if missing:
+        raise DataValidationError(file, f"missing column(s) {missing}; found {list(raw.columns)}")
+    out = {}
+    for col in columns:
+        values = raw[col.name].fillna("").astype(str).str.strip()
+        empty = values == ""
+        if col.required and empty.any():
+            row = int(np.flatnonzero(empty.to_numpy())[0]) + 1
+            raise DataValidationError(file, "required value is empty", row=row,
+                                      column=col.name, value="")
+        out[col.name] = _convert(file, col, values, empty, today)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
+
+
+def _first_bad(file, col, values, bad, problem):
+    row = int(np.flatnonzero(np.asarray(bad))[0])
+    raise DataValidationError(file, problem, row=row + 1, column=col.name,
+                              value=values.iloc[row])
+
+
+def _convert(file, col, values, empty, today):
+    if col.kind == "str":
+        return values.where(~empty, "")
+    if col.kind == "enum":
+        allowed = {m.value for m in col.choices}
+        bad = ~empty & ~values.isin(allowed)
+        if bad.any():
+            _first_bad(file, col, values, bad, f"unknown value; allowed: {sorted(allowed)}")
+        return values
+    if col.kind == "bool":
+        low = values.str.lower()
+        bad = ~low.isin(_TRUE | _FALSE)
+        if bad.any():
+            _first_bad(file, col, values, bad, "not a boolean (true/false)")
+        return low.isin(_TRUE)
+    if col.kind in ("int", "float"):
+        num = pd.to_numeric(values.where(~empty), errors="coerce")
+        bad = ~empty & (num.isna() | ~np.isfinite(num.fillna(0.0)))
+        if col.kind == "int":
+            bad |= ~empty & (num.fillna(0.0) % 1 != 0)
+        if bad.any():
+            _first_bad(file, col, values, bad, f"not a valid {col.kind}")
+        return num.astype("Int64") if col.kind == "int" else num.astype(float)
+    if col.kind == "date":
+        parsed = pd.to_datetime(values.where(~empty), format="%Y-%m-%d", errors="coerce")
+        bad = ~empty & parsed.isna()
+        if bad.any():
+            _first_bad(file, col, values, bad, "not an ISO date (YYYY-MM-DD)")
+        future = parsed > pd.Timestamp(today)
+        if future.any():
+            _first_bad(file, col, values, future, f"date is after today ({today})")
+        return parsed
+    raise AssertionError(col.kind)
+
+
+def _fail_at(file: str, df: pd.DataFrame, mask, column: str, problem: str):
+    """Raise for the first row of ``df`` where ``mask`` holds (rows are 0-based positions)."""
+    pos = int(np.flatnonzero(np.asarray(mask))[0])
+    raise DataValidationError(file, problem, row=pos + 1, column=column,
+                              value=_plain(df[column].iloc[pos]))
+
+
+def _plain(value):
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def check_dataset(athletes: pd.DataFrame, races: pd.DataFrame, results: pd.DataFrame,
+                  absences: pd.DataFrame) -> None:
+    """Checks across rows and tables, after :func:`parse_table` typed each table."""
+    for file, df, key in (("athletes.csv", athletes, ["athlete_id"]),
+                          ("races.csv", races, ["race_id"]),
+                          ("results.csv", results, ["race_id", "athlete_id"])):
+        dup = df.duplicated(key, keep="first")
+        if dup.any():
+            _fail_at(file, df, dup, key[-1], f"duplicate {'+'.join(key)}")
+    dup = absences.duplicated(["athlete_id", "start"], keep="first")
+    if dup.any():
+        _fail_at("absences.csv", absences, dup, "start", "duplicate athlete_id+start")
+
+    bad = races["season"] != races["date"].dt.year
+    if bad.any():
+        _fail_at("races.csv", races, bad, "season", "season is not the calendar year of date")
+    bad = races["heat"] < 0
+    if bad.any():
+        _fail_at("races.csv", races, bad, "heat", "heat must be >= 0 (0 = single race)")
+
+    known = results["race_id"].isin(races["race_id"])
+    if not known.all():
+        _fail_at("results.csv", results, ~known, "race_id", "race_id not in races.csv")
+    for file, df in (("results.csv", results), ("absences.csv", absences)):
+        known = df["athlete_id"].isin(athletes["athlete_id"])
+        if not known.all():
+            _fail_at(file, df, ~known, "athlete_id", "athlete_id not in athletes.csv")
+
+    _check_results(results, races)
+    _check_absences(absences)
+
+
+def _check_results(results: pd.DataFrame, races: pd.DataFrame) -> None:
+    file = "results.csv"
+    ok = (results["status"] == Status.OK).to_numpy()
+    has_place = results["place"].notna().to_numpy()
+    if (ok & ~has_place).any():
+        _fail_at(file, results, ok & ~has_place, "place", "status OK needs a place")
+    if (~ok & has_place).any():
+        _fail_at(file, results, ~ok & has_place, "place",
+                 "only status OK may have a place (DNF/DQ/DNS/PACER have none)")
+    bad = has_place & (results["place"].fillna(1).to_numpy() < 1)
+    if bad.any():
+        _fail_at(file, results, bad, "place", "place must be >= 1")
+
+    race = races.set_index("race_id").loc[results["race_id"], ["event", "date", "field_complete"]]
+    time = results["time_s"].to_numpy(dtype=float)
+    record = np.array([world_record(e, d) for e, d in zip(race["event"], race["date"],
+                                                           strict=True)])
+    slowest = race["event"].map(SLOWEST_S).to_numpy(dtype=float)
+    timed = ~np.isnan(time)
+    bad = timed & (time < record)
+    if bad.any():
+        _fail_at(file, results, bad, "time_s",
+                 "faster than the world record of its event on the race date")
+    bad = timed & (time > slowest)
+    if bad.any():
+        _fail_at(file, results, bad, "time_s", "slower than plausible for a senior man "
+                 f"(bounds per event: {dict(SLOWEST_S)})")
+    bad = timed & ~ok & (results["status"] != Status.DQ).to_numpy()
+    if bad.any():
+        _fail_at(file, results, bad, "time_s", "DNF/DNS/PACER results carry no time")
+
+    # Places and times must tell the same story within a race.
+    fin = results.loc[ok, ["race_id", "place", "time_s"]].copy()
+    fin["row"] = np.flatnonzero(ok)
+    fin["complete"] = race["field_complete"].to_numpy()[ok]
+    fin = fin.sort_values(["race_id", "place", "time_s"], kind="stable")
+    same_race = fin["race_id"].eq(fin["race_id"].shift())
+    prev_place, prev_time = fin["place"].shift(), fin["time_s"].shift()
+    faster_behind = same_race & (fin["time_s"] < prev_time)
+    tie_split = same_race & (fin["place"] == prev_place) & (fin["time_s"] != prev_time) & \
+        fin["time_s"].notna() & prev_time.notna()
+    for mask, column, problem in (
+        (faster_behind, "time_s", "placed behind a runner with a slower time in the same race"),
+        (tie_split, "place", "shares a place with a runner of a different time"),
+    ):
+        if mask.any():
+            row = int(fin.loc[mask.fillna(False), "row"].iloc[0])
+            _fail_at(file, results, np.arange(len(results)) == row, column, problem)
+    # Complete fields rank every finisher: place k = 1 + finishers strictly ahead of him.
+    complete = fin[fin["complete"]]
+    expected = complete.groupby("race_id")["place"].rank(method="min")
+    bad = complete["place"] != expected
+    if bad.any():
+        row = int(complete.loc[bad, "row"].iloc[0])
+        _fail_at(file, results, np.arange(len(results)) == row, "place",
+                 "places of a complete field must run 1, 2, 3, ... (ties share a place)")
+
+
+def _check_absences(absences: pd.DataFrame) -> None:
+    bad = absences["end"].notna() & (absences["end"] < absences["start"])
+    if bad.any():
+        _fail_at("absences.csv", absences, bad, "end", "end is before start")
