@@ -72,8 +72,13 @@ class RaceData:
         results = self._results[self._results["race_id"].isin(races["race_id"])]
         absences = self._absences[self._absences["announced"] <= day].copy()
         absences.loc[absences["end"] >= day, "end"] = pd.NaT
-        return RaceData(self._athletes, races, results.reset_index(drop=True),
-                        absences.reset_index(drop=True), cutoff=day)
+        return RaceData(
+            self._athletes,
+            races,
+            results.reset_index(drop=True),
+            absences.reset_index(drop=True),
+            cutoff=day,
+        )
 
     def fingerprint(self) -> str:
         """A hash of the content, for caching fits by data."""
@@ -87,8 +92,10 @@ class RaceData:
         if len(self._races):
             span = f", {self._races['date'].min():%Y-%m-%d}..{self._races['date'].max():%Y-%m-%d}"
         cut = f", as of {self.cutoff:%Y-%m-%d}" if self.cutoff is not None else ""
-        return (f"RaceData({len(self._races)} races, {len(self._results)} results, "
-                f"{len(self._athletes)} athletes, {len(self._absences)} absences{span}{cut})")
+        return (
+            f"RaceData({len(self._races)} races, {len(self._results)} results, "
+            f"{len(self._athletes)} athletes, {len(self._absences)} absences{span}{cut})"
+        )
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -105,13 +112,18 @@ def _read_csv(path: Path) -> pd.DataFrame:
     for i, row in enumerate(body, start=1):
         if len(row) != len(header):
             raise DataValidationError(
-                file, f"malformed CSV: {len(row)} fields, header has {len(header)}",
-                row=i, column=None, value=",".join(row))
+                file,
+                f"malformed CSV: {len(row)} fields, header has {len(header)}",
+                row=i,
+                column=None,
+                value=",".join(row),
+            )
     return pd.DataFrame(body, columns=header, dtype=str)
 
 
-def load_dataset(path: str | os.PathLike | None = None, *,
-                 today: dt.date | None = None) -> RaceData:
+def load_dataset(
+    path: str | os.PathLike | None = None, *, today: dt.date | None = None
+) -> RaceData:
     """Load and validate a dataset folder (default: the bundled data/).
 
     Parameters
@@ -134,11 +146,16 @@ def load_dataset(path: str | os.PathLike | None = None, *,
         if not fpath.is_file():
             raise DataValidationError(str(fpath), "file not found")
         tables[file] = parse_table(file, _read_csv(fpath), today=today)
-    check_dataset(tables["athletes.csv"], tables["races.csv"], tables["results.csv"],
-                  tables["absences.csv"])
+    check_dataset(
+        tables["athletes.csv"], tables["races.csv"], tables["results.csv"], tables["absences.csv"]
+    )
     races = tables["races.csv"].sort_values(["date", "race_id"], kind="stable")
-    return RaceData(tables["athletes.csv"], races.reset_index(drop=True), tables["results.csv"],
-                    tables["absences.csv"])
+    return RaceData(
+        tables["athletes.csv"],
+        races.reset_index(drop=True),
+        tables["results.csv"],
+        tables["absences.csv"],
+    )
 
 
 assert set(_FILES) == set(TABLES)

@@ -30,8 +30,15 @@ __all__ = [
 class DataValidationError(ValueError):
     """A dataset file breaks the schema; the message names file, row, column and value."""
 
-    def __init__(self, file: str, problem: str, *, row: int | None = None,
-                 column: str | None = None, value: object = None):
+    def __init__(
+        self,
+        file: str,
+        problem: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ):
         self.file, self.row, self.column, self.value = file, row, column, value
         where = [file]
         if row is not None:
@@ -196,16 +203,16 @@ def parse_table(file: str, raw: pd.DataFrame, today: dt.date | None = None) -> p
         empty = values == ""
         if col.required and empty.any():
             row = int(np.flatnonzero(empty.to_numpy())[0]) + 1
-            raise DataValidationError(file, "required value is empty", row=row,
-                                      column=col.name, value="")
+            raise DataValidationError(
+                file, "required value is empty", row=row, column=col.name, value=""
+            )
         out[col.name] = _convert(file, col, values, empty, today)
     return pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
 
 
 def _first_bad(file, col, values, bad, problem):
     row = int(np.flatnonzero(np.asarray(bad))[0])
-    raise DataValidationError(file, problem, row=row + 1, column=col.name,
-                              value=values.iloc[row])
+    raise DataValidationError(file, problem, row=row + 1, column=col.name, value=values.iloc[row])
 
 
 def _convert(file, col, values, empty, today):
@@ -246,8 +253,9 @@ def _convert(file, col, values, empty, today):
 def _fail_at(file: str, df: pd.DataFrame, mask, column: str, problem: str):
     """Raise for the first row of ``df`` where ``mask`` holds (rows are 0-based positions)."""
     pos = int(np.flatnonzero(np.asarray(mask))[0])
-    raise DataValidationError(file, problem, row=pos + 1, column=column,
-                              value=_plain(df[column].iloc[pos]))
+    raise DataValidationError(
+        file, problem, row=pos + 1, column=column, value=_plain(df[column].iloc[pos])
+    )
 
 
 def _plain(value):
@@ -258,12 +266,15 @@ def _plain(value):
     return value
 
 
-def check_dataset(athletes: pd.DataFrame, races: pd.DataFrame, results: pd.DataFrame,
-                  absences: pd.DataFrame) -> None:
+def check_dataset(
+    athletes: pd.DataFrame, races: pd.DataFrame, results: pd.DataFrame, absences: pd.DataFrame
+) -> None:
     """Checks across rows and tables, after :func:`parse_table` typed each table."""
-    for file, df, key in (("athletes.csv", athletes, ["athlete_id"]),
-                          ("races.csv", races, ["race_id"]),
-                          ("results.csv", results, ["race_id", "athlete_id"])):
+    for file, df, key in (
+        ("athletes.csv", athletes, ["athlete_id"]),
+        ("races.csv", races, ["race_id"]),
+        ("results.csv", results, ["race_id", "athlete_id"]),
+    ):
         dup = df.duplicated(key, keep="first")
         if dup.any():
             _fail_at(file, df, dup, key[-1], f"duplicate {'+'.join(key)}")
@@ -297,26 +308,42 @@ def _check_results(results: pd.DataFrame, races: pd.DataFrame) -> None:
     if (ok & ~has_place).any():
         _fail_at(file, results, ok & ~has_place, "place", "status OK needs a place")
     if (~ok & has_place).any():
-        _fail_at(file, results, ~ok & has_place, "place",
-                 "only status OK may have a place (DNF/DQ/DNS/PACER have none)")
+        _fail_at(
+            file,
+            results,
+            ~ok & has_place,
+            "place",
+            "only status OK may have a place (DNF/DQ/DNS/PACER have none)",
+        )
     bad = has_place & (results["place"].fillna(1).to_numpy() < 1)
     if bad.any():
         _fail_at(file, results, bad, "place", "place must be >= 1")
 
     race = races.set_index("race_id").loc[results["race_id"], ["event", "date", "field_complete"]]
     time = results["time_s"].to_numpy(dtype=float)
-    record = np.array([world_record(e, d) for e, d in zip(race["event"], race["date"],
-                                                           strict=True)])
+    record = np.array(
+        [world_record(e, d) for e, d in zip(race["event"], race["date"], strict=True)]
+    )
     slowest = race["event"].map(SLOWEST_S).to_numpy(dtype=float)
     timed = ~np.isnan(time)
     bad = timed & (time < record)
     if bad.any():
-        _fail_at(file, results, bad, "time_s",
-                 "faster than the world record of its event on the race date")
+        _fail_at(
+            file,
+            results,
+            bad,
+            "time_s",
+            "faster than the world record of its event on the race date",
+        )
     bad = timed & (time > slowest)
     if bad.any():
-        _fail_at(file, results, bad, "time_s", "slower than plausible for a senior man "
-                 f"(bounds per event: {dict(SLOWEST_S)})")
+        _fail_at(
+            file,
+            results,
+            bad,
+            "time_s",
+            f"slower than plausible for a senior man (bounds per event: {dict(SLOWEST_S)})",
+        )
     bad = timed & ~ok & (results["status"] != Status.DQ).to_numpy()
     if bad.any():
         _fail_at(file, results, bad, "time_s", "DNF/DNS/PACER results carry no time")
@@ -329,8 +356,13 @@ def _check_results(results: pd.DataFrame, races: pd.DataFrame) -> None:
     same_race = fin["race_id"].eq(fin["race_id"].shift())
     prev_place, prev_time = fin["place"].shift(), fin["time_s"].shift()
     faster_behind = same_race & (fin["time_s"] < prev_time)
-    tie_split = same_race & (fin["place"] == prev_place) & (fin["time_s"] != prev_time) & \
-        fin["time_s"].notna() & prev_time.notna()
+    tie_split = (
+        same_race
+        & (fin["place"] == prev_place)
+        & (fin["time_s"] != prev_time)
+        & fin["time_s"].notna()
+        & prev_time.notna()
+    )
     for mask, column, problem in (
         (faster_behind, "time_s", "placed behind a runner with a slower time in the same race"),
         (tie_split, "place", "shares a place with a runner of a different time"),
@@ -344,8 +376,13 @@ def _check_results(results: pd.DataFrame, races: pd.DataFrame) -> None:
     bad = complete["place"] != expected
     if bad.any():
         row = int(complete.loc[bad, "row"].iloc[0])
-        _fail_at(file, results, np.arange(len(results)) == row, "place",
-                 "places of a complete field must run 1, 2, 3, ... (ties share a place)")
+        _fail_at(
+            file,
+            results,
+            np.arange(len(results)) == row,
+            "place",
+            "places of a complete field must run 1, 2, 3, ... (ties share a place)",
+        )
 
 
 def _check_absences(absences: pd.DataFrame) -> None:

@@ -36,8 +36,9 @@ class _Race:
 
 
 def _drop_implausible(rows: pd.DataFrame, report: Counter) -> pd.DataFrame:
-    record = np.array([world_record(e, d) for e, d in zip(rows["event"], rows["date"],
-                                                           strict=True)])
+    record = np.array(
+        [world_record(e, d) for e, d in zip(rows["event"], rows["date"], strict=True)]
+    )
     fast = rows["time_s"] < record
     if fast.any():
         raise SourceError(f"faster than the world record: {rows[fast].iloc[0].to_dict()}")
@@ -62,8 +63,11 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
         targets: dict[int, list] = defaultdict(list)
         rest = []
         for row in group.to_dict("records"):
-            holders = [i for i, m in enumerate(by_day[day])
-                       if row["athlete_id"] in m.rows and src not in m.sources]
+            holders = [
+                i
+                for i, m in enumerate(by_day[day])
+                if row["athlete_id"] in m.rows and src not in m.sources
+            ]
             (targets[holders[0]] if holders else rest).append(row)
         if len(targets) > 1:
             report["source races split over several races"] += 1
@@ -77,13 +81,21 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
         if not rest:
             continue
         if not _consistent(rest):
-            report[f"rows dropped: {src} rows that fit no race and contradict each other"] += \
-                len(rest)
-            conflicts.append(f"{src} race {src_race}: {len(rest)} runners fit no known race and "
-                             "their places contradict their times; left out")
+            report[f"rows dropped: {src} rows that fit no race and contradict each other"] += len(
+                rest
+            )
+            conflicts.append(
+                f"{src} race {src_race}: {len(rest)} runners fit no known race and "
+                "their places contradict their times; left out"
+            )
             continue
-        race = _Race(key=(src, src_race), meta=dict(rest[0]), complete=bool(rest[0]["complete"]),
-                     rows={r["athlete_id"]: r for r in rest}, sources=[src])
+        race = _Race(
+            key=(src, src_race),
+            meta=dict(rest[0]),
+            complete=bool(rest[0]["complete"]),
+            rows={r["athlete_id"]: r for r in rest},
+            sources=[src],
+        )
         by_day[day].append(race)
         merged.append(race)
         report[f"races from {src}"] += 1
@@ -92,10 +104,13 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
 
 def _consistent(rows) -> bool:
     """Places and times of a race's finishers tell the same story."""
-    fin = sorted(((r["place"], r["time_s"]) for r in rows
-                  if r["status"] == "OK" and pd.notna(r["time_s"])))
-    return all(t1 <= t2 and (p1 != p2 or t1 == t2)
-               for (p1, t1), (p2, t2) in zip(fin, fin[1:], strict=False))
+    fin = sorted(
+        (r["place"], r["time_s"]) for r in rows if r["status"] == "OK" and pd.notna(r["time_s"])
+    )
+    return all(
+        t1 <= t2 and (p1 != p2 or t1 == t2)
+        for (p1, t1), (p2, t2) in zip(fin, fin[1:], strict=False)
+    )
 
 
 def _fold(race: _Race, rows: list[dict], report: Counter, conflicts: list) -> None:
@@ -104,13 +119,17 @@ def _fold(race: _Race, rows: list[dict], report: Counter, conflicts: list) -> No
     seen = [r for r in rows if r["athlete_id"] in race.rows]
     if new and race.complete:
         report["rows dropped: runner not in the complete field of that race"] += len(new)
-        conflicts.append(f"{src} puts {', '.join(r['name'] for r in new)} in {race.key[1]}, "
-                         "a complete field without them; left out")
+        conflicts.append(
+            f"{src} puts {', '.join(r['name'] for r in new)} in {race.key[1]}, "
+            "a complete field without them; left out"
+        )
         new = []
     if new and not _consistent(list(race.rows.values()) + new):
         report["rows dropped: places contradict the race they would join"] += len(new)
-        conflicts.append(f"{src} race {rows[0]['src_race']}: runners {[r['name'] for r in new]} "
-                         f"contradict {race.key[1]}; left out")
+        conflicts.append(
+            f"{src} race {rows[0]['src_race']}: runners {[r['name'] for r in new]} "
+            f"contradict {race.key[1]}; left out"
+        )
         new = []
     for row in new:
         race.rows[row["athlete_id"]] = row
@@ -119,17 +138,24 @@ def _fold(race: _Race, rows: list[dict], report: Counter, conflicts: list) -> No
         have = race.rows[row["athlete_id"]]
         if row["status"] == "OK" and have["status"] == "OK" and row["place"] != have["place"]:
             report["place disagreements (kept the better source)"] += 1
-            conflicts.append(f"{row['name']} {row['date']} {row['event']}: place "
-                             f"{have['place']} ({have['src']}) vs {row['place']} ({row['src']})")
+            conflicts.append(
+                f"{row['name']} {row['date']} {row['event']}: place "
+                f"{have['place']} ({have['src']}) vs {row['place']} ({row['src']})"
+            )
         if pd.isna(have["time_s"]) and pd.notna(row["time_s"]) and have["status"] == "OK":
             have["time_s"] = row["time_s"]
             have["url"] = f"{have['url']} ; {row['url']}"
             report["times filled in from another source"] += 1
-        elif pd.notna(have["time_s"]) and pd.notna(row["time_s"]) and \
-                abs(have["time_s"] - row["time_s"]) > _TIME_TOL:
+        elif (
+            pd.notna(have["time_s"])
+            and pd.notna(row["time_s"])
+            and abs(have["time_s"] - row["time_s"]) > _TIME_TOL
+        ):
             report["time disagreements (kept the better source)"] += 1
-            conflicts.append(f"{row['name']} {row['date']} {row['event']}: time "
-                             f"{have['time_s']} ({have['src']}) vs {row['time_s']} ({row['src']})")
+            conflicts.append(
+                f"{row['name']} {row['date']} {row['event']}: time "
+                f"{have['time_s']} ({have['src']}) vs {row['time_s']} ({row['src']})"
+            )
         else:
             report["rows confirmed by a second source"] += 1
     for key in ("venue", "competition"):
@@ -142,8 +168,11 @@ def _championship(meta: dict, champs: pd.DataFrame) -> str:
     day = pd.Timestamp(meta["date"])
     venue = normalise(f"{meta['venue']} {meta['competition']}")
     for c in champs.itertuples(index=False):
-        if c.start <= day <= c.end and c.indoor == bool(meta["indoor"]) and \
-                all(tok in venue.split() for tok in normalise(c.venue_match).split()):
+        if (
+            c.start <= day <= c.end
+            and c.indoor == bool(meta["indoor"])
+            and all(tok in venue.split() for tok in normalise(c.venue_match).split())
+        ):
             return c.name
     return ""
 
@@ -157,20 +186,30 @@ def _race_table(merged: list[_Race], champs: pd.DataFrame) -> pd.DataFrame:
         heat = int(m["heat"])
         race_id = f"{m['date']}_{m['event']}_{m['round']}{heat or ''}_{digest}"
         urls = sorted({r["url"].split(" ; ")[0] for r in race.rows.values()})
-        rows.append({
-            "race_id": race_id, "date": m["date"], "season": int(m["date"][:4]),
-            "competition": champ or m["competition"], "venue": m["venue"],
-            "event": m["event"], "indoor": bool(m["indoor"]), "round": m["round"], "heat": heat,
-            "championship": bool(champ), "field_complete": race.complete,
-            "source": " ; ".join(urls), "_race": race,
-        })
+        rows.append(
+            {
+                "race_id": race_id,
+                "date": m["date"],
+                "season": int(m["date"][:4]),
+                "competition": champ or m["competition"],
+                "venue": m["venue"],
+                "event": m["event"],
+                "indoor": bool(m["indoor"]),
+                "round": m["round"],
+                "heat": heat,
+                "championship": bool(champ),
+                "field_complete": race.complete,
+                "source": " ; ".join(urls),
+                "_race": race,
+            }
+        )
     df = pd.DataFrame(rows)
     # Unpaced: championships, and every round of a competition that has rounds (heats or semis
     # at the same venue and event within the previous week). Invitational races are paced.
     df["_venue"] = df["venue"].map(normalise)
     has_rounds = df["round"] != "final"
     later = []
-    for (event, venue), g in df[df["_venue"] != ""].groupby(["event", "_venue"]):
+    for (_event, _venue), g in df[df["_venue"] != ""].groupby(["event", "_venue"]):
         round_days = pd.to_datetime(g.loc[g["round"] != "final", "date"])
         for idx, day in pd.to_datetime(g["date"]).items():
             if ((round_days <= day) & (round_days >= day - pd.Timedelta(days=7))).any():
@@ -184,35 +223,54 @@ def _results_table(races: pd.DataFrame) -> pd.DataFrame:
     out = []
     for race_id, race in zip(races["race_id"], races["_race"], strict=True):
         for aid, r in race.rows.items():
-            out.append({"race_id": race_id, "athlete_id": aid,
-                        "place": r["place"] if r["status"] == "OK" else pd.NA,
-                        "time_s": r["time_s"], "status": r["status"], "source": r["url"]})
+            out.append(
+                {
+                    "race_id": race_id,
+                    "athlete_id": aid,
+                    "place": r["place"] if r["status"] == "OK" else pd.NA,
+                    "time_s": r["time_s"],
+                    "status": r["status"],
+                    "source": r["url"],
+                }
+            )
     df = pd.DataFrame(out)
     df["place"] = df["place"].astype("Int64")
-    return df.sort_values(["race_id", "place", "time_s", "athlete_id"],
-                          na_position="last").reset_index(drop=True)
+    return df.sort_values(
+        ["race_id", "place", "time_s", "athlete_id"], na_position="last"
+    ).reset_index(drop=True)
 
 
 def _athletes_table(rows: pd.DataFrame) -> pd.DataFrame:
     # Display name: the newest World Athletics spelling (WA lists 2025 > DL > trackelo > others).
     rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5}
-    rows = rows.assign(_rank=rows["src"].map(rank)).sort_values(["_rank", "date"],
-                                                                ascending=[True, False])
+    rows = rows.assign(_rank=rows["src"].map(rank)).sort_values(
+        ["_rank", "date"], ascending=[True, False]
+    )
     out = []
     for aid, g in rows.groupby("athlete_id", sort=True):
         names = list(dict.fromkeys(g["name"]))
         dobs = [d for d in g["dob"] if d]
-        out.append({"athlete_id": aid, "name": names[0], "country": g["nat"].iloc[0],
-                    "birth_date": dobs[0] if dobs else "",
-                    "aliases": " | ".join(names[1:]),
-                    "source": " ; ".join(sorted(set(g["src"].map(_SOURCE_NAMES))))})
+        out.append(
+            {
+                "athlete_id": aid,
+                "name": names[0],
+                "country": g["nat"].iloc[0],
+                "birth_date": dobs[0] if dobs else "",
+                "aliases": " | ".join(names[1:]),
+                "source": " ; ".join(sorted(set(g["src"].map(_SOURCE_NAMES)))),
+            }
+        )
     return pd.DataFrame(out)
 
 
-_SOURCE_NAMES = {"as": "kmuchiri/AthleticScraper@79ba13b", "dl": "hpr/diamond-league-results@42483aa",
-                 "tl": "alexandertuna/trackelo@5687615", "rome": "captainrobbo/trhackathon@c697d42",
-                 "rio": "openath/athlib@fe60183", "tp": "Tilastopaja histories (openath/athlib@"
-                 "fe60183, captainrobbo/trhackathon@c697d42)"}
+_SOURCE_NAMES = {
+    "as": "kmuchiri/AthleticScraper@79ba13b",
+    "dl": "hpr/diamond-league-results@42483aa",
+    "tl": "alexandertuna/trackelo@5687615",
+    "rome": "captainrobbo/trhackathon@c697d42",
+    "rio": "openath/athlib@fe60183",
+    "tp": "Tilastopaja histories (openath/athlib@fe60183, captainrobbo/trhackathon@c697d42)",
+}
 
 
 def build(sources: Path, out: Path) -> Counter:
@@ -222,16 +280,21 @@ def build(sources: Path, out: Path) -> Counter:
     rows = read_all(sources, report)
     report["rows read (2016-2025, after source-level filters)"] = len(rows)
     rows = _drop_implausible(rows, report)
-    crosswalk = pd.read_csv(sources / "captainrobbo__trhackathon" /
-                            "athlete_id_crosswalk_men_md.csv", dtype=str, keep_default_na=False)
-    aliases = pd.read_csv(out / "sources" / "athlete_aliases.csv", dtype=str,
-                          keep_default_na=False)
+    crosswalk = pd.read_csv(
+        sources / "captainrobbo__trhackathon" / "athlete_id_crosswalk_men_md.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
+    aliases = pd.read_csv(out / "sources" / "athlete_aliases.csv", dtype=str, keep_default_na=False)
     rows["athlete_id"] = rows["person"].map(resolve(rows, crosswalk, aliases, conflicts))
     dup = rows.duplicated(["src", "src_race", "athlete_id"])
     report["rows dropped: same athlete twice in one source race"] += int(dup.sum())
     rows = rows[~dup]
-    champs = pd.read_csv(out / "sources" / "championships.csv", keep_default_na=False,
-                         parse_dates=["start_date", "end_date"])
+    champs = pd.read_csv(
+        out / "sources" / "championships.csv",
+        keep_default_na=False,
+        parse_dates=["start_date", "end_date"],
+    )
     champs = champs.rename(columns={"start_date": "start", "end_date": "end"})
     champs["indoor"] = champs["indoor"].astype(str).str.lower() == "true"
 
@@ -258,8 +321,14 @@ def _write(out: Path, athletes, races, results) -> None:
 
 
 def _write_report(out: Path, report: Counter, conflicts: list[str]) -> None:
-    lines = ["# Build report", "", "Written by `python -m rivalrymodel.datasets.build`.", "",
-             "| rule | rows or races |", "| --- | ---: |"]
+    lines = [
+        "# Build report",
+        "",
+        "Written by `python -m rivalrymodel.datasets.build`.",
+        "",
+        "| rule | rows or races |",
+        "| --- | ---: |",
+    ]
     lines += [f"| {k} | {v} |" for k, v in sorted(report.items())]
     lines += ["", f"## Conflicts between sources ({len(conflicts)})", ""]
     lines += [f"- {c}" for c in conflicts]
@@ -267,13 +336,21 @@ def _write_report(out: Path, report: Counter, conflicts: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m rivalrymodel.datasets.build",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--sources", type=Path,
-                        default=bundled_data_dir().parent.parent / "shared" / "data-sources",
-                        help="folder of the raw datasets (default: ../shared/data-sources)")
-    parser.add_argument("--out", type=Path, default=bundled_data_dir(),
-                        help="data folder to write (default: the bundled data/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m rivalrymodel.datasets.build", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        default=bundled_data_dir().parent.parent / "shared" / "data-sources",
+        help="folder of the raw datasets (default: ../shared/data-sources)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=bundled_data_dir(),
+        help="data folder to write (default: the bundled data/)",
+    )
     args = parser.parse_args(argv)
     report = build(args.sources, args.out)
     for k, v in sorted(report.items()):

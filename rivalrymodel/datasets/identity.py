@@ -20,6 +20,7 @@ hash of the name and birth date.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import defaultdict
 
@@ -33,9 +34,13 @@ def normalise(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     # Letters NFKD leaves alone.
-    text = text.translate(str.maketrans({"ø": "o", "Ø": "o", "ı": "i", "ł": "l", "Ł": "l",
-                                         "đ": "d", "æ": "ae", "ß": "ss"}))
-    tokens = text.lower().replace("-", " ").replace("'", "").replace(".", " ").split()
+    text = text.translate(
+        str.maketrans(
+            {"ø": "o", "Ø": "o", "ı": "i", "ł": "l", "Ł": "l", "đ": "d", "æ": "ae", "ß": "ss"}
+        )
+    )
+    text = re.sub(r"[^\w\s]", " ", text.lower().replace("'", ""))
+    tokens = text.split()
     return " ".join(sorted(tokens))
 
 
@@ -56,13 +61,15 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def resolve(rows: pd.DataFrame, crosswalk: pd.DataFrame, aliases: pd.DataFrame,
-            conflicts: list[str]) -> pd.Series:
+def resolve(
+    rows: pd.DataFrame, crosswalk: pd.DataFrame, aliases: pd.DataFrame, conflicts: list[str]
+) -> pd.Series:
     """Map each row's ``person`` key to one athlete id. Returns a Series person -> athlete_id."""
-    people = (rows.sort_values("priority")
-              .drop_duplicates("person")[["person", "name", "dob", "birth_year", "nat",
-                                          "wa_id", "tp_id"]]
-              .reset_index(drop=True))
+    people = (
+        rows.sort_values("priority")
+        .drop_duplicates("person")[["person", "name", "dob", "birth_year", "nat", "wa_id", "tp_id"]]
+        .reset_index(drop=True)
+    )
     people["key"] = people["name"].map(normalise)
     people["year"] = people["birth_year"].astype("Float64")
     has_dob = people["dob"] != ""
@@ -128,8 +135,11 @@ def _subset_rule(people: pd.DataFrame, uf: _UnionFind) -> None:
             continue
         tokens = {p.person: set(p.key.split()) for p in same.itertuples(index=False)}
         for a, ta in tokens.items():
-            subs = {uf.find(b) for b, tb in tokens.items()
-                    if uf.find(b) != uf.find(a) and (ta <= tb or tb <= ta)}
+            subs = {
+                uf.find(b)
+                for b, tb in tokens.items()
+                if uf.find(b) != uf.find(a) and (ta <= tb or tb <= ta)
+            }
             if len(subs) == 1:
                 uf.union(a, subs.pop())
 
@@ -146,8 +156,10 @@ def _check_groups(people: pd.DataFrame, conflicts: list[str]) -> None:
             # spellings together and they all normalise to one name; the newest source wins.
             if not wa or g["key"].nunique() > 1:
                 raise SourceError(f"one athlete with two birth dates: {shown}")
-            conflicts.append(f"birth dates differ for WA id {wa.pop()}: {sorted(dobs)}; "
-                             "kept the newest World Athletics list's")
+            conflicts.append(
+                f"birth dates differ for WA id {wa.pop()}: {sorted(dobs)}; "
+                "kept the newest World Athletics list's"
+            )
 
 
 def _group_ids(people: pd.DataFrame) -> dict[str, str]:

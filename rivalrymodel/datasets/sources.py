@@ -15,32 +15,59 @@ import numpy as np
 import pandas as pd
 
 ROW_COLUMNS = [
-    "src", "src_race", "priority", "complete", "date", "event", "indoor", "round", "heat",
-    "venue", "competition", "person", "name", "dob", "birth_year", "nat", "wa_id", "tp_id",
-    "place", "time_s", "status", "url",
+    "src",
+    "src_race",
+    "priority",
+    "complete",
+    "date",
+    "event",
+    "indoor",
+    "round",
+    "heat",
+    "venue",
+    "competition",
+    "person",
+    "name",
+    "dob",
+    "birth_year",
+    "nat",
+    "wa_id",
+    "tp_id",
+    "place",
+    "time_s",
+    "status",
+    "url",
 ]
 
 FIRST_DAY, LAST_DAY = "2016-01-01", "2025-12-31"
 
 COMMITS = {
     "dl": "https://github.com/hpr/diamond-league-results/blob/"
-          "42483aaaa1afb89bb35e8fe10138bfa17cdf0b71",
+    "42483aaaa1afb89bb35e8fe10138bfa17cdf0b71",
     "as": "https://github.com/kmuchiri/AthleticScraper/blob/"
-          "79ba13b82f1f5624d0fa525ccb05e28dfec7bcdc",
+    "79ba13b82f1f5624d0fa525ccb05e28dfec7bcdc",
     "rio": "https://github.com/openath/athlib/blob/fe60183d75eec30c54c638449b562360f73e2e67",
     "rome": "https://github.com/captainrobbo/trhackathon/blob/"
-            "c697d42002ba6c45bf8e63e31c0e88d65dc9c24f",
-    "tl": "https://github.com/alexandertuna/trackelo/blob/"
-          "568761531d9eac909ce48600e64ff4c441d575cd",
+    "c697d42002ba6c45bf8e63e31c0e88d65dc9c24f",
+    "tl": "https://github.com/alexandertuna/trackelo/blob/568761531d9eac909ce48600e64ff4c441d575cd",
 }
 
 # Source event names -> Event values (see rivalrymodel.schema.Event).
 _EVENTS = {
-    "1500m": "1500m", "1500": "1500m", "1500-metres": "1500m",
-    "Mile": "mile", "one-mile": "mile",
-    "3000m": "3000m", "3000": "3000m", "3000-metres": "3000m",
-    "2 Miles": "2mile", "2M": "2mile", "two-miles": "2mile",
-    "5000m": "5000m", "5000": "5000m", "5000-metres": "5000m",
+    "1500m": "1500m",
+    "1500": "1500m",
+    "1500-metres": "1500m",
+    "Mile": "mile",
+    "one-mile": "mile",
+    "3000m": "3000m",
+    "3000": "3000m",
+    "3000-metres": "3000m",
+    "2 Miles": "2mile",
+    "2M": "2mile",
+    "two-miles": "2mile",
+    "5000m": "5000m",
+    "5000": "5000m",
+    "5000-metres": "5000m",
 }
 
 # Diamond League file sections that are senior races; youth and school races are left out.
@@ -90,14 +117,26 @@ def diamond_league(root: Path) -> pd.DataFrame:
     df.loc[doping, "status"] = "DQ"
     df.loc[doping, "place"] = ""
     df.loc[doping, "time_s"] = ""
-    return _finish(df.assign(
-        src="dl", src_race=df["race_id"], priority=1, complete=True,
-        event=_event(df["event"], file.name), indoor=False, round="final",
-        heat=df["section"].replace("", "0"), venue="", competition=df["meeting_name"],
-        person="wa:" + df["athlete_id"], name=df["athlete"], dob="",
-        wa_id=df["athlete_id"], tp_id="",
-        url=COMMITS["dl"] + "/data/" + df["season"] + "_" + df["meeting_id"] + ".json",
-    ))
+    return _finish(
+        df.assign(
+            src="dl",
+            src_race=df["race_id"],
+            priority=1,
+            complete=True,
+            event=_event(df["event"], file.name),
+            indoor=False,
+            round="final",
+            heat=df["section"].replace("", "0"),
+            venue="",
+            competition=df["meeting_name"],
+            person="wa:" + df["athlete_id"],
+            name=df["athlete"],
+            dob="",
+            wa_id=df["athlete_id"],
+            tp_id="",
+            url=COMMITS["dl"] + "/data/" + df["season"] + "_" + df["meeting_id"] + ".json",
+        )
+    )
 
 
 _AS_POSITION = re.compile(r"^(?P<place>\d+)(?P<code>f|h|sf|rr|pr)?(?P<n>\d*)$")
@@ -134,18 +173,37 @@ def world_athletics_lists(root: Path) -> pd.DataFrame:
         raise SourceError(f"AthleticScraper: no rule for position {df[bad]['position'].iloc[0]!r}")
     indoor = df["venue"].str.endswith(" (i)")
     event = _event(df["list_file"], "AthleticScraper")
-    return _finish(df.assign(
-        src="as", priority=3, complete=False, event=event, indoor=indoor,
-        round=parts["code"].fillna("").map(_AS_ROUND),
-        heat=parts["n"].replace("", "0"),
-        src_race=(event + "|" + df["date"] + "|" + df["venue"] + "|"
-                  + parts["code"].fillna("") + parts["n"]),
-        venue=df["venue"].str.removesuffix(" (i)"), competition="",
-        person="as:" + df["competitor"] + "|" + df["dob"] + "|" + df["nationality"],
-        name=df["competitor"], dob=df["dob"], nat=df["nationality"], place=parts["place"],
-        time_s=df["mark_numeric"], status="OK",
-        url=COMMITS["as"] + "/datasets/split_by_discipline/male/" + df["list_file"] + ".csv",
-    ))
+    return _finish(
+        df.assign(
+            src="as",
+            priority=3,
+            complete=False,
+            event=event,
+            indoor=indoor,
+            round=parts["code"].fillna("").map(_AS_ROUND),
+            heat=parts["n"].replace("", "0"),
+            src_race=(
+                event
+                + "|"
+                + df["date"]
+                + "|"
+                + df["venue"]
+                + "|"
+                + parts["code"].fillna("")
+                + parts["n"]
+            ),
+            venue=df["venue"].str.removesuffix(" (i)"),
+            competition="",
+            person="as:" + df["competitor"] + "|" + df["dob"] + "|" + df["nationality"],
+            name=df["competitor"],
+            dob=df["dob"],
+            nat=df["nationality"],
+            place=parts["place"],
+            time_s=df["mark_numeric"],
+            status="OK",
+            url=COMMITS["as"] + "/datasets/split_by_discipline/male/" + df["list_file"] + ".csv",
+        )
+    )
 
 
 def rio_2016(root: Path) -> pd.DataFrame:
@@ -157,30 +215,53 @@ def rio_2016(root: Path) -> pd.DataFrame:
     dob = pd.to_datetime(dob, format="%d.%m.%Y").dt.strftime("%Y-%m-%d")
     rnd = df["round"].str.lower()
     heat = df["round_name"].str.extract(r"(\d+)$")[0].fillna("0")
-    return _finish(df.assign(
-        src="rio", src_race=df["race_id"], priority=1, complete=True,
-        event=_event(df["event"], "rio"), indoor=False, round=rnd, heat=heat,
-        venue="Olympic Stadium, Rio de Janeiro (BRA)", competition="2016 Olympic Games",
-        person="tp:" + df["tp_athlete_id"],
-        name=df["given_name"] + " " + df["family_name"],
-        dob=df["tp_athlete_id"].map(dob).fillna(""), nat=df["nat"], wa_id="",
-        tp_id=df["tp_athlete_id"],
-        url=COMMITS["rio"] + "/sampledata/rio2016/rio_athletics_results.json",
-    ))
+    return _finish(
+        df.assign(
+            src="rio",
+            src_race=df["race_id"],
+            priority=1,
+            complete=True,
+            event=_event(df["event"], "rio"),
+            indoor=False,
+            round=rnd,
+            heat=heat,
+            venue="Olympic Stadium, Rio de Janeiro (BRA)",
+            competition="2016 Olympic Games",
+            person="tp:" + df["tp_athlete_id"],
+            name=df["given_name"] + " " + df["family_name"],
+            dob=df["tp_athlete_id"].map(dob).fillna(""),
+            nat=df["nat"],
+            wa_id="",
+            tp_id=df["tp_athlete_id"],
+            url=COMMITS["rio"] + "/sampledata/rio2016/rio_athletics_results.json",
+        )
+    )
 
 
 def rome_2024(root: Path) -> pd.DataFrame:
     """captainrobbo/trhackathon: every starter of the Rome 2024 European 1500m and 5000m."""
     df = _read(root / "captainrobbo__trhackathon" / "rome2024_men_1500_5000_results.csv")
     rnd = df["round_name"].map({"Heats": "heat", "Final": "final"})
-    return _finish(df.assign(
-        src="rome", src_race=df["race_id"], priority=1, complete=True,
-        event=_event(df["event"], "rome"), indoor=False, round=rnd,
-        heat=df["heat_number"].replace("", "0"), venue="Stadio Olimpico, Roma (ITA)",
-        competition="2024 European Athletics Championships",
-        person="wa:" + df["wa_id"], name=df["athlete"], wa_id=df["wa_id"],
-        tp_id=df["tp_athlete_id"], time_s=df["time_s"], url=COMMITS["rome"] + "/Rome2024.json",
-    ))
+    return _finish(
+        df.assign(
+            src="rome",
+            src_race=df["race_id"],
+            priority=1,
+            complete=True,
+            event=_event(df["event"], "rome"),
+            indoor=False,
+            round=rnd,
+            heat=df["heat_number"].replace("", "0"),
+            venue="Stadio Olimpico, Roma (ITA)",
+            competition="2024 European Athletics Championships",
+            person="wa:" + df["wa_id"],
+            name=df["athlete"],
+            wa_id=df["wa_id"],
+            tp_id=df["tp_athlete_id"],
+            time_s=df["time_s"],
+            url=COMMITS["rome"] + "/Rome2024.json",
+        )
+    )
 
 
 def trackelo_2023(root: Path) -> pd.DataFrame:
@@ -189,15 +270,25 @@ def trackelo_2023(root: Path) -> pd.DataFrame:
     parts = df["round"].str.extract(r"^(?P<r>Final|Heat|Semi-final)(?: \((?P<n>\d+) of \d+\))?$")
     if parts["r"].isna().any():
         raise SourceError(f"trackelo: no rule for round {df['round'][parts['r'].isna()].iloc[0]!r}")
-    return _finish(df.assign(
-        src="tl", src_race=df["race_id"] + "|" + df["round"], priority=2, complete=False,
-        event=_event(df["event"], "trackelo"), indoor=False,
-        round=parts["r"].map({"Final": "final", "Heat": "heat", "Semi-final": "semi"}),
-        heat=parts["n"].fillna("0"), venue="", competition=df["meeting"],
-        person="tl:" + df["athlete"] + "|" + df["dob"] + "|" + df["nat"],
-        name=df["athlete"], time_s="", status="OK",
-        url=COMMITS["tl"] + "/" + df["source_file"],
-    ))
+    return _finish(
+        df.assign(
+            src="tl",
+            src_race=df["race_id"] + "|" + df["round"],
+            priority=2,
+            complete=False,
+            event=_event(df["event"], "trackelo"),
+            indoor=False,
+            round=parts["r"].map({"Final": "final", "Heat": "heat", "Semi-final": "semi"}),
+            heat=parts["n"].fillna("0"),
+            venue="",
+            competition=df["meeting"],
+            person="tl:" + df["athlete"] + "|" + df["dob"] + "|" + df["nat"],
+            name=df["athlete"],
+            time_s="",
+            status="OK",
+            url=COMMITS["tl"] + "/" + df["source_file"],
+        )
+    )
 
 
 _TP_ROUND = [
@@ -238,28 +329,50 @@ def tilastopaja_histories(root: Path, report: Counter) -> pd.DataFrame:
         & (df["competition_id"] != "")  # without it the race cannot be told apart
         & (df["ok_for_sb"] != "False")  # Tilastopaja's own flag for mixed races and the like
     )
-    report["Tilastopaja rows dropped: split, youth race, blank result, no place or no race id"] \
-        += int((~keep).sum())
+    report["Tilastopaja rows dropped: split, youth race, blank result, no place or no race id"] += (
+        int((~keep).sum())
+    )
     rounds = df["round"].map(_tp_round)
     unknown = keep & rounds.isna()
     report["Tilastopaja rows dropped: round code with no rule (e.g. 'IIr1', 'cB')"] += int(
-        unknown.sum())
+        unknown.sum()
+    )
     df, rounds = df[keep & ~unknown].copy(), rounds[keep & ~unknown]
-    return _finish(df.assign(
-        src="tp", priority=4, complete=False, event=_event(df["event"], "tilastopaja"),
-        indoor=df["indoor_outdoor"] == "Indoor",
-        round=rounds.str[0], heat=rounds.str[1],
-        src_race=df["competition_id"] + "|" + df["event"] + "|" + df["date"] + "|" + df["round"],
-        venue=df["city"].where(df["city"] != "", df["venue"]),
-        competition=df["comp_name"],
-        person="tp:" + df["tp_athlete_id"],
-        name=df["given_name"] + " " + df["family_name"], dob=df["birth_date"],
-        tp_id=df["tp_athlete_id"], place=df["place_raw"].str.strip().str.rstrip("="),
-    ))
+    return _finish(
+        df.assign(
+            src="tp",
+            priority=4,
+            complete=False,
+            event=_event(df["event"], "tilastopaja"),
+            indoor=df["indoor_outdoor"] == "Indoor",
+            round=rounds.str[0],
+            heat=rounds.str[1],
+            src_race=df["competition_id"]
+            + "|"
+            + df["event"]
+            + "|"
+            + df["date"]
+            + "|"
+            + df["round"],
+            venue=df["city"].where(df["city"] != "", df["venue"]),
+            competition=df["comp_name"],
+            person="tp:" + df["tp_athlete_id"],
+            name=df["given_name"] + " " + df["family_name"],
+            dob=df["birth_date"],
+            tp_id=df["tp_athlete_id"],
+            place=df["place_raw"].str.strip().str.rstrip("="),
+        )
+    )
 
 
 def read_all(root: Path, report: Counter) -> pd.DataFrame:
     """Every relevant row of every source, 2016-2025, in the standard columns."""
-    frames = [diamond_league(root), rio_2016(root), rome_2024(root), trackelo_2023(root),
-              world_athletics_lists(root), tilastopaja_histories(root, report)]
+    frames = [
+        diamond_league(root),
+        rio_2016(root),
+        rome_2024(root),
+        trackelo_2023(root),
+        world_athletics_lists(root),
+        tilastopaja_histories(root, report),
+    ]
     return pd.concat(frames, ignore_index=True)

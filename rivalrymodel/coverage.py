@@ -1,0 +1,60 @@
+"""Coverage of a dataset: what is in it, per season and event, and for the key athletes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .data import RaceData
+from .schema import Event
+
+__all__ = ["coverage", "athlete_races", "KEY_ATHLETES"]
+
+# World Athletics ids of the rivalry this library started from.
+KEY_ATHLETES = {"14653717": "Jakob Ingebrigtsen", "14533464": "Josh Kerr"}
+
+
+def coverage(data: RaceData) -> pd.DataFrame:
+    """Races, races with two or more known runners, complete fields, results and athletes per
+    season x event, with a total row per season and overall."""
+    races, results = data.races, data.results
+    counted = results[results["status"] != "DNS"]
+    known = counted.groupby("race_id").size().rename("runners")
+    races = races.join(known, on="race_id").fillna({"runners": 0})
+    res = counted.merge(races[["race_id", "season", "event"]], on="race_id")
+    events = [e.value for e in Event]
+    races["event"] = pd.Categorical(races["event"], events)
+    res["event"] = pd.Categorical(res["event"], events)
+
+    def table(r: pd.DataFrame, x: pd.DataFrame, keys) -> pd.DataFrame:
+        out = r.groupby(keys, observed=True).agg(
+            races=("race_id", "size"),
+            races_2plus=("runners", lambda s: int((s >= 2).sum())),
+            complete=("field_complete", "sum"),
+        )
+        out["results"] = x.groupby(keys, observed=True).size()
+        out["athletes"] = x.groupby(keys, observed=True)["athlete_id"].nunique()
+        return out.fillna(0).astype(int)
+
+    per = table(races, res, ["season", "event"]).reset_index()
+    per["event"] = per["event"].astype(str)
+    season = table(races, res, ["season"]).reset_index().assign(event="all")
+    total = table(races.assign(season="all"), res.assign(season="all"), ["season"])
+    total = total.reset_index().assign(event="all")
+    out = pd.concat([per, season, total], ignore_index=True)
+    out["_order"] = out["event"].map({e: i for i, e in enumerate([*events, "all"])})
+    out = out.sort_values(["season", "_order"], key=lambda s: s.astype(str), kind="stable")
+    return out.drop(columns="_order").reset_index(drop=True)
+
+
+def athlete_races(data: RaceData, athletes: dict[str, str] | None = None) -> pd.DataFrame:
+    """Races per season for chosen athletes (default: Ingebrigtsen and Kerr), DNS excluded."""
+    athletes = athletes or KEY_ATHLETES
+    res = data.results
+    res = res[res["athlete_id"].isin(athletes) & (res["status"] != "DNS")]
+    res = res.merge(data.races[["race_id", "season"]], on="race_id")
+    table = res.groupby(["athlete_id", "season"]).size().unstack(fill_value=0)
+    table = table.reindex(list(athletes), fill_value=0)
+    table.index = [athletes[a] for a in table.index]
+    table["total"] = table.sum(axis=1)
+    table.columns = [str(c) for c in table.columns]
+    return table
