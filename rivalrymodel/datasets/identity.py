@@ -5,12 +5,15 @@ Rules, in order (each is documented in data/README.md):
 1. Same World Athletics id, or same Tilastopaja id, is the same person; the Rome 2024 crosswalk
    links Tilastopaja ids to WA ids.
 2. A person known by name only (WA lists, trackelo) is the id-known person with the same
-   normalised name (accents stripped, lower case, tokens sorted) and the same birth date, or,
-   when one side has only a birth year, the same name, nationality and birth year.
+   normalised name (accents stripped, lower case, tokens sorted) and the same birth date; when
+   the id-known side has only a birth year, the same name and birth year (nationalities change:
+   David Torrence USA -> PER); when it has no birth data, the same name and nationality.
 3. Failing that, a person whose name tokens are a subset of the other's (``Henrik INGEBRIGTSEN``
    and ``Henrik Borkja Ingebrigtsen``) with the same birth date and nationality, if exactly one
    such person exists.
 4. Renames listed in data/sources/athlete_aliases.csv (sourced) join two spellings.
+5. Two sources' rows of one race (event, day) with the same place, time and nationality,
+   whose names share a token, are one runner (``Mohamed Farah`` / ``Mo FARAH``).
 
 A group holding two different WA ids, or two different full birth dates, is a contradiction and
 stops the build. The id is the WA id where known, else ``TP<tilastopaja id>``, else ``X`` and a
@@ -89,25 +92,28 @@ def resolve(
     ided = people[(people["wa_id"] != "") | (people["tp_id"] != "")]
     by_key_dob = defaultdict(set)
     by_key_year = defaultdict(set)
+    by_key_nat = defaultdict(set)
     for p in ided.itertuples(index=False):
         if p.dob:
             by_key_dob[(p.key, p.dob)].add(uf.find(p.person))
-        elif pd.notna(p.year):  # birth year only (Diamond League)
-            by_key_year[(p.key, p.nat, int(p.year))].add(uf.find(p.person))
+        elif pd.notna(p.year):  # birth year only (Diamond League); nationalities change
+            by_key_year[(p.key, int(p.year))].add(uf.find(p.person))
+        else:  # no birth data at all (Rio 2016 5000m runners)
+            by_key_nat[(p.key, p.nat)].add(uf.find(p.person))
 
     named = people[(people["wa_id"] == "") & (people["tp_id"] == "")]
     # Rule 2, then rule 3 for the people rule 2 left alone.
     unmatched = []
     for p in named.itertuples(index=False):
-        hits = by_key_dob.get((p.key, p.dob), set()) if p.dob else set()
-        if not hits and pd.notna(p.year):
-            hits = by_key_year.get((p.key, p.nat, int(p.year)), set())
-        hits = {uf.find(h) for h in hits}
-        if len(hits) > 1:
-            raise SourceError(f"{p.name} ({p.dob}, {p.nat}) matches several athletes: {hits}")
-        if hits:
-            uf.union(p.person, hits.pop())
-        else:
+        hits = set(by_key_dob.get((p.key, p.dob), set())) if p.dob else set()
+        if pd.notna(p.year):
+            hits |= by_key_year.get((p.key, int(p.year)), set())
+        hits |= by_key_nat.get((p.key, p.nat), set())
+        # Several hits are one person seen under two id systems (a Rio 2016 Tilastopaja id
+        # and a Diamond League WA id); two WA ids in one group stop the build below.
+        for hit in hits:
+            uf.union(p.person, hit)
+        if not hits:
             unmatched.append(p)
     # Name-only people of different sources with the same name and birth date are one.
     by_name = defaultdict(list)
@@ -117,6 +123,7 @@ def resolve(
         for other in group[1:]:
             uf.union(group[0], other)
     _subset_rule(people, uf)
+    _same_result_rule(rows, people, uf)
     for a, b in aliases[["person_a", "person_b"]].itertuples(index=False):
         for key in (a, b):
             if key not in uf.parent:
@@ -142,6 +149,26 @@ def _subset_rule(people: pd.DataFrame, uf: _UnionFind) -> None:
             }
             if len(subs) == 1:
                 uf.union(a, subs.pop())
+
+
+def _same_result_rule(rows: pd.DataFrame, people: pd.DataFrame, uf: _UnionFind) -> None:
+    """Rule 5: two rows of one event and day with the same place, the same time to the
+    hundredth and the same nationality, whose names share a token, are one runner seen by two
+    sources (``Mohamed Farah`` in the Rio file, ``Mo FARAH`` in the WA list)."""
+    keyed = rows.dropna(subset=["time_s", "place"]).copy()
+    keyed = keyed[keyed["status"] == "OK"]
+    keyed["cs"] = (keyed["time_s"] * 100).round().astype(int)
+    tokens = dict(zip(people["person"], people["key"].str.split().map(set), strict=True))
+    cols = ["event", "date", "place", "cs", "nat"]
+    pairs = keyed.merge(keyed, on=cols, suffixes=("", "_b"))
+    pairs = pairs[(pairs["src"] != pairs["src_b"]) & (pairs["person"] < pairs["person_b"])]
+    counts = pairs.groupby(["person", *cols]).size()
+    for p in pairs.itertuples(index=False):
+        if (
+            counts[(p.person, p.event, p.date, p.place, p.cs, p.nat)] == 1
+            and tokens[p.person] & tokens[p.person_b]
+        ):
+            uf.union(p.person, p.person_b)
 
 
 def _check_groups(people: pd.DataFrame, conflicts: list[str]) -> None:

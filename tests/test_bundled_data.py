@@ -1,0 +1,128 @@
+"""The bundled dataset: it loads, it is consistent, and it agrees with sourced headline facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rivalrymodel import load_dataset
+from rivalrymodel.datasets.identity import normalise
+from rivalrymodel.schema import Event, world_record
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset()
+
+
+def test_volume_2016_onwards(data):
+    races, results = data.races, data.results
+    assert races["date"].min() >= pd.Timestamp("2016-01-01")
+    assert races["date"].max() <= pd.Timestamp("2025-12-31")
+    assert len(races) >= 500
+    assert (results["status"] != "DNS").sum() >= 5000
+    assert races["field_complete"].sum() >= 100
+
+
+def test_every_race_and_result_names_a_source(data):
+    for df in (data.races, data.results, data.athletes):
+        assert (df["source"].str.len() > 0).all()
+    assert data.races["source"].str.contains("https://github.com/", regex=False).all()
+
+
+def test_places_agree_with_times(data):
+    fin = data.results[data.results["status"] == "OK"].dropna(subset=["time_s"])
+    fin = fin.sort_values(["race_id", "place", "time_s"])
+    same = fin["race_id"].eq(fin["race_id"].shift())
+    assert not (same & (fin["time_s"] < fin["time_s"].shift())).any()
+
+
+def test_no_time_beats_the_world_record_of_its_day(data):
+    res = data.results.merge(data.races[["race_id", "event", "date"]], on="race_id")
+    res = res.dropna(subset=["time_s"])
+    record = np.array([world_record(e, d) for e, d in zip(res["event"], res["date"], strict=True)])
+    assert (res["time_s"].to_numpy() >= record).all()
+    # The 3000m record fell on 2024-08-25 (Ingebrigtsen 7:17.55): that run is in the data.
+    best = res[res["event"] == "3000m"].sort_values("time_s").iloc[0]
+    assert (best["time_s"], best["athlete_id"]) == (437.55, "14653717")
+
+
+def test_world_record_table_matches_its_sourced_csv():
+    table = pd.read_csv(ROOT / "data" / "sources" / "world_records.csv")
+    for row in table.itertuples():
+        assert world_record(row.event, row.date) == pytest.approx(row.time_s)
+        day_before = pd.Timestamp(row.date) - pd.Timedelta(days=1)
+        assert world_record(row.event, day_before) > row.time_s
+    assert set(table["event"]) == {e.value for e in Event}
+
+
+def test_every_athlete_has_one_id(data):
+    athletes = data.athletes
+    assert athletes["athlete_id"].is_unique
+    # Twins share a birth date and country but are two people.
+    twins = athletes[athletes["name"].isin(["Jake ROBERTSON", "Zane ROBERTSON"])]
+    assert twins["athlete_id"].nunique() == len(twins)
+    # No two ids with the same normalised name and birth date.
+    key = athletes["name"].map(normalise) + "|" + athletes["birth_date"].astype(str)
+    dated = athletes["birth_date"].notna()
+    assert not key[dated].duplicated().any()
+
+
+def test_key_athletes_are_there(data):
+    results = data.results
+    assert (results["athlete_id"] == "14653717").sum() >= 100  # Jakob Ingebrigtsen
+    assert (results["athlete_id"] == "14533464").sum() >= 40  # Josh Kerr
+
+
+def test_rio_2016_complete_fields(data):
+    rio = data.races[data.races["competition"] == "Athletics at the 2016 Summer Olympics"]
+    assert len(rio) == 9 and rio["field_complete"].all() and (~rio["paced"]).all()
+    final = data.results[
+        data.results["race_id"].isin(
+            rio.loc[(rio["event"] == "1500m") & (rio["round"] == "final"), "race_id"]
+        )
+    ]
+    assert len(final) == 13 and final["time_s"].min() == 230.00  # Centrowitz, 3:50.00
+
+
+def test_headline_facts(data):
+    facts = pd.read_csv(ROOT / "tests" / "headline_facts.csv", dtype={"athlete_id": str})
+    names = data.athletes.set_index("athlete_id")["name"].map(normalise)
+    races = data.races
+    for fact in facts.itertuples():
+        race_ids = races.loc[
+            (races["date"] == fact.date)
+            & (races["event"] == fact.event)
+            & (races["round"] == fact.round),
+            "race_id",
+        ]
+        res = data.results[
+            data.results["race_id"].isin(race_ids) & (data.results["place"] == fact.place)
+        ]
+        got = set(zip(res["athlete_id"].map(names), res["time_s"], strict=True))
+        want_name = normalise(fact.athlete)
+        assert any(
+            set(want_name.split()) <= set(n.split()) and t == pytest.approx(fact.time_s)
+            for n, t in got
+        ), f"{fact.date} {fact.event} place {fact.place}: {got}"
+        if isinstance(fact.athlete_id, str):
+            assert fact.athlete_id in set(res["athlete_id"])
+
+
+def test_championship_and_pacing_flags(data):
+    races = data.races
+    tokyo = races[
+        (races["date"] == "2021-08-07") & (races["event"] == "1500m") & races["championship"]
+    ]
+    assert len(tokyo) == 1 and not tokyo["paced"].iloc[0]
+    assert tokyo["competition"].iloc[0] == "Athletics at the 2020 Summer Olympics"
+    # Diamond League meetings are paced invitational races.
+    dl = races[races["source"].str.contains("diamond-league-results")]
+    assert dl["paced"].all() and not dl["championship"].any()
+    # Rounds are never paced.
+    assert not races.loc[races["round"] != "final", "paced"].any()
