@@ -17,8 +17,21 @@ SOURCES = ROOT.parent / "shared" / "data-sources"
 
 
 def _people(*rows):
-    cols = ["src", "person", "name", "dob", "birth_year", "nat", "wa_id", "tp_id", "event",
-            "date", "place", "time_s", "status"]
+    cols = [
+        "src",
+        "person",
+        "name",
+        "dob",
+        "birth_year",
+        "nat",
+        "wa_id",
+        "tp_id",
+        "event",
+        "date",
+        "place",
+        "time_s",
+        "status",
+    ]
     df = pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
     df["priority"] = 1
     df["birth_year"] = df["birth_year"].astype("Int64")
@@ -39,10 +52,36 @@ def test_normalise_strips_accents_case_and_order():
 
 def test_name_only_people_join_the_wa_id_by_name_and_birth_year():
     rows = _people(
-        ("dl", "wa:1", "Jakob INGEBRIGTSEN", "", 2000, "NOR", "1", "", "1500m", "2023-06-15",
-         1, 207.95, "OK"),
-        ("as", "as:Jakob INGEBRIGTSEN|2000-09-19|NOR", "Jakob INGEBRIGTSEN", "2000-09-19", pd.NA,
-         "NOR", "", "", "1500m", "2023-06-15", 1, 207.95, "OK"),
+        (
+            "dl",
+            "wa:1",
+            "Jakob INGEBRIGTSEN",
+            "",
+            2000,
+            "NOR",
+            "1",
+            "",
+            "1500m",
+            "2023-06-15",
+            1,
+            207.95,
+            "OK",
+        ),
+        (
+            "as",
+            "as:Jakob INGEBRIGTSEN|2000-09-19|NOR",
+            "Jakob INGEBRIGTSEN",
+            "2000-09-19",
+            pd.NA,
+            "NOR",
+            "",
+            "",
+            "1500m",
+            "2023-06-15",
+            1,
+            207.95,
+            "OK",
+        ),
     )
     ids = _resolve(rows)
     assert set(ids) == {"1"}
@@ -50,50 +89,182 @@ def test_name_only_people_join_the_wa_id_by_name_and_birth_year():
 
 def test_twins_stay_apart():
     rows = _people(
-        ("as", "as:Jake", "Jake ROBERTSON", "1989-11-14", pd.NA, "NZL", "", "", "5000m",
-         "2016-06-01", 3, 790.0, "OK"),
-        ("as", "as:Zane", "Zane ROBERTSON", "1989-11-14", pd.NA, "NZL", "", "", "5000m",
-         "2016-06-01", 4, 791.0, "OK"),
+        (
+            "as",
+            "as:Jake",
+            "Jake ROBERTSON",
+            "1989-11-14",
+            pd.NA,
+            "NZL",
+            "",
+            "",
+            "5000m",
+            "2016-06-01",
+            3,
+            790.0,
+            "OK",
+        ),
+        (
+            "as",
+            "as:Zane",
+            "Zane ROBERTSON",
+            "1989-11-14",
+            pd.NA,
+            "NZL",
+            "",
+            "",
+            "5000m",
+            "2016-06-01",
+            4,
+            791.0,
+            "OK",
+        ),
     )
     assert _resolve(rows).nunique() == 2
 
 
 def test_full_name_joins_short_name_with_same_birth_date():
     rows = _people(
-        ("tp", "tp:7", "Henrik Børkja Ingebrigtsen", "1991-02-24", pd.NA, "NOR", "", "7",
-         "1500m", "2016-06-01", 2, 215.0, "OK"),
-        ("as", "as:Henrik", "Henrik INGEBRIGTSEN", "1991-02-24", pd.NA, "NOR", "", "", "1500m",
-         "2017-06-01", 1, 214.0, "OK"),
+        (
+            "tp",
+            "tp:7",
+            "Henrik Børkja Ingebrigtsen",
+            "1991-02-24",
+            pd.NA,
+            "NOR",
+            "",
+            "7",
+            "1500m",
+            "2016-06-01",
+            2,
+            215.0,
+            "OK",
+        ),
+        (
+            "as",
+            "as:Henrik",
+            "Henrik INGEBRIGTSEN",
+            "1991-02-24",
+            pd.NA,
+            "NOR",
+            "",
+            "",
+            "1500m",
+            "2017-06-01",
+            1,
+            214.0,
+            "OK",
+        ),
     )
     assert set(_resolve(rows)) == {"TP7"}
 
 
 def test_same_result_in_two_sources_is_one_runner():
     rows = _people(
-        ("rio", "tp:9", "Mohamed Farah", "", pd.NA, "GBR", "", "9", "5000m", "2016-08-20", 1,
-         783.30, "OK"),
-        ("as", "as:Mo", "Mo FARAH", "1983-03-23", pd.NA, "GBR", "", "", "5000m", "2016-08-20",
-         1, 783.30, "OK"),
+        (
+            "rio",
+            "tp:9",
+            "Mohamed Farah",
+            "",
+            pd.NA,
+            "GBR",
+            "",
+            "9",
+            "5000m",
+            "2016-08-20",
+            1,
+            783.30,
+            "OK",
+        ),
+        (
+            "as",
+            "as:Mo",
+            "Mo FARAH",
+            "1983-03-23",
+            pd.NA,
+            "GBR",
+            "",
+            "",
+            "5000m",
+            "2016-08-20",
+            1,
+            783.30,
+            "OK",
+        ),
     )
     assert _resolve(rows).nunique() == 1
 
 
 def test_two_wa_ids_in_one_person_stop_the_build():
     rows = _people(
-        ("dl", "wa:1", "Sam SMITH", "", 1995, "GBR", "1", "", "1500m", "2019-06-01", 1, 214.0,
-         "OK"),
-        ("dl", "wa:2", "Sam SMITH", "", 1995, "GBR", "2", "", "1500m", "2019-07-01", 1, 215.0,
-         "OK"),
-        ("as", "as:Sam", "Sam SMITH", "1995-01-01", pd.NA, "GBR", "", "", "1500m", "2019-08-01",
-         1, 213.0, "OK"),
+        (
+            "dl",
+            "wa:1",
+            "Sam SMITH",
+            "",
+            1995,
+            "GBR",
+            "1",
+            "",
+            "1500m",
+            "2019-06-01",
+            1,
+            214.0,
+            "OK",
+        ),
+        (
+            "dl",
+            "wa:2",
+            "Sam SMITH",
+            "",
+            1995,
+            "GBR",
+            "2",
+            "",
+            "1500m",
+            "2019-07-01",
+            1,
+            215.0,
+            "OK",
+        ),
+        (
+            "as",
+            "as:Sam",
+            "Sam SMITH",
+            "1995-01-01",
+            pd.NA,
+            "GBR",
+            "",
+            "",
+            "1500m",
+            "2019-08-01",
+            1,
+            213.0,
+            "OK",
+        ),
     )
     with pytest.raises(SourceError, match="two WA ids"):
         _resolve(rows)
 
 
 def test_alias_must_name_known_people():
-    rows = _people(("as", "as:A", "A B", "1990-01-01", pd.NA, "KEN", "", "", "1500m",
-                    "2019-08-01", 1, 213.0, "OK"))
+    rows = _people(
+        (
+            "as",
+            "as:A",
+            "A B",
+            "1990-01-01",
+            pd.NA,
+            "KEN",
+            "",
+            "",
+            "1500m",
+            "2019-08-01",
+            1,
+            213.0,
+            "OK",
+        )
+    )
     aliases = pd.DataFrame({"person_a": ["as:A"], "person_b": ["as:nobody"]})
     with pytest.raises(SourceError, match="nobody"):
         _resolve(rows, aliases)

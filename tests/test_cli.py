@@ -12,8 +12,11 @@ def test_summary_prints_coverage_and_key_athletes(capsys):
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
     assert "Coverage per season x event" in out
-    lines = {line.split()[0] + " " + line.split()[1]: line for line in out.splitlines()
-             if line.startswith(("Jakob", "Josh"))}
+    lines = {
+        line.split()[0] + " " + line.split()[1]: line
+        for line in out.splitlines()
+        if line.startswith(("Jakob", "Josh"))
+    }
     assert int(lines["Jakob Ingebrigtsen"].split()[-1]) >= 100
     assert int(lines["Josh Kerr"].split()[-1]) >= 40
     total = next(line for line in out.splitlines() if line.split()[:2] == ["all", "all"])
@@ -38,6 +41,10 @@ def test_invalid_data_exits_2_with_the_message(tmp_path, tiny_tables, capsys):
 
 
 def test_console_script_help():
-    out = subprocess.run([sys.executable, "-m", "rivalrymodel.cli", "--help"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "rivalrymodel.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "summary" in out
