@@ -134,7 +134,7 @@ class Column:
     """One column of a table: its kind and whether a value is required."""
 
     name: str
-    kind: str  # "str" | "int" | "float" | "bool" | "date" | an Enum class name via `choices`
+    kind: str  # "str" | "int" | "float" | "bool" | "date" | "enum" (values from `choices`)
     required: bool = True
     choices: type[StrEnum] | None = None
 

@@ -16,32 +16,46 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT.parent / "shared" / "data-sources"
 
 
-def _people(*rows):
-    cols = [
-        "src",
-        "person",
-        "name",
-        "dob",
-        "birth_year",
-        "nat",
-        "wa_id",
-        "tp_id",
-        "event",
-        "date",
-        "place",
-        "time_s",
-        "status",
-    ]
-    df = pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
-    df["priority"] = 1
+def _row(
+    src,
+    person,
+    name,
+    nat,
+    *,
+    dob="",
+    year=None,
+    wa="",
+    tp="",
+    date="2019-06-01",
+    event="1500m",
+    place=1,
+    time_s=214.0,
+):
+    """One source row as the readers in sources.py produce it (the columns identity reads)."""
+    return {
+        "src": src,
+        "person": person,
+        "name": name,
+        "dob": dob,
+        "birth_year": year,
+        "nat": nat,
+        "wa_id": wa,
+        "tp_id": tp,
+        "event": event,
+        "date": date,
+        "place": place,
+        "time_s": time_s,
+        "status": "OK",
+        "priority": 1,
+    }
+
+
+def _resolve(*rows, aliases=None):
+    df = pd.DataFrame(rows)
     df["birth_year"] = df["birth_year"].astype("Int64")
-    return df
-
-
-def _resolve(rows, aliases=None):
     aliases = aliases if aliases is not None else pd.DataFrame(columns=["person_a", "person_b"])
     crosswalk = pd.DataFrame(columns=["tp_athlete_id", "wa_id"])
-    return resolve(rows, crosswalk, aliases, conflicts=[])
+    return resolve(df, crosswalk, aliases, conflicts=[])
 
 
 def test_normalise_strips_accents_case_and_order():
@@ -51,223 +65,61 @@ def test_normalise_strips_accents_case_and_order():
 
 
 def test_name_only_people_join_the_wa_id_by_name_and_birth_year():
-    rows = _people(
-        (
-            "dl",
-            "wa:1",
-            "Jakob INGEBRIGTSEN",
-            "",
-            2000,
-            "NOR",
-            "1",
-            "",
-            "1500m",
-            "2023-06-15",
-            1,
-            207.95,
-            "OK",
-        ),
-        (
-            "as",
-            "as:Jakob INGEBRIGTSEN|2000-09-19|NOR",
-            "Jakob INGEBRIGTSEN",
-            "2000-09-19",
-            pd.NA,
-            "NOR",
-            "",
-            "",
-            "1500m",
-            "2023-06-15",
-            1,
-            207.95,
-            "OK",
-        ),
+    ids = _resolve(
+        _row("dl", "wa:1", "Jakob INGEBRIGTSEN", "NOR", year=2000, wa="1", time_s=207.95),
+        _row("as", "as:Jakob", "Jakob INGEBRIGTSEN", "NOR", dob="2000-09-19", time_s=207.95),
     )
-    ids = _resolve(rows)
     assert set(ids) == {"1"}
 
 
 def test_twins_stay_apart():
-    rows = _people(
-        (
-            "as",
-            "as:Jake",
-            "Jake ROBERTSON",
-            "1989-11-14",
-            pd.NA,
-            "NZL",
-            "",
-            "",
-            "5000m",
-            "2016-06-01",
-            3,
-            790.0,
-            "OK",
-        ),
-        (
-            "as",
-            "as:Zane",
-            "Zane ROBERTSON",
-            "1989-11-14",
-            pd.NA,
-            "NZL",
-            "",
-            "",
-            "5000m",
-            "2016-06-01",
-            4,
-            791.0,
-            "OK",
-        ),
+    ids = _resolve(
+        _row("as", "as:Jake", "Jake ROBERTSON", "NZL", dob="1989-11-14", place=3, time_s=790.0),
+        _row("as", "as:Zane", "Zane ROBERTSON", "NZL", dob="1989-11-14", place=4, time_s=791.0),
     )
-    assert _resolve(rows).nunique() == 2
+    assert ids.nunique() == 2
 
 
 def test_full_name_joins_short_name_with_same_birth_date():
-    rows = _people(
-        (
+    ids = _resolve(
+        _row(
             "tp",
             "tp:7",
             "Henrik Børkja Ingebrigtsen",
-            "1991-02-24",
-            pd.NA,
             "NOR",
-            "",
-            "7",
-            "1500m",
-            "2016-06-01",
-            2,
-            215.0,
-            "OK",
+            dob="1991-02-24",
+            tp="7",
+            date="2016-06-01",
+            place=2,
+            time_s=215.0,
         ),
-        (
-            "as",
-            "as:Henrik",
-            "Henrik INGEBRIGTSEN",
-            "1991-02-24",
-            pd.NA,
-            "NOR",
-            "",
-            "",
-            "1500m",
-            "2017-06-01",
-            1,
-            214.0,
-            "OK",
-        ),
+        _row("as", "as:Henrik", "Henrik INGEBRIGTSEN", "NOR", dob="1991-02-24", date="2017-06-01"),
     )
-    assert set(_resolve(rows)) == {"TP7"}
+    assert set(ids) == {"TP7"}
 
 
 def test_same_result_in_two_sources_is_one_runner():
-    rows = _people(
-        (
-            "rio",
-            "tp:9",
-            "Mohamed Farah",
-            "",
-            pd.NA,
-            "GBR",
-            "",
-            "9",
-            "5000m",
-            "2016-08-20",
-            1,
-            783.30,
-            "OK",
-        ),
-        (
-            "as",
-            "as:Mo",
-            "Mo FARAH",
-            "1983-03-23",
-            pd.NA,
-            "GBR",
-            "",
-            "",
-            "5000m",
-            "2016-08-20",
-            1,
-            783.30,
-            "OK",
-        ),
+    race = {"event": "5000m", "date": "2016-08-20", "place": 1, "time_s": 783.30}
+    ids = _resolve(
+        _row("rio", "tp:9", "Mohamed Farah", "GBR", tp="9", **race),
+        _row("as", "as:Mo", "Mo FARAH", "GBR", dob="1983-03-23", **race),
     )
-    assert _resolve(rows).nunique() == 1
+    assert ids.nunique() == 1
 
 
 def test_two_wa_ids_in_one_person_stop_the_build():
-    rows = _people(
-        (
-            "dl",
-            "wa:1",
-            "Sam SMITH",
-            "",
-            1995,
-            "GBR",
-            "1",
-            "",
-            "1500m",
-            "2019-06-01",
-            1,
-            214.0,
-            "OK",
-        ),
-        (
-            "dl",
-            "wa:2",
-            "Sam SMITH",
-            "",
-            1995,
-            "GBR",
-            "2",
-            "",
-            "1500m",
-            "2019-07-01",
-            1,
-            215.0,
-            "OK",
-        ),
-        (
-            "as",
-            "as:Sam",
-            "Sam SMITH",
-            "1995-01-01",
-            pd.NA,
-            "GBR",
-            "",
-            "",
-            "1500m",
-            "2019-08-01",
-            1,
-            213.0,
-            "OK",
-        ),
-    )
     with pytest.raises(SourceError, match="two WA ids"):
-        _resolve(rows)
+        _resolve(
+            _row("dl", "wa:1", "Sam SMITH", "GBR", year=1995, wa="1"),
+            _row("dl", "wa:2", "Sam SMITH", "GBR", year=1995, wa="2", date="2019-07-01"),
+            _row("as", "as:Sam", "Sam SMITH", "GBR", dob="1995-01-01", date="2019-08-01"),
+        )
 
 
 def test_alias_must_name_known_people():
-    rows = _people(
-        (
-            "as",
-            "as:A",
-            "A B",
-            "1990-01-01",
-            pd.NA,
-            "KEN",
-            "",
-            "",
-            "1500m",
-            "2019-08-01",
-            1,
-            213.0,
-            "OK",
-        )
-    )
     aliases = pd.DataFrame({"person_a": ["as:A"], "person_b": ["as:nobody"]})
     with pytest.raises(SourceError, match="nobody"):
-        _resolve(rows, aliases)
+        _resolve(_row("as", "as:A", "A B", "KEN", dob="1990-01-01"), aliases=aliases)
 
 
 @pytest.mark.slow
