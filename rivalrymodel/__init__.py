@@ -1,7 +1,23 @@
 """rivalrymodel: Bayesian forecasts of men's middle-distance races."""
 
-from .data import RaceData, load_dataset
-from .schema import DataValidationError, Event, Round, Status
-
-__all__ = ["DataValidationError", "Event", "RaceData", "Round", "Status", "load_dataset"]
 __version__ = "0.1.0"
+
+from .data import RaceData, load_dataset
+from .fitting import ConvergenceWarning, Fit, load_fit
+from .schema import DataValidationError, Event, Round, Status
+from .spec import ModelSpec, Prior, variants
+
+__all__ = [
+    "ConvergenceWarning",
+    "DataValidationError",
+    "Event",
+    "Fit",
+    "ModelSpec",
+    "Prior",
+    "RaceData",
+    "Round",
+    "Status",
+    "load_dataset",
+    "load_fit",
+    "variants",
+]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .schema import TABLES, DataValidationError, check_dataset, parse_table
 
-__all__ = ["RaceData", "load_dataset", "bundled_data_dir"]
+__all__ = ["RaceData", "load_dataset", "from_tables", "bundled_data_dir"]
 
 _FILES = tuple(TABLES)  # athletes, races, results, absences
 
@@ -140,12 +140,33 @@ def load_dataset(
         file, row, column and value.
     """
     folder = Path(path) if path is not None else bundled_data_dir()
-    tables = {}
+    raw = {}
     for file in _FILES:
         fpath = folder / file
         if not fpath.is_file():
             raise DataValidationError(str(fpath), "file not found")
-        tables[file] = parse_table(file, _read_csv(fpath), today=today)
+        raw[file] = _read_csv(fpath)
+    return from_tables(
+        raw["athletes.csv"], raw["races.csv"], raw["results.csv"], raw["absences.csv"], today=today
+    )
+
+
+def from_tables(
+    athletes: pd.DataFrame,
+    races: pd.DataFrame,
+    results: pd.DataFrame,
+    absences: pd.DataFrame,
+    *,
+    today: dt.date | None = None,
+) -> RaceData:
+    """Validate four tables given as strings, as in the CSV files, and return a RaceData.
+
+    Each DataFrame holds the columns of its CSV file (data/README.md) with every cell a string
+    (``""`` for empty); errors name the table, row, column and value as :func:`load_dataset`.
+    """
+    tables = {}
+    for file, raw in zip(_FILES, (athletes, races, results, absences), strict=True):
+        tables[file] = parse_table(file, raw.fillna("").astype(str), today=today)
     check_dataset(
         tables["athletes.csv"], tables["races.csv"], tables["results.csv"], tables["absences.csv"]
     )

@@ -2,9 +2,11 @@
 
 Reads ../shared/data-sources/ (or ``--sources``), resolves athletes to one id each
 (``identity.py``), merges the copies of one race that several sources hold, sets the race flags,
-and writes athletes.csv, races.csv and results.csv (absences.csv is curated by hand, not built)
-plus BUILD_REPORT.md with what every rule kept, merged and dropped. Every rule is described in
-data/README.md. A contradiction no rule resolves stops the build with a message naming it.
+merges the hand-curated supplements of data/sources/supplement/ (results read on public pages,
+and absences, whose athletes it resolves to ids), and writes athletes.csv, races.csv,
+results.csv and absences.csv plus BUILD_REPORT.md with what every rule kept, merged and
+dropped. Every rule is described in data/README.md. A contradiction no rule resolves stops the
+build with a message naming it.
 """
 
 from __future__ import annotations
@@ -242,7 +244,7 @@ def _results_table(races: pd.DataFrame) -> pd.DataFrame:
 
 def _athletes_table(rows: pd.DataFrame) -> pd.DataFrame:
     # Display name: the newest World Athletics spelling (WA lists 2025 > DL > trackelo > others).
-    rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5}
+    rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5, "sup": 6}
     rows = rows.assign(_rank=rows["src"].map(rank)).sort_values(
         ["_rank", "date"], ascending=[True, False]
     )
@@ -270,6 +272,7 @@ _SOURCE_NAMES = {
     "rome": "captainrobbo/trhackathon@c697d42",
     "rio": "openath/athlib@fe60183",
     "tp": "Tilastopaja histories (openath/athlib@fe60183, captainrobbo/trhackathon@c697d42)",
+    "sup": "hand-curated supplement (data/sources/supplement, URL per result)",
 }
 
 
@@ -277,7 +280,7 @@ def build(sources: Path, out: Path) -> Counter:
     """Build the dataset into ``out``; return the report counters."""
     report: Counter = Counter()
     conflicts: list[str] = []
-    rows = read_all(sources, report)
+    rows = read_all(sources, report, supplement=out / "sources" / "supplement")
     report["rows read (2016-2025, after source-level filters)"] = len(rows)
     rows = _drop_implausible(rows, report)
     crosswalk = pd.read_csv(
@@ -301,13 +304,65 @@ def build(sources: Path, out: Path) -> Counter:
     races = _race_table(_merge(rows, report, conflicts), champs)
     results = _results_table(races)
     athletes = _athletes_table(rows[rows["athlete_id"].isin(results["athlete_id"])])
-    _write(out, athletes, races.drop(columns=["_race", "_venue"]), results)
+    absences = _absences_table(out / "sources" / "supplement", athletes, report, conflicts)
+    _write(out, athletes, races.drop(columns=["_race", "_venue"]), results, absences)
     _write_report(out, report, conflicts)
     load_dataset(out)  # the built data must pass the same validation users get
     return report
 
 
-def _write(out: Path, athletes, races, results) -> None:
+def _absences_table(folder: Path, athletes: pd.DataFrame, report: Counter, conflicts: list):
+    """data/sources/supplement/absences.csv with each athlete resolved to the dataset's id.
+
+    By WA id when the row gives one, else by normalised name and nationality, else by name
+    alone, else by name tokens held one in the other with the same nationality, each only when
+    exactly one athlete of the dataset fits. Absences of athletes the
+    dataset does not hold are listed in the build report and left out.
+    """
+    cols = [c.name for c in TABLES["absences.csv"]]
+    path = folder / "absences.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=cols)
+    ab = pd.read_csv(path, dtype=str, keep_default_na=False)
+    keys = athletes.assign(key=athletes["name"].map(normalise))
+    ids = []
+    for i, row in enumerate(ab.itertuples(index=False), start=1):
+        if row.wa_id:
+            hit = keys[keys["athlete_id"] == row.wa_id]
+        else:
+            key = normalise(row.name)
+            hit = keys[(keys["key"] == key) & (keys["country"] == row.country)]
+            if hit.empty:
+                hit = keys[keys["key"] == key]
+            if hit.empty:  # "Elijah Manangoi" is "Elijah Motonei MANANGOI" (identity rule 6)
+                mine = set(key.split())
+                held = (
+                    keys["key"]
+                    .str.split()
+                    .map(
+                        lambda t, mine=mine: (
+                            len(mine & set(t)) >= 2 and (mine <= set(t) or set(t) <= mine)
+                        )
+                    )
+                )
+                hit = keys[held & (keys["country"] == row.country)]
+        if len(hit) != 1:
+            report["absences left out: athlete not (or not uniquely) in the dataset"] += 1
+            conflicts.append(
+                f"absences.csv row {i}: {row.name} ({row.country}) matches {len(hit)} athletes "
+                "of the dataset; left out"
+            )
+            ids.append("")
+            continue
+        ids.append(hit["athlete_id"].iloc[0])
+    ab["athlete_id"] = ids
+    ab = ab[ab["athlete_id"] != ""]
+    report["absences"] += len(ab)
+    return ab[cols].sort_values(["athlete_id", "start"]).reset_index(drop=True)
+
+
+def _write(out: Path, athletes, races, results, absences) -> None:
+    absences.to_csv(out / "absences.csv", index=False, lineterminator="\n")
     for file, df in (("athletes.csv", athletes), ("races.csv", races), ("results.csv", results)):
         cols = [c.name for c in TABLES[file]]
         df = df[cols].copy()
@@ -315,9 +370,6 @@ def _write(out: Path, athletes, races, results) -> None:
             if df[c].dtype == bool:
                 df[c] = df[c].map({True: "true", False: "false"})
         df.to_csv(out / file, index=False, float_format="%.2f", lineterminator="\n")
-    absences = out / "absences.csv"
-    if not absences.exists():
-        absences.write_text(",".join(c.name for c in TABLES["absences.csv"]) + "\n")
 
 
 def _write_report(out: Path, report: Counter, conflicts: list[str]) -> None:

@@ -14,6 +14,11 @@ Rules, in order (each is documented in data/README.md):
 4. Renames listed in data/sources/athlete_aliases.csv (sourced) join two spellings.
 5. Two sources' rows of one race (event, day) with the same place, time and nationality,
    whose names share a token, are one runner (``Mohamed Farah`` / ``Mo FARAH``).
+6. A hand-curated supplement row without id or birth date (``sup:`` person) that rule 2 left
+   alone is the one person of another source with the same normalised name and nationality
+   (any nationality when the row gives none); failing that, the one such person whose name
+   tokens hold the row's or are held by them, two tokens at least ("Narve NORDAS" and "Narve
+   Gilje NORDAS"). Ambiguity leaves it a new athlete.
 
 A group holding two different WA ids, or two different full birth dates, is a contradiction and
 stops the build. The id is the WA id where known, else ``TP<tilastopaja id>``, else ``X`` and a
@@ -115,6 +120,7 @@ def resolve(
             uf.union(p.person, hit)
         if not hits:
             unmatched.append(p)
+    unmatched = _supplement_rule(unmatched, people, uf)
     # Name-only people of different sources with the same name and birth date are one.
     by_name = defaultdict(list)
     for p in unmatched:
@@ -133,6 +139,31 @@ def resolve(
     people["group"] = people["person"].map(uf.find)
     _check_groups(people, conflicts)
     return people.set_index("person")["group"].map(_group_ids(people))
+
+
+def _supplement_rule(unmatched: list, people: pd.DataFrame, uf: _UnionFind) -> list:
+    """Rule 6; returns the people still unmatched."""
+    others = people[~people["person"].str.startswith("sup:")]
+    exact, tokens = defaultdict(set), defaultdict(list)
+    for p in others.itertuples(index=False):
+        exact[(p.key, p.nat)].add(uf.find(p.person))
+        exact[(p.key, "")].add(uf.find(p.person))
+        tokens[p.nat].append((set(p.key.split()), uf.find(p.person)))
+        tokens[""].append((set(p.key.split()), uf.find(p.person)))
+    left = []
+    for p in unmatched:
+        if not p.person.startswith("sup:") or p.dob:
+            left.append(p)
+            continue
+        hits = exact[(p.key, p.nat)]
+        if not hits:  # "Narve NORDAS" is "Narve Gilje NORDAS": one name holds the other's tokens
+            mine = set(p.key.split())
+            hits = {g for t, g in tokens[p.nat] if len(mine & t) >= 2 and (mine <= t or t <= mine)}
+        if len(hits) == 1:
+            uf.union(p.person, next(iter(hits)))
+        else:
+            left.append(p)
+    return left
 
 
 def _subset_rule(people: pd.DataFrame, uf: _UnionFind) -> None:

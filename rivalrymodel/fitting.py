@@ -1,0 +1,368 @@
+"""Sample a ModelSpec on RaceData, diagnose the run, and keep the result as a :class:`Fit`.
+
+nutpie is the default sampler: it samples the compiled PyMC model directly, about twice as fast
+end to end as ``pm.sample`` (DESIGN.md section 7). ``sampler="pymc"`` uses PyMC's own NUTS.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import Literal
+
+import arviz as az
+import numpy as np
+import pandas as pd
+import pymc as pm
+import xarray as xr
+
+from . import __version__
+from .covariates import distance_x
+from .data import RaceData
+from .models import Design, build_model
+from .models.design import SLOT_PAD
+from .simulate import simulate_places
+from .spec import ModelSpec
+
+__all__ = ["Fit", "ConvergenceWarning", "fit", "load_fit", "prior_predictive", "THRESHOLDS"]
+
+THRESHOLDS = {"r_hat": 1.01, "ess_bulk": 400.0, "ess_tail": 400.0, "divergences": 0}
+
+
+class ConvergenceWarning(UserWarning):
+    """The sampler's diagnostics fail a threshold (r_hat, ESS or divergences)."""
+
+
+def _observed_name(spec: ModelSpec) -> str:
+    return "log_time" if spec.family == "times" else "finish_order"
+
+
+def _observed(design: Design, spec: ModelSpec) -> xr.Dataset:
+    if spec.family == "times":
+        return xr.Dataset({"log_time": (("result",), design.obs_log_time)})
+    return xr.Dataset({"finish_order": (("race", "slot"), design.slot_kind)})
+
+
+def _label(tree: xr.DataTree, design: Design, data: RaceData | None) -> None:
+    """Give athletes their names and cells their athlete and season, as coordinates."""
+    cell_athlete = design.athlete_ids[design.cell_athlete]
+    for group in ("posterior", "log_likelihood", "observed_data", "prior"):
+        if group not in tree.children:
+            continue
+        ds = tree[group].to_dataset()
+        if "athlete" in ds.dims:
+            ds = ds.assign_coords(athlete_name=("athlete", design.athlete_names))
+        if "cell" in ds.dims:
+            ds = ds.assign_coords(
+                cell_athlete=("cell", cell_athlete), cell_season=("cell", design.cell_season)
+            )
+        if "race" in ds.dims:
+            ds = ds.assign_coords(race_date=("race", design.race_dates.astype("datetime64[ns]")))
+        tree[group] = xr.DataTree(ds)
+
+
+def fit(
+    spec: ModelSpec,
+    data: RaceData,
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    random_seed: int | None = None,
+    sampler: Literal["nutpie", "pymc"] = "nutpie",
+    progress: bool | None = None,
+) -> Fit:
+    """Sample the posterior of ``spec`` on ``data``.
+
+    Parameters
+    ----------
+    spec, data
+        The model and the data it sees (use ``data.as_of(date)`` for a forecast as of a date).
+    draws, tune, chains
+        Posterior draws and warm-up iterations per chain, and the number of chains.
+    random_seed
+        Same seed, data and spec: same draws.
+    sampler
+        ``"nutpie"`` (default) or ``"pymc"``.
+    progress
+        Show a progress bar; default: only when stderr is a terminal.
+
+    Returns
+    -------
+    Fit
+        The posterior with its log-likelihood and observed data. Emits a
+        :class:`ConvergenceWarning` with the numbers when a diagnostic fails.
+    """
+    if progress is None:
+        progress = sys.stderr.isatty()
+    model, design = build_model(data, spec)
+    if sampler == "nutpie":
+        import nutpie
+
+        compiled = nutpie.compile_pymc_model(model)
+        tree = nutpie.sample(
+            compiled,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=random_seed,
+            progress_bar=progress,
+            save_warmup=False,
+        )
+    elif sampler == "pymc":
+        with model:
+            tree = pm.sample(
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                random_seed=random_seed,
+                progressbar=progress,
+                nuts_sampler="pymc",
+                compute_convergence_checks=False,
+            )
+    else:
+        raise ValueError(f"sampler must be 'nutpie' or 'pymc', not {sampler!r}")
+    tree = pm.compute_log_likelihood(tree, model=model, progressbar=False)
+    tree["observed_data"] = xr.DataTree(_observed(design, spec))
+    # nutpie keeps free-text divergence messages as Python objects, which netCDF cannot store.
+    stats = tree["sample_stats"].to_dataset()
+    stats = stats.drop_vars([v for v in stats.data_vars if stats[v].dtype == object])
+    tree["sample_stats"] = xr.DataTree(stats)
+    _label(tree, design, data)
+    tree.attrs.update(
+        spec=spec.to_json(),
+        cutoff="" if data.cutoff is None else f"{data.cutoff:%Y-%m-%d}",
+        data_fingerprint=data.fingerprint(),
+        rivalrymodel_version=__version__,
+        sampler=sampler,
+        random_seed=-1 if random_seed is None else int(random_seed),
+    )
+    result = Fit(tree)
+    result.check()
+    return result
+
+
+class Fit:
+    """A sampled posterior: ``fit.tree`` is the ArviZ DataTree; helpers answer the usual questions.
+
+    Build one with :meth:`ModelSpec.fit` or :func:`load_fit`; it is not changed afterwards.
+    """
+
+    def __init__(self, tree: xr.DataTree):
+        self._tree = tree
+        self.spec = ModelSpec.from_json(tree.attrs["spec"])
+        cut = tree.attrs.get("cutoff", "")
+        self.cutoff = pd.Timestamp(cut) if cut else None
+
+    @property
+    def tree(self) -> xr.DataTree:
+        """The DataTree (posterior, sample_stats, log_likelihood, observed_data); a copy."""
+        return self._tree.copy(deep=True)
+
+    @property
+    def posterior(self) -> xr.Dataset:
+        return self._tree["posterior"].to_dataset()
+
+    def __repr__(self) -> str:
+        post = self.posterior
+        cut = f", as of {self.cutoff:%Y-%m-%d}" if self.cutoff is not None else ""
+        return (
+            f"Fit({self.spec.name!r}, {post.sizes['chain']} chains x {post.sizes['draw']} draws, "
+            f"{post.sizes['athlete']} athletes{cut})"
+        )
+
+    def diagnostics(self) -> pd.DataFrame:
+        """r_hat, ess_bulk and ess_tail per parameter (worst element), divergences, pass/fail.
+
+        One row per sampled variable, then a row ``all`` with the worst values overall and the
+        number of divergent transitions; ``passed`` says whether each row meets THRESHOLDS.
+        """
+        post = self.posterior
+        names = [v for v in post.data_vars if post[v].size > 0]
+        rhat = az.rhat(self._tree, var_names=names).to_dataset()
+        bulk = az.ess(self._tree, var_names=names, method="bulk").to_dataset()
+        tail = az.ess(self._tree, var_names=names, method="tail").to_dataset()
+        rows = []
+        for v in names:
+            rows.append(
+                {
+                    "parameter": v,
+                    "size": int(np.prod([post.sizes[d] for d in post[v].dims[2:]])),
+                    "r_hat": float(rhat[v].max()),
+                    "ess_bulk": float(bulk[v].min()),
+                    "ess_tail": float(tail[v].min()),
+                }
+            )
+        df = pd.DataFrame(rows)
+        div = int(self._tree["sample_stats"]["diverging"].sum())
+        overall = {
+            "parameter": "all",
+            "size": int(df["size"].sum()),
+            "r_hat": df["r_hat"].max(),
+            "ess_bulk": df["ess_bulk"].min(),
+            "ess_tail": df["ess_tail"].min(),
+        }
+        df = pd.concat([df, pd.DataFrame([overall])], ignore_index=True)
+        df["divergences"] = pd.array([pd.NA] * (len(df) - 1) + [div], dtype="Int64")
+        df["passed"] = (
+            (df["r_hat"] <= THRESHOLDS["r_hat"])
+            & (df["ess_bulk"] >= THRESHOLDS["ess_bulk"])
+            & (df["ess_tail"] >= THRESHOLDS["ess_tail"])
+        )
+        df.loc[df.index[-1], "passed"] = (
+            bool(df["passed"].all()) and div <= THRESHOLDS["divergences"]
+        )
+        return df.set_index("parameter")
+
+    def check(self) -> bool:
+        """Warn (ConvergenceWarning) with numbers when a diagnostic fails; True when all pass."""
+        d = self.diagnostics()
+        worst = d.loc["all"]
+        if bool(worst["passed"]):
+            return True
+        failing = d.index[~d["passed"].astype(bool)].drop("all", errors="ignore")
+        warnings.warn(
+            f"{self.spec.name}: max r_hat {worst['r_hat']:.3f} (want <= {THRESHOLDS['r_hat']}), "
+            f"min ess_bulk {worst['ess_bulk']:.0f} and ess_tail {worst['ess_tail']:.0f} "
+            f"(want >= {THRESHOLDS['ess_bulk']:.0f}), {worst['divergences']} divergences; "
+            f"failing: {', '.join(failing) or 'divergences only'}. See fit.diagnostics().",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+        return False
+
+    def loo(self, **kwargs):
+        """PSIS-LOO (``arviz.loo``) over the pointwise log-likelihood (races; times: results)."""
+        return az.loo(self._tree, var_name=_observed_name(self.spec), **kwargs)
+
+    def ability_draws(
+        self,
+        date: str | pd.Timestamp | None = None,
+        *,
+        event: str = "1500m",
+        unpaced: bool = False,
+        random_seed: int | None = 0,
+    ) -> xr.DataArray:
+        """Posterior draws (chain, draw, athlete) of each athlete's utility on ``date``.
+
+        An athlete seen last in an earlier season (or first in a later one) is carried by the
+        random walk: one step of ``step_sd`` per season in between, drawn with ``random_seed``.
+        """
+        post = self.posterior
+        day = pd.Timestamp(date) if date is not None else self.cutoff
+        if day is None:
+            day = pd.Timestamp(f"{int(post['cell_season'].max())}-12-31")
+        season = day.year
+        theta = post["ability"]
+        cell_season = post["cell_season"].to_numpy()
+        cell_athlete = post["cell_athlete"].to_numpy()
+        # The cell nearest to the season for each athlete, and the number of seasons between.
+        order = pd.DataFrame({"a": cell_athlete, "gap": np.abs(cell_season - season)})
+        nearest = order.reset_index().sort_values(["gap", "index"]).drop_duplicates("a")
+        nearest = nearest.set_index("a").reindex(post["athlete"].to_numpy())
+        u = theta.isel(cell=nearest["index"].to_numpy()).rename(cell="athlete")
+        u = u.drop_vars(["cell", "cell_athlete", "cell_season"], errors="ignore").assign_coords(
+            athlete=post["athlete"], athlete_name=post["athlete_name"]
+        )
+        gap = xr.DataArray(nearest["gap"].to_numpy(dtype=float), dims="athlete")
+        if "step_sd" in post and float(gap.max()) > 0:
+            rng = np.random.default_rng(random_seed)
+            noise = rng.standard_normal(u.shape)
+            u = u + post["step_sd"] * np.sqrt(gap) * noise
+        if "distance" in post:
+            u = u + post["distance"] * distance_x(event)
+        if "unpaced" in post and unpaced:
+            u = u + post["unpaced"]
+        return u.rename("utility")
+
+    def abilities(
+        self,
+        date: str | pd.Timestamp | None = None,
+        *,
+        event: str = "1500m",
+        unpaced: bool = False,
+        random_seed: int | None = 0,
+    ) -> pd.DataFrame:
+        """Each athlete's ability on ``date`` in ``event``: mean and 90% interval, best first.
+
+        Default date: the fit's cutoff (or the end of its last season). Columns: athlete_id,
+        name, event, season, mean, q05, q95. Utilities are on the Plackett-Luce log-odds scale
+        (times family: in units of ``spec.time_scale`` of finish time).
+        """
+        u = self.ability_draws(date, event=event, unpaced=unpaced, random_seed=random_seed)
+        q = u.quantile([0.05, 0.95], dim=("chain", "draw"))
+        day = pd.Timestamp(date) if date is not None else self.cutoff
+        season = day.year if day is not None else int(self.posterior["cell_season"].max())
+        df = pd.DataFrame(
+            {
+                "athlete_id": u["athlete"].to_numpy(),
+                "name": u["athlete_name"].to_numpy(),
+                "event": event,
+                "season": season,
+                "mean": u.mean(("chain", "draw")).to_numpy(),
+                "q05": q.sel(quantile=0.05).to_numpy(),
+                "q95": q.sel(quantile=0.95).to_numpy(),
+            }
+        )
+        return df.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the DataTree to netCDF (or zarr when ``path`` ends in .zarr); no pickle."""
+        path = Path(path)
+        if path.suffix == ".zarr":
+            self._tree.to_zarr(path, mode="w", consolidated=False)
+        else:
+            self._tree.to_netcdf(path)
+        return path
+
+
+def load_fit(path: str | Path) -> Fit:
+    """Read a fit written by :meth:`Fit.save`."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no saved fit at {path}")
+    if path.suffix == ".zarr":
+        tree = xr.open_datatree(path, engine="zarr", consolidated=False).load()
+    else:
+        tree = xr.open_datatree(path).load()
+    if "spec" not in tree.attrs:
+        raise ValueError(f"{path}: not a rivalrymodel fit (no 'spec' attribute)")
+    return Fit(tree)
+
+
+def prior_predictive(
+    spec: ModelSpec, data: RaceData, *, draws: int = 500, random_seed: int | None = None
+) -> xr.DataTree:
+    """Simulate the observed races from the prior.
+
+    The tree's ``prior`` group holds each draw's ``utility`` per observation and ``race_tau``
+    per race. Plackett-Luce: ``prior_predictive['place']`` (chain, draw, result) is a finishing
+    order simulated exactly by Gumbel-max, and ``observed_data['place']`` the real one (places
+    among the modelled runners of each race). Times: ``log_time`` simulated and observed.
+    ``constant_data`` holds each observation's race index.
+    """
+    model, design = build_model(data, spec, keep_utility=True)
+    names = ["utility", "race_tau"] + (["log_time"] if spec.family == "times" else [])
+    with model:
+        tree = pm.sample_prior_predictive(draws=draws, var_names=names, random_seed=random_seed)
+    tree["constant_data"] = xr.DataTree(xr.Dataset({"race_index": (("result",), design.obs_race)}))
+    if spec.family == "times":
+        tree["observed_data"] = xr.DataTree(_observed(design, spec))
+        return tree
+    u = tree["prior"]["utility"].to_numpy()  # (chain, draw, result)
+    tau = tree["prior"]["race_tau"].to_numpy()
+    v = np.append(u / tau[..., design.obs_race], np.zeros(u.shape[:-1] + (1,)), axis=-1)
+    padded = v[..., design.slots]  # (chain, draw, race, slot)
+    present = design.slot_kind != SLOT_PAD
+    sim = simulate_places(padded, present, np.random.default_rng(random_seed))
+    place = np.zeros(u.shape, dtype=np.int64)
+    r, slot = np.nonzero(present)
+    place[..., design.slots[r, slot]] = sim[..., r, slot]
+    real = np.zeros(design.n_obs, dtype=np.int64)
+    real[design.slots[r, slot]] = slot + 1
+    tree["prior_predictive"] = xr.DataTree(
+        xr.Dataset({"place": (("chain", "draw", "result"), place)})
+    )
+    tree["observed_data"] = xr.DataTree(xr.Dataset({"place": (("result",), real)}))
+    return tree

@@ -1,0 +1,192 @@
+"""Integer-indexed arrays that both likelihood families are built from.
+
+A :class:`Design` holds the observations a family uses (finishers for Plackett-Luce, timed
+finishers for the times family), the athletes and athlete-season cells they belong to, the
+per-race covariates and the padded race layout. It is plain numpy: tests and the simulator use it
+without PyMC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..covariates import result_covariates
+from ..data import RaceData
+from ..schema import Event, Round, Status
+from ..spec import ModelSpec
+
+__all__ = ["Design", "build_design", "SLOT_PAD", "SLOT_FINISH", "SLOT_DNF", "NOISE_COLUMNS"]
+
+SLOT_PAD, SLOT_FINISH, SLOT_DNF = 0, 1, 2
+NOISE_COLUMNS = ("heat", "semi", "unpaced", "indoor")
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Arrays of one family's observations. Index conventions:
+
+    - ``athlete_ids[a]``, ``athlete_names[a]``: athlete a;
+    - cell k = (``cell_athlete[k]``, ``cell_season[k]``): an athlete's seasons from first to last
+      observed, contiguous, the athlete's first cell first; ``first_cell[a]`` is its index;
+    - observation j: ``obs_athlete``, ``obs_cell``, ``obs_race`` (race index), covariates;
+    - ``slots[r, l]`` is the observation in slot l of race r (finish order, DNFs after
+      finishers, padding = ``n_obs``), ``slot_kind[r, l]`` is SLOT_FINISH, SLOT_DNF or SLOT_PAD.
+    """
+
+    family: str
+    cutoff: pd.Timestamp | None
+    athlete_ids: np.ndarray
+    athlete_names: np.ndarray
+    seasons: np.ndarray
+    cell_athlete: np.ndarray
+    cell_season: np.ndarray
+    first_cell: np.ndarray
+    obs_athlete: np.ndarray
+    obs_cell: np.ndarray
+    obs_race: np.ndarray
+    obs_x: np.ndarray
+    obs_unpaced: np.ndarray
+    obs_inj_decay: np.ndarray
+    obs_inj_loglen: np.ndarray
+    obs_injured: np.ndarray
+    obs_log_time: np.ndarray
+    obs_log_distance: np.ndarray
+    race_ids: np.ndarray
+    race_dates: np.ndarray
+    race_event: np.ndarray
+    race_noise_x: np.ndarray
+    slots: np.ndarray
+    slot_kind: np.ndarray
+
+    @property
+    def n_obs(self) -> int:
+        return len(self.obs_athlete)
+
+    @property
+    def n_races(self) -> int:
+        return len(self.race_ids)
+
+    @property
+    def n_athletes(self) -> int:
+        return len(self.athlete_ids)
+
+    @property
+    def cell_labels(self) -> np.ndarray:
+        return np.array(
+            [
+                f"{self.athlete_ids[a]}:{s}"
+                for a, s in zip(self.cell_athlete, self.cell_season, strict=True)
+            ]
+        )
+
+    @property
+    def injured_athletes(self) -> np.ndarray:
+        """Athletes (indices) with at least one race after a known absence."""
+        return np.unique(self.obs_athlete[self.obs_injured])
+
+
+def _select(df: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
+    ok = (df["status"] == Status.OK.value) & df["place"].notna()
+    if spec.family == "times":
+        keep = ok & df["time_s"].notna()
+        df = df[keep].assign(kind=SLOT_FINISH)
+        counted = df
+    else:
+        dnf = df["status"] == Status.DNF.value
+        keep = ok | (dnf if spec.dnf == "last" else False)
+        df = df[keep].assign(kind=np.where(ok[keep], SLOT_FINISH, SLOT_DNF))
+        counted = df[df["kind"] == SLOT_FINISH]
+    # A race says something about abilities only when two of its runners are ranked/timed.
+    n = counted.groupby("race_id").size()
+    return df[df["race_id"].isin(n.index[n >= 2])]
+
+
+def build_design(data: RaceData, spec: ModelSpec) -> Design:
+    """The arrays of ``spec.family`` on ``data`` (which should already be ``as_of`` the cutoff)."""
+    df = _select(result_covariates(data), spec)
+    if df.empty:
+        raise ValueError(
+            f"no race in the data has two ranked runners for the {spec.family} family "
+            f"({len(data.races)} races, {len(data.results)} results)"
+        )
+    # Slot order inside a race: finishers by place (time breaks a shared place), then DNFs.
+    df = df.sort_values(
+        ["date", "race_id", "kind", "place", "time_s", "athlete_id"], kind="stable"
+    ).reset_index(drop=True)
+
+    athlete_ids, obs_athlete = np.unique(df["athlete_id"].to_numpy(dtype=str), return_inverse=True)
+    names = data.athletes.set_index("athlete_id")["name"]
+    athlete_names = names.reindex(athlete_ids).fillna(pd.Series(athlete_ids, index=athlete_ids))
+
+    season = df["season"].to_numpy(dtype=np.int64)
+    seasons = np.arange(season.min(), season.max() + 1)
+    first = pd.Series(season).groupby(obs_athlete).min().to_numpy()
+    last = pd.Series(season).groupby(obs_athlete).max().to_numpy()
+    span = last - first + 1
+    cell_athlete = np.repeat(np.arange(len(athlete_ids)), span)
+    first_cell = np.concatenate([[0], np.cumsum(span)[:-1]])
+    cell_season = first[cell_athlete] + np.arange(span.sum()) - first_cell[cell_athlete]
+    obs_cell = first_cell[obs_athlete] + season - first[obs_athlete]
+
+    # Races in date order, as df is.
+    order = pd.unique(df["race_id"].to_numpy(dtype=str))
+    rank = {r: i for i, r in enumerate(order)}
+    obs_race = np.array([rank[r] for r in df["race_id"].to_numpy(dtype=str)])
+    races = df.drop_duplicates("race_id").set_index("race_id").loc[order]
+    rnd = races["round"].to_numpy(dtype=str)
+    noise_x = np.column_stack(
+        [
+            rnd == Round.HEAT.value,
+            rnd == Round.SEMI.value,
+            ~races["paced"].to_numpy(dtype=bool),
+            races["indoor"].to_numpy(dtype=bool),
+        ]
+    ).astype(float)
+
+    n_obs = len(df)
+    pos = df.groupby("race_id", sort=False).cumcount().to_numpy()
+    width = int(pos.max()) + 1
+    slots = np.full((len(order), width), n_obs, dtype=np.int64)
+    slots[obs_race, pos] = np.arange(n_obs)
+    slot_kind = np.full((len(order), width), SLOT_PAD, dtype=np.int64)
+    slot_kind[obs_race, pos] = df["kind"].to_numpy()
+
+    since = df["days_since_return"].to_numpy(dtype=float)
+    injured = np.isfinite(since)
+    decay = np.where(injured, np.exp(-np.nan_to_num(since) / spec.injury_decay_days), 0.0)
+    length = df["absence_days"].to_numpy(dtype=float)
+    loglen = np.where(
+        injured, np.log(np.clip(np.nan_to_num(length, nan=90.0), 1.0, None) / 90.0), 0.0
+    )
+
+    dist = df["event"].map({e.value: e.distance_m for e in Event}).to_numpy(dtype=float)
+    time_s = df["time_s"].to_numpy(dtype=float)
+    return Design(
+        family=spec.family,
+        cutoff=data.cutoff,
+        athlete_ids=athlete_ids,
+        athlete_names=athlete_names.to_numpy(dtype=str),
+        seasons=seasons,
+        cell_athlete=cell_athlete,
+        cell_season=cell_season,
+        first_cell=first_cell,
+        obs_athlete=obs_athlete,
+        obs_cell=obs_cell,
+        obs_race=obs_race,
+        obs_x=df["x_distance"].to_numpy(dtype=float),
+        obs_unpaced=df["unpaced"].to_numpy(dtype=float),
+        obs_inj_decay=decay,
+        obs_inj_loglen=loglen * decay,
+        obs_injured=injured & (decay > 1e-6),
+        obs_log_time=np.log(time_s),
+        obs_log_distance=np.log(dist),
+        race_ids=np.asarray(order),
+        race_dates=races["date"].to_numpy(),
+        race_event=races["event"].to_numpy(dtype=str),
+        race_noise_x=noise_x,
+        slots=slots,
+        slot_kind=slot_kind,
+    )

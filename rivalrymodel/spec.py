@@ -1,0 +1,225 @@
+"""ModelSpec: an immutable description of a model variant, with its priors as named fields.
+
+A spec is data. ``spec.fit(data)`` returns a new :class:`~rivalrymodel.fitting.Fit` and leaves the
+spec untouched; change a prior with ``spec.replace(step_sd=Prior("HalfNormal", sigma=0.1))``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pymc as pm
+
+    from .data import RaceData
+    from .fitting import Fit
+
+__all__ = ["Prior", "ModelSpec", "variants"]
+
+Family = Literal["plackett_luce", "times"]
+DnfRule = Literal["exclude", "last"]
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A PyMC distribution by name with fixed parameters: ``Prior("HalfNormal", sigma=1.0)``."""
+
+    dist: str
+    params: tuple[tuple[str, float], ...] = ()
+
+    def __init__(self, dist: str, **params: float):
+        import pymc as pm
+
+        if not hasattr(pm, dist):
+            raise ValueError(f"Prior: PyMC has no distribution named {dist!r}")
+        object.__setattr__(self, "dist", dist)
+        object.__setattr__(self, "params", tuple(sorted((k, float(v)) for k, v in params.items())))
+
+    def create(self, name: str, **kwargs: Any) -> pm.Distribution:
+        """The PyMC random variable ``name`` with this prior (inside a model context)."""
+        import pymc as pm
+
+        return getattr(pm, self.dist)(name, **dict(self.params), **kwargs)
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.params)
+        return f"{self.dist}({args})"
+
+    def to_dict(self) -> dict:
+        return {"dist": self.dist, **dict(self.params)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Prior:
+        d = dict(d)
+        return cls(d.pop("dist"), **d)
+
+
+def _prior(dist: str, **params: float) -> Any:
+    return field(default_factory=lambda: Prior(dist, **params))
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Which likelihood and which terms a model has, and the priors of its parameters.
+
+    The athlete utility in race r (event e, season s) is::
+
+        u_ir = theta[i, s] + delta[i] * x_e + kappa[i] * unpaced_r
+               + (beta_i + beta_len * log(length / 90 d)) * exp(-days_since_return / decay)
+
+    and the race's noise scale is ``tau_r = exp(gamma . [heat, semi, unpaced, indoor])``, fixed at 1
+    for a paced outdoor final so that the utility scale is pinned.
+
+    Parameters
+    ----------
+    name
+        The variant's name (printed, and kept with saved fits).
+    family
+        ``"plackett_luce"`` ranks the finishers of each race; ``"times"`` models log finish time
+        with a race effect and Student-t noise, so that margins count too.
+    dynamic
+        theta is a Gaussian random walk over seasons (else one ability per athlete).
+    distance, pacing, injury, race_noise
+        Switch the distance profile delta, the unpaced skill kappa, the injury term and the
+        race-type noise scales on or off.
+    dnf
+        ``"exclude"`` drops DNF runners from the ranking; ``"last"`` ranks them below all
+        finishers (they stay in every finisher's denominator). The default is ``"exclude"``:
+        the bundled data cannot tell a pacemaker from a runner who failed to finish (no source
+        labels pacers), and ranking pacemakers last shrinks abilities (DESIGN.md section 7).
+    injury_decay_days
+        The injury effect decays as exp(-days since return / this).
+    ability_sd ... time_nu
+        Priors; each is a :class:`Prior` and can be replaced.
+    time_scale
+        Times family: one utility unit is this fraction of finish time (0.005 = 0.5%).
+    """
+
+    name: str = "full"
+    family: Family = "plackett_luce"
+    dynamic: bool = True
+    distance: bool = True
+    pacing: bool = True
+    injury: bool = True
+    race_noise: bool = True
+    dnf: DnfRule = "exclude"
+    injury_decay_days: float = 60.0
+    ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
+    step_sd: Prior = _prior("HalfNormal", sigma=0.5)
+    distance_sd: Prior = _prior("HalfNormal", sigma=1.0)
+    pacing_sd: Prior = _prior("HalfNormal", sigma=0.5)
+    injury_mean: Prior = _prior("Normal", mu=0.0, sigma=1.0)
+    injury_length: Prior = _prior("Normal", mu=0.0, sigma=0.5)
+    injury_sd: Prior = _prior("HalfNormal", sigma=0.5)
+    noise: Prior = _prior("Normal", mu=0.0, sigma=0.5)
+    time_scale: float = 0.005
+    race_sd: Prior = _prior("HalfNormal", sigma=0.05)
+    time_sd: Prior = _prior("HalfNormal", sigma=0.01)
+    time_nu: Prior = _prior("Gamma", alpha=2.0, beta=0.1)
+
+    def __post_init__(self) -> None:
+        if self.family not in ("plackett_luce", "times"):
+            raise ValueError(
+                f"ModelSpec.family must be 'plackett_luce' or 'times', not {self.family!r}"
+            )
+        if self.dnf not in ("exclude", "last"):
+            raise ValueError(f"ModelSpec.dnf must be 'exclude' or 'last', not {self.dnf!r}")
+        if not self.injury_decay_days > 0:
+            raise ValueError(
+                f"ModelSpec.injury_decay_days must be > 0, not {self.injury_decay_days}"
+            )
+        for f in dataclasses.fields(self):
+            if f.type in ("Prior",) and not isinstance(getattr(self, f.name), Prior):
+                raise TypeError(
+                    f"ModelSpec.{f.name} must be a Prior, not {getattr(self, f.name)!r}"
+                )
+
+    def replace(self, **changes: Any) -> ModelSpec:
+        """A copy with some fields changed (the spec itself never changes)."""
+        return dataclasses.replace(self, **changes)
+
+    def priors(self) -> dict[str, Prior]:
+        """The priors of this spec by field name."""
+        return {
+            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.type == "Prior"
+        }
+
+    def __str__(self) -> str:
+        terms = [
+            t for t in ("dynamic", "distance", "pacing", "injury", "race_noise") if getattr(self, t)
+        ]
+        lines = [
+            f"ModelSpec {self.name!r}: {self.family}, terms: {', '.join(terms) or 'none'}, "
+            f"DNF {self.dnf}, injury decay {self.injury_decay_days:g} d"
+        ]
+        lines += [f"  {k:<14} {v}" for k, v in self.priors().items()]
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        d = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            d[f.name] = v.to_dict() if isinstance(v, Prior) else v
+        return json.dumps(d, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelSpec:
+        d = json.loads(text)
+        kinds = {f.name: f.type for f in dataclasses.fields(cls)}
+        unknown = set(d) - set(kinds)
+        if unknown:
+            raise ValueError(f"ModelSpec.from_json: unknown fields {sorted(unknown)}")
+        return cls(**{k: Prior.from_dict(v) if kinds[k] == "Prior" else v for k, v in d.items()})
+
+    def build(self, data: RaceData) -> pm.Model:
+        """The PyMC model of this spec on ``data``."""
+        from .models import build_model
+
+        return build_model(data, self)[0]
+
+    def fit(
+        self,
+        data: RaceData,
+        *,
+        draws: int = 1000,
+        tune: int = 1000,
+        chains: int = 4,
+        random_seed: int | None = None,
+        sampler: Literal["nutpie", "pymc"] = "nutpie",
+        progress: bool | None = None,
+    ) -> Fit:
+        """Sample the posterior on ``data``; see :func:`rivalrymodel.fitting.fit`."""
+        from .fitting import fit
+
+        return fit(
+            self,
+            data,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=random_seed,
+            sampler=sampler,
+            progress=progress,
+        )
+
+    def prior_predictive(self, data: RaceData, *, draws: int = 500, random_seed: int | None = None):
+        """Races simulated from the prior; see :func:`rivalrymodel.fitting.prior_predictive`."""
+        from .fitting import prior_predictive
+
+        return prior_predictive(self, data, draws=draws, random_seed=random_seed)
+
+
+def variants() -> dict[str, ModelSpec]:
+    """The named variants compared in the notebooks, ``full`` first (the default)."""
+    full = ModelSpec()
+    return {
+        "full": full,
+        "static": full.replace(name="static", dynamic=False),
+        "no_pacing": full.replace(name="no_pacing", pacing=False),
+        "no_injury": full.replace(name="no_injury", injury=False),
+        "single_distance": full.replace(name="single_distance", distance=False),
+        "times": full.replace(name="times", family="times"),
+    }

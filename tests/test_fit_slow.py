@@ -1,0 +1,113 @@
+"""Tests that really sample (slow tier): recovery of known parameters, every variant, seeds."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import rivalrymodel as rm
+from rivalrymodel.simulate import simulate_dataset
+
+pytestmark = pytest.mark.slow
+
+
+def _quiet_fit(spec, data, **kw):
+    """Short test runs may miss the ESS thresholds: that warning is expected and checked apart."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.ConvergenceWarning)
+        return spec.fit(data, **kw)
+
+
+def _centred(x, by):
+    return x - x.groupby(by).transform("mean")
+
+
+@pytest.fixture(scope="module")
+def recovery():
+    data, truth = simulate_dataset(n_athletes=80, races_per_season=120, random_seed=2024)
+    fit = _quiet_fit(rm.ModelSpec(), data, draws=500, tune=500, chains=4, random_seed=1)
+    return data, truth, fit
+
+
+def test_parameter_recovery_abilities_are_covered(recovery):
+    _, truth, fit = recovery
+    post = fit.posterior
+    ab = post["ability"]
+    draws = ab.stack(sample=("chain", "draw")).to_numpy()  # (cell, sample)
+    seasons = post["cell_season"].to_numpy()
+    # Only differences between athletes are identified: centre truth and draws by season.
+    for s in np.unique(seasons):
+        draws[seasons == s] -= draws[seasons == s].mean(axis=0)
+    t = truth["ability"].set_index(["athlete_id", "season"])["ability"]
+    t = _centred(t, level="season")
+    want = t.loc[list(zip(post["cell_athlete"].to_numpy(), seasons, strict=True))].to_numpy()
+    lo, hi = np.quantile(draws, [0.05, 0.95], axis=1)
+    coverage = np.mean((lo <= want) & (want <= hi))
+    assert coverage >= 0.8, coverage
+    assert np.corrcoef(draws.mean(axis=1), want)[0, 1] > 0.9
+
+
+def test_parameter_recovery_covariate_effects(recovery):
+    _, truth, fit = recovery
+    post = fit.posterior
+    for name in ("distance", "unpaced"):
+        est = post[name].mean(("chain", "draw")).to_series()
+        true = truth[name].loc[est.index]
+        assert np.corrcoef(est, true - true.mean())[0, 1] > 0.6, name
+    for name in ("injury_mean", "injury_length"):
+        lo, hi = post[name].quantile([0.05, 0.95]).to_numpy()
+        assert lo <= truth[name] <= hi, (name, lo, hi)
+    inj_lo, inj_hi = post["injury_mean"].quantile([0.05, 0.95]).to_numpy()
+    assert inj_hi < 0  # the layoff cost is found, not just covered
+    noise = post["noise"].quantile([0.05, 0.95], dim=("chain", "draw")).to_numpy()
+    assert np.mean((noise[0] <= truth["noise"]) & (truth["noise"] <= noise[1])) >= 0.75
+
+
+def test_recovery_fit_converges(recovery):
+    _, _, fit = recovery
+    d = fit.diagnostics()
+    assert d.loc["all", "divergences"] == 0
+    assert d.loc["all", "r_hat"] < 1.02
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return rm.load_dataset()
+
+
+@pytest.mark.parametrize("name", list(rm.variants()))
+def test_every_variant_samples_on_bundled_data_and_loo_works(bundled, name, tmp_path):
+    data = bundled.as_of("2020-01-01")
+    fit = _quiet_fit(rm.variants()[name], data, draws=150, tune=200, chains=2, random_seed=3)
+    d = fit.diagnostics()
+    assert np.isfinite(d["r_hat"]).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Pareto k warnings on short runs
+        loo = fit.loo()
+    assert np.isfinite(loo.elpd) and loo.elpd < 0
+    n_obs = fit.tree["observed_data"].to_dataset()
+    assert loo.n_data_points == (n_obs.sizes["result"] if name == "times" else n_obs.sizes["race"])
+    # The fit never saw a race on or after its cutoff.
+    dates = fit.tree["log_likelihood"]["race_date"].to_numpy() if name != "times" else None
+    if dates is not None:
+        assert (dates < np.datetime64("2020-01-01")).all()
+    top = fit.abilities(event="1500m").head(3)
+    assert top["mean"].is_monotonic_decreasing
+
+
+def test_same_seed_same_numbers(bundled):
+    data = bundled.as_of("2017-01-01")
+    spec = rm.variants()["static"]
+    a = _quiet_fit(spec, data, draws=50, tune=50, chains=2, random_seed=9)
+    b = _quiet_fit(spec, data, draws=50, tune=50, chains=2, random_seed=9)
+    np.testing.assert_array_equal(
+        a.posterior["ability"].to_numpy(), b.posterior["ability"].to_numpy()
+    )
+
+
+def test_short_run_warns_with_numbers(bundled):
+    data = bundled.as_of("2017-01-01")
+    with pytest.warns(rm.ConvergenceWarning, match=r"min ess_bulk \d+"):
+        rm.variants()["static"].fit(data, draws=20, tune=20, chains=2, random_seed=1)

@@ -1,0 +1,71 @@
+"""ModelSpec and Prior: immutable, printable, overridable, serialisable."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import rivalrymodel as rm
+from rivalrymodel import ModelSpec, Prior
+
+
+def test_variants_are_the_documented_six_with_full_first():
+    v = rm.variants()
+    assert list(v) == ["full", "static", "no_pacing", "no_injury", "single_distance", "times"]
+    assert v["full"] == ModelSpec()
+    assert not v["static"].dynamic and v["static"].pacing
+    assert not v["no_pacing"].pacing and v["no_pacing"].injury
+    assert not v["no_injury"].injury
+    assert not v["single_distance"].distance
+    assert v["times"].family == "times"
+    assert all(spec.name == name for name, spec in v.items())
+
+
+def test_spec_is_frozen_and_replace_returns_a_new_spec():
+    spec = ModelSpec()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.dynamic = False
+    other = spec.replace(step_sd=Prior("HalfNormal", sigma=0.1))
+    assert str(other.step_sd) == "HalfNormal(sigma=0.1)"
+    assert str(spec.step_sd) == "HalfNormal(sigma=0.5)"
+
+
+def test_priors_are_named_and_printed():
+    spec = ModelSpec()
+    names = set(spec.priors())
+    assert {"ability_sd", "step_sd", "distance_sd", "pacing_sd", "injury_mean"} <= names
+    text = str(spec)
+    assert "plackett_luce" in text and "step_sd" in text and "HalfNormal(sigma=0.5)" in text
+
+
+def test_json_round_trip_keeps_every_field():
+    spec = ModelSpec(name="mine", dnf="last", injury_decay_days=30.0).replace(
+        noise=Prior("Normal", mu=0.1, sigma=0.2)
+    )
+    back = ModelSpec.from_json(spec.to_json())
+    assert back == spec
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"family": "elo"}, "family"),
+        ({"dnf": "first"}, "dnf"),
+        ({"injury_decay_days": 0.0}, "injury_decay_days"),
+        ({"step_sd": 0.5}, "step_sd"),
+    ],
+)
+def test_bad_spec_values_are_rejected_by_name(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        ModelSpec(**kwargs)
+
+
+def test_prior_with_unknown_distribution_is_rejected():
+    with pytest.raises(ValueError, match="NoSuchDist"):
+        Prior("NoSuchDist", sigma=1.0)
+
+
+def test_from_json_rejects_unknown_fields():
+    with pytest.raises(ValueError, match="bogus"):
+        ModelSpec.from_json('{"bogus": 1}')
