@@ -20,7 +20,7 @@ import xarray as xr
 from . import __version__
 from .covariates import distance_x
 from .data import RaceData
-from .models import Design, build_model
+from .models import Design, build_model, plackett_luce
 from .models.design import SLOT_PAD
 from .simulate import simulate_places
 from .spec import ModelSpec
@@ -124,6 +124,9 @@ def fit(
     else:
         raise ValueError(f"sampler must be 'nutpie' or 'pymc', not {sampler!r}")
     tree = pm.compute_log_likelihood(tree, model=model, progressbar=False)
+    if spec.family == "plackett_luce":
+        ll = plackett_luce.pointwise(tree["log_likelihood"].to_dataset(), design)
+        tree["log_likelihood"] = xr.DataTree(ll)
     tree["observed_data"] = xr.DataTree(_observed(design, spec))
     # nutpie keeps free-text divergence messages as Python objects, which netCDF cannot store.
     stats = tree["sample_stats"].to_dataset()

@@ -92,6 +92,11 @@ class ModelSpec:
         labels pacers), and ranking pacemakers last shrinks abilities (DESIGN.md section 7).
     injury_decay_days
         The injury effect decays as exp(-days since return / this).
+    centred
+        Athlete terms (``"ability"``, ``"distance"``, ``"unpaced"``) given a centred
+        parametrisation; the others are non-centred (standard-normal raw values times the scale).
+        Same model, different geometry: the choice only changes sampling speed (see
+        benchmarks/README.md).
     ability_sd ... time_nu
         Priors; each is a :class:`Prior` and can be replaced.
     time_scale
@@ -107,6 +112,7 @@ class ModelSpec:
     race_noise: bool = True
     dnf: DnfRule = "exclude"
     injury_decay_days: float = 60.0
+    centred: tuple[str, ...] = ()
     ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
     step_sd: Prior = _prior("HalfNormal", sigma=0.5)
     distance_sd: Prior = _prior("HalfNormal", sigma=1.0)
@@ -127,6 +133,9 @@ class ModelSpec:
             )
         if self.dnf not in ("exclude", "last"):
             raise ValueError(f"ModelSpec.dnf must be 'exclude' or 'last', not {self.dnf!r}")
+        unknown = set(self.centred) - {"ability", "distance", "unpaced"}
+        if unknown:
+            raise ValueError(f"ModelSpec.centred: unknown term(s) {sorted(unknown)}")
         if not self.injury_decay_days > 0:
             raise ValueError(
                 f"ModelSpec.injury_decay_days must be > 0, not {self.injury_decay_days}"
@@ -172,7 +181,10 @@ class ModelSpec:
         unknown = set(d) - set(kinds)
         if unknown:
             raise ValueError(f"ModelSpec.from_json: unknown fields {sorted(unknown)}")
-        return cls(**{k: Prior.from_dict(v) if kinds[k] == "Prior" else v for k, v in d.items()})
+        d = {k: Prior.from_dict(v) if kinds[k] == "Prior" else v for k, v in d.items()}
+        if "centred" in d:
+            d["centred"] = tuple(d["centred"])
+        return cls(**d)
 
     def build(self, data: RaceData) -> pm.Model:
         """The PyMC model of this spec on ``data``."""

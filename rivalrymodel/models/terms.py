@@ -7,6 +7,8 @@ all athletes cancels inside a race, so only differences are identified.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
@@ -28,26 +30,71 @@ def coords(design: Design) -> dict[str, np.ndarray]:
     }
 
 
+def _walk_logp(later, base, step_sd, _shape, *, first_cell, cell_athlete):
+    """Centred random walk: each later cell is Normal(previous cell, step_sd)."""
+    full = pt.zeros(len(cell_athlete))
+    full = full[first_cell].set(base)
+    later_idx = np.setdiff1d(np.arange(len(cell_athlete)), first_cell)
+    full = full[later_idx].set(later)
+    steps = full[later_idx] - full[later_idx - 1]  # cells of an athlete are contiguous
+    return pm.logp(pm.Normal.dist(0.0, step_sd), steps).sum()
+
+
+def _walk_random(base, step_sd, _shape, rng=None, size=None, *, first_cell, cell_athlete):
+    n = len(cell_athlete)
+    later_idx = np.setdiff1d(np.arange(n), first_cell)
+    inc = np.zeros(n)
+    inc[later_idx] = step_sd * rng.standard_normal(len(later_idx))
+    walk = np.cumsum(inc)
+    full = np.asarray(base)[cell_athlete] + walk - walk[first_cell[cell_athlete]]
+    return full[later_idx]
+
+
 def _ability(design: Design, spec: ModelSpec) -> pt.TensorVariable:
-    """theta per cell: a base ability per athlete plus a Gaussian random walk over its seasons."""
+    """theta per cell: a base ability per athlete plus a Gaussian random walk over its seasons.
+
+    Centred (``"ability" in spec.centred``): the base abilities (zero-sum) and the later seasons'
+    levels are the parameters, each level Normal around the previous season's. With the data
+    pinning each season of a busy athlete, these are nearly independent in the posterior, where
+    the non-centred steps (base + cumulative sum) are strongly correlated.
+    """
     sd = spec.ability_sd.create("ability_sd")
-    z0 = pm.ZeroSumNormal("ability_z", sigma=1.0, dims="athlete")
-    theta = (sd * z0)[design.cell_athlete]
-    n_steps = len(design.cell_athlete) - design.n_athletes
+    centred = "ability" in spec.centred
+    if centred:
+        base = pm.ZeroSumNormal("ability_base", sigma=sd, dims="athlete")
+    else:
+        base = sd * pm.ZeroSumNormal("ability_z", sigma=1.0, dims="athlete")
+    theta = base[design.cell_athlete]
+    n_cells = len(design.cell_athlete)
+    n_steps = n_cells - design.n_athletes
     if spec.dynamic and n_steps > 0:
         step_sd = spec.step_sd.create("step_sd")
-        steps = pm.Normal("step_z", 0.0, 1.0, shape=n_steps)
-        is_step = np.ones(len(design.cell_athlete), dtype=bool)
-        is_step[design.first_cell] = False
-        full = pt.zeros(len(design.cell_athlete))[np.flatnonzero(is_step)].set(steps)
-        walk = pt.cumsum(full)
-        # Each athlete's walk starts at 0 in its first cell: subtract the running total there.
-        theta = theta + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
+        later_idx = np.setdiff1d(np.arange(n_cells), design.first_cell)
+        if centred:
+            kw = {"first_cell": design.first_cell, "cell_athlete": design.cell_athlete}
+            later = pm.CustomDist(
+                "ability_later",
+                base,
+                step_sd,
+                np.zeros(n_steps),  # only carries the length k of the walk's support
+                logp=partial(_walk_logp, **kw),
+                random=partial(_walk_random, **kw),
+                signature="(a),(),(k)->(k)",
+            )
+            theta = theta[later_idx].set(later)
+        else:
+            steps = pm.Normal("step_z", 0.0, 1.0, shape=n_steps)
+            full = pt.zeros(n_cells)[later_idx].set(steps)
+            walk = pt.cumsum(full)
+            # Each athlete's walk starts at 0 in its first cell: subtract the running total there.
+            theta = theta + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
     return pm.Deterministic("ability", theta, dims="cell")
 
 
-def _athlete_effect(name: str, prior, design: Design) -> pt.TensorVariable:
+def _athlete_effect(name: str, prior, design: Design, centred: bool) -> pt.TensorVariable:
     sd = prior.create(f"{name}_sd")
+    if centred:
+        return pm.ZeroSumNormal(name, sigma=sd, dims="athlete")
     z = pm.ZeroSumNormal(f"{name}_z", sigma=1.0, dims="athlete")
     return pm.Deterministic(name, sd * z, dims="athlete")
 
@@ -57,9 +104,17 @@ def athlete_utility(design: Design, spec: ModelSpec) -> pt.TensorVariable:
     a = design.obs_athlete
     u = _ability(design, spec)[design.obs_cell]
     if spec.distance:
-        u = u + _athlete_effect("distance", spec.distance_sd, design)[a] * design.obs_x
+        u = (
+            u
+            + _athlete_effect("distance", spec.distance_sd, design, "distance" in spec.centred)[a]
+            * design.obs_x
+        )
     if spec.pacing:
-        u = u + _athlete_effect("unpaced", spec.pacing_sd, design)[a] * design.obs_unpaced
+        u = (
+            u
+            + _athlete_effect("unpaced", spec.pacing_sd, design, "unpaced" in spec.centred)[a]
+            * design.obs_unpaced
+        )
     if spec.injury:
         mean = spec.injury_mean.create("injury_mean")
         per_len = spec.injury_length.create("injury_length")
