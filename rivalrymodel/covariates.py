@@ -30,8 +30,9 @@ def absence_returns(data: RaceData) -> pd.DataFrame:
     """Each absence with its return date and length.
 
     The return is the absence's ``end`` (the first race back) when the data give it, else the
-    athlete's first race on or after ``start`` in ``data``; an absence with neither has not ended
-    and gets no return. ``length_days`` is return minus start.
+    athlete's first race after ``start`` in ``data`` (strictly after: an injury suffered in a
+    race starts on that race's day, and that race is not a return); an absence with neither has
+    not ended and gets no return. ``length_days`` is return minus start.
     """
     ab = data.absences[["athlete_id", "start", "end", "kind", "announced"]].copy()
     if ab.empty:
@@ -48,6 +49,7 @@ def absence_returns(data: RaceData) -> pd.DataFrame:
         right_on="first_back",
         by="athlete_id",
         direction="forward",
+        allow_exact_matches=False,
     ).set_index("index")["first_back"]
     unit = runs["date"].dtype  # every date column in one resolution, as merge_asof requires
     ab["returned"] = ab["end"].astype(unit).fillna(nxt.astype(unit))

@@ -6,7 +6,9 @@ end to end as ``pm.sample`` (DESIGN.md section 7). ``sampler="pymc"`` uses PyMC'
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import Literal
@@ -96,11 +98,14 @@ def fit(
     """
     if progress is None:
         progress = sys.stderr.isatty()
+    clock = _Clock()
     model, design = build_model(data, spec)
+    clock("build")
     if sampler == "nutpie":
         import nutpie
 
         compiled = nutpie.compile_pymc_model(model)
+        clock("compile")
         tree = nutpie.sample(
             compiled,
             draws=draws,
@@ -123,7 +128,9 @@ def fit(
             )
     else:
         raise ValueError(f"sampler must be 'nutpie' or 'pymc', not {sampler!r}")
+    clock("sample")
     tree = pm.compute_log_likelihood(tree, model=model, progressbar=False)
+    clock("log_likelihood")
     if spec.family == "plackett_luce":
         ll = plackett_luce.pointwise(tree["log_likelihood"].to_dataset(), design)
         tree["log_likelihood"] = xr.DataTree(ll)
@@ -143,7 +150,22 @@ def fit(
     )
     result = Fit(tree)
     result.check()
+    clock("diagnostics")
+    result._tree.attrs["timings_s"] = json.dumps(clock.laps)
     return result
+
+
+class _Clock:
+    """Wall-clock seconds per stage of a fit, kept in the fit (``fit.timings``)."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._last, 3)
+        self._last = now
 
 
 class Fit:
@@ -154,6 +176,7 @@ class Fit:
 
     def __init__(self, tree: xr.DataTree):
         self._tree = tree
+        self._diagnostics: pd.DataFrame | None = None
         self.spec = ModelSpec.from_json(tree.attrs["spec"])
         cut = tree.attrs.get("cutoff", "")
         self.cutoff = pd.Timestamp(cut) if cut else None
@@ -167,6 +190,11 @@ class Fit:
     def posterior(self) -> xr.Dataset:
         return self._tree["posterior"].to_dataset()
 
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds spent building, compiling, sampling, ... (empty for a hand-built tree)."""
+        return json.loads(self._tree.attrs.get("timings_s", "{}"))
+
     def __repr__(self) -> str:
         post = self.posterior
         cut = f", as of {self.cutoff:%Y-%m-%d}" if self.cutoff is not None else ""
@@ -178,11 +206,18 @@ class Fit:
     def diagnostics(self) -> pd.DataFrame:
         """r_hat, ess_bulk and ess_tail per parameter (worst element), divergences, pass/fail.
 
-        One row per sampled variable, then a row ``all`` with the worst values overall and the
+        One row per named parameter, then a row ``all`` with the worst values overall and the
         number of divergent transitions; ``passed`` says whether each row meets THRESHOLDS.
+        The raw standard-normal variables of the non-centred terms (``*_z``) are left out:
+        each is the named term divided by its scale. Computed once, then kept.
         """
+        if self._diagnostics is None:
+            self._diagnostics = self._compute_diagnostics()
+        return self._diagnostics.copy()
+
+    def _compute_diagnostics(self) -> pd.DataFrame:
         post = self.posterior
-        names = [v for v in post.data_vars if post[v].size > 0]
+        names = [v for v in post.data_vars if post[v].size > 0 and not str(v).endswith("_z")]
         rhat = az.rhat(self._tree, var_names=names).to_dataset()
         bulk = az.ess(self._tree, var_names=names, method="bulk").to_dataset()
         tail = az.ess(self._tree, var_names=names, method="tail").to_dataset()
@@ -277,7 +312,7 @@ class Fit:
             u = u + post["distance"] * distance_x(event)
         if "unpaced" in post and unpaced:
             u = u + post["unpaced"]
-        return u.rename("utility")
+        return u.rename("utility").assign_coords(seasons_away=("athlete", gap.to_numpy()))
 
     def abilities(
         self,
@@ -285,13 +320,17 @@ class Fit:
         *,
         event: str = "1500m",
         unpaced: bool = False,
+        max_gap: int | None = 1,
         random_seed: int | None = 0,
     ) -> pd.DataFrame:
         """Each athlete's ability on ``date`` in ``event``: mean and 90% interval, best first.
 
-        Default date: the fit's cutoff (or the end of its last season). Columns: athlete_id,
-        name, event, season, mean, q05, q95. Utilities are on the Plackett-Luce log-odds scale
-        (times family: in units of ``spec.time_scale`` of finish time).
+        Default date: the fit's cutoff (or the end of its last season). Only athletes who raced
+        within ``max_gap`` seasons of the date's season are listed (None: everyone ever seen).
+        Columns: athlete_id, name, event, season, seasons_away (seasons between the date and the
+        athlete's nearest season with races), mean, q05, q95. Utilities are on the
+        Plackett-Luce scale: a difference of 1 multiplies the odds of finishing ahead by e in a
+        paced final (times family: units of ``spec.time_scale`` of finish time).
         """
         u = self.ability_draws(date, event=event, unpaced=unpaced, random_seed=random_seed)
         q = u.quantile([0.05, 0.95], dim=("chain", "draw"))
@@ -303,11 +342,14 @@ class Fit:
                 "name": u["athlete_name"].to_numpy(),
                 "event": event,
                 "season": season,
+                "seasons_away": u["seasons_away"].to_numpy().astype(int),
                 "mean": u.mean(("chain", "draw")).to_numpy(),
                 "q05": q.sel(quantile=0.05).to_numpy(),
                 "q95": q.sel(quantile=0.95).to_numpy(),
             }
         )
+        if max_gap is not None:
+            df = df[df["seasons_away"] <= max_gap]
         return df.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
 
     def save(self, path: str | Path) -> Path:

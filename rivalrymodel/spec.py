@@ -92,10 +92,11 @@ class ModelSpec:
         labels pacers), and ranking pacemakers last shrinks abilities (DESIGN.md section 7).
     injury_decay_days
         The injury effect decays as exp(-days since return / this).
-    centred
+    centred, centre_min_results
         Athlete terms (``"ability"``, ``"distance"``, ``"unpaced"``) given a centred
-        parametrisation; the others are non-centred (standard-normal raw values times the scale).
-        Same model, different geometry: the choice only changes sampling speed (see
+        parametrisation; the others are non-centred (standard-normal raw values times the
+        scale). For ``"ability"`` only athletes with at least ``centre_min_results`` results are
+        centred. Same model, different geometry: the choice changes sampling speed only (see
         benchmarks/README.md).
     ability_sd ... time_nu
         Priors; each is a :class:`Prior` and can be replaced.
@@ -113,6 +114,7 @@ class ModelSpec:
     dnf: DnfRule = "exclude"
     injury_decay_days: float = 60.0
     centred: tuple[str, ...] = ()
+    centre_min_results: int = 20
     ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
     step_sd: Prior = _prior("HalfNormal", sigma=0.5)
     distance_sd: Prior = _prior("HalfNormal", sigma=1.0)
@@ -136,6 +138,8 @@ class ModelSpec:
         unknown = set(self.centred) - {"ability", "distance", "unpaced"}
         if unknown:
             raise ValueError(f"ModelSpec.centred: unknown term(s) {sorted(unknown)}")
+        if self.centre_min_results < 1:
+            raise ValueError("ModelSpec.centre_min_results must be >= 1")
         if not self.injury_decay_days > 0:
             raise ValueError(
                 f"ModelSpec.injury_decay_days must be > 0, not {self.injury_decay_days}"

@@ -20,10 +20,6 @@ def _quiet_fit(spec, data, **kw):
         return spec.fit(data, **kw)
 
 
-def _centred(x, by):
-    return x - x.groupby(by).transform("mean")
-
-
 @pytest.fixture(scope="module")
 def recovery():
     data, truth = simulate_dataset(n_athletes=80, races_per_season=120, random_seed=2024)
@@ -35,14 +31,15 @@ def test_parameter_recovery_abilities_are_covered(recovery):
     _, truth, fit = recovery
     post = fit.posterior
     ab = post["ability"]
-    draws = ab.stack(sample=("chain", "draw")).to_numpy()  # (cell, sample)
+    draws = ab.stack(sample=("chain", "draw")).to_numpy().copy()  # (cell, sample)
     seasons = post["cell_season"].to_numpy()
-    # Only differences between athletes are identified: centre truth and draws by season.
+    t = truth["ability"].set_index(["athlete_id", "season"])["ability"]
+    want = t.loc[list(zip(post["cell_athlete"].to_numpy(), seasons, strict=True))].to_numpy().copy()
+    # Only differences between athletes are identified: centre truth and draws over the same
+    # athletes in each season.
     for s in np.unique(seasons):
         draws[seasons == s] -= draws[seasons == s].mean(axis=0)
-    t = truth["ability"].set_index(["athlete_id", "season"])["ability"]
-    t = _centred(t, level="season")
-    want = t.loc[list(zip(post["cell_athlete"].to_numpy(), seasons, strict=True))].to_numpy()
+        want[seasons == s] -= want[seasons == s].mean()
     lo, hi = np.quantile(draws, [0.05, 0.95], axis=1)
     coverage = np.mean((lo <= want) & (want <= hi))
     assert coverage >= 0.8, coverage
@@ -86,7 +83,9 @@ def test_every_variant_samples_on_bundled_data_and_loo_works(bundled, name, tmp_
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # Pareto k warnings on short runs
         loo = fit.loo()
-    assert np.isfinite(loo.elpd) and loo.elpd < 0
+    assert np.isfinite(loo.elpd)
+    if name != "times":  # log-probabilities of rankings; log-time densities can exceed 1
+        assert loo.elpd < 0
     n_obs = fit.tree["observed_data"].to_dataset()
     assert loo.n_data_points == (n_obs.sizes["result"] if name == "times" else n_obs.sizes["race"])
     # The fit never saw a race on or after its cutoff.

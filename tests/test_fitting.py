@@ -70,7 +70,9 @@ def fake_tree(chains=4, draws=500, *, stuck=False, divergences=0, seed=0) -> xr.
 def test_abilities_are_tidy_sorted_and_use_the_season_of_the_date():
     fit = Fit(fake_tree())
     df = fit.abilities("2023-06-01")
-    assert list(df.columns) == ["athlete_id", "name", "event", "season", "mean", "q05", "q95"]
+    assert list(df.columns) == [
+        "athlete_id", "name", "event", "season", "seasons_away", "mean", "q05", "q95",
+    ]  # fmt: skip
     assert list(df["athlete_id"]) == ["A", "B", "C"]
     assert (df["season"] == 2023).all()
     a = df.set_index("athlete_id").loc["A"]
@@ -94,9 +96,17 @@ def test_abilities_add_distance_and_unpaced_terms():
 
 def test_abilities_default_to_the_cutoff_and_are_reproducible():
     fit = Fit(fake_tree())
-    df = fit.abilities()
+    df = fit.abilities(max_gap=None)
     assert (df["season"] == 2024).all()
-    pd.testing.assert_frame_equal(df, fit.abilities())
+    pd.testing.assert_frame_equal(df, fit.abilities(max_gap=None))
+
+
+def test_abilities_leave_out_athletes_long_gone_unless_asked():
+    fit = Fit(fake_tree())
+    # In 2024, C (last seen 2022) is two seasons away; A and B one.
+    assert set(fit.abilities("2024-06-01")["athlete_id"]) == {"A", "B"}
+    everyone = fit.abilities("2024-06-01", max_gap=None).set_index("athlete_id")
+    assert everyone.loc["C", "seasons_away"] == 2
 
 
 def test_diagnostics_pass_on_a_healthy_posterior():
@@ -134,7 +144,7 @@ def test_save_and_load_round_trip_exactly(tmp_path, suffix):
     xr.testing.assert_identical(
         back.tree["posterior"].to_dataset(), fit.tree["posterior"].to_dataset()
     )
-    pd.testing.assert_frame_equal(back.abilities(), fit.abilities())
+    pd.testing.assert_frame_equal(back.abilities(max_gap=None), fit.abilities(max_gap=None))
 
 
 def test_load_fit_errors_name_the_path(tmp_path):

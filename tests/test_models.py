@@ -165,3 +165,62 @@ def test_every_variant_builds_with_finite_logp_and_gradient_on_bundled_data(bund
     assert np.isfinite(logp) and logp < 0
     assert np.isfinite(grad).all() and np.abs(grad).sum() > 0
     assert des.n_races > 2000 and des.n_athletes > 1000
+
+
+def test_return_from_absence_is_the_first_race_after_its_start():
+    from rivalrymodel.covariates import absence_returns, result_covariates
+    from rivalrymodel.data import from_tables
+    from rivalrymodel.schema import TABLES
+
+    cols = {f: [c.name for c in TABLES[f]] for f in TABLES}
+    athletes = pd.DataFrame(
+        [["A", "Runner A", "NOR", "", "", "t"], ["B", "Runner B", "GBR", "", "", "t"]],
+        columns=cols["athletes.csv"],
+    )
+    days = ["2024-03-01", "2024-06-01", "2024-08-01"]
+    races = pd.DataFrame(
+        [
+            [
+                f"R{i}",
+                d,
+                d[:4],
+                "Meet",
+                "Oslo",
+                "1500m",
+                "false",
+                "final",
+                "0",
+                "true",
+                "false",
+                "false",
+                "t",
+            ]
+            for i, d in enumerate(days)
+        ],
+        columns=cols["races.csv"],
+    )
+    results = pd.DataFrame(
+        [
+            [f"R{i}", a, str(p), "", "OK", "t"]
+            for i in range(3)
+            for p, a in enumerate("AB", start=1)
+        ],
+        columns=cols["results.csv"],
+    )
+    # A is hurt in the race of 1 March itself; that race is not his return, 1 June is.
+    absences = pd.DataFrame(
+        [["A", "2024-03-01", "", "injury", "calf", "2024-03-02", "day", "t"]],
+        columns=cols["absences.csv"],
+    )
+    data = from_tables(athletes, races, results, absences)
+    ret = absence_returns(data)
+    assert ret["returned"].iloc[0] == pd.Timestamp("2024-06-01")
+    assert ret["length_days"].iloc[0] == 92
+    cov = result_covariates(data).set_index(["race_id", "athlete_id"])
+    assert np.isnan(cov.loc[("R0", "A"), "days_since_return"])
+    assert cov.loc[("R1", "A"), "days_since_return"] == 0
+    assert cov.loc[("R2", "A"), "days_since_return"] == 61
+    assert cov["days_since_return"].xs("B", level="athlete_id").isna().all()
+    # As of 1 June the absence is known but the return race is not yet run: no injury term.
+    early = result_covariates(data.as_of("2024-06-01"))
+    assert early["days_since_return"].isna().all()

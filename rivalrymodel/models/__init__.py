@@ -10,7 +10,7 @@ from ..schema import Event
 from ..spec import ModelSpec
 from . import plackett_luce, times
 from .design import Design, build_design
-from .terms import coords
+from .terms import busy_coords, coords
 
 __all__ = ["build_model", "Design", "build_design"]
 
@@ -30,6 +30,7 @@ def build_model(
     c["event"] = np.array([e.value for e in Event])
     c["slot"] = np.arange(design.slots.shape[1])
     c["result"] = np.arange(design.n_obs)
+    c.update(busy_coords(design, spec))
     with pm.Model(coords=c) as model:
         _FAMILIES[spec.family](design, spec, keep_utility=keep_utility)
     return model, design

@@ -30,6 +30,13 @@ def coords(design: Design) -> dict[str, np.ndarray]:
     }
 
 
+def busy_coords(design: Design, spec: ModelSpec) -> dict[str, np.ndarray]:
+    busy = busy_athletes(design, spec)
+    if not busy.any():
+        return {}
+    return {"busy_athlete": design.athlete_ids[busy], "other_athlete": design.athlete_ids[~busy]}
+
+
 def _walk_logp(later, base, step_sd, _shape, *, first_cell, cell_athlete):
     """Centred random walk: each later cell is Normal(previous cell, step_sd)."""
     full = pt.zeros(len(cell_athlete))
@@ -50,44 +57,63 @@ def _walk_random(base, step_sd, _shape, rng=None, size=None, *, first_cell, cell
     return full[later_idx]
 
 
+def busy_athletes(design: Design, spec: ModelSpec) -> np.ndarray:
+    """Mask of the athletes whose ability is centred (see :func:`_ability`)."""
+    if "ability" not in spec.centred:
+        return np.zeros(design.n_athletes, dtype=bool)
+    return np.bincount(design.obs_athlete, minlength=design.n_athletes) >= spec.centre_min_results
+
+
 def _ability(design: Design, spec: ModelSpec) -> pt.TensorVariable:
     """theta per cell: a base ability per athlete plus a Gaussian random walk over its seasons.
 
-    Centred (``"ability" in spec.centred``): the base abilities (zero-sum) and the later seasons'
-    levels are the parameters, each level Normal around the previous season's. With the data
-    pinning each season of a busy athlete, these are nearly independent in the posterior, where
-    the non-centred steps (base + cumulative sum) are strongly correlated.
+    Most athletes have few results: their base and steps are non-centred (standard normals
+    times the scales), or the sampler meets funnels. A busy athlete (``"ability" in
+    spec.centred`` and at least ``spec.centre_min_results`` results) is centred instead: the
+    base and each later season's level are the parameters, each level Normal around the
+    previous one. The data pin every season of a busy athlete, so the levels are nearly
+    independent in the posterior, where non-centred steps (a cumulative sum) are strongly
+    correlated. Either way the base abilities are centred to mean zero: a shift common to all
+    athletes cancels in every race.
     """
     sd = spec.ability_sd.create("ability_sd")
-    centred = "ability" in spec.centred
-    if centred:
-        base = pm.ZeroSumNormal("ability_base", sigma=sd, dims="athlete")
+    busy = busy_athletes(design, spec)
+    if busy.any():
+        b_busy = pm.Normal("ability_base", 0.0, sd, dims="busy_athlete")
+        z = pm.Normal("ability_z", 0.0, 1.0, dims="other_athlete")
+        b = pt.zeros(design.n_athletes)[np.flatnonzero(busy)].set(b_busy)
+        b = b[np.flatnonzero(~busy)].set(sd * z)
+        base = b - b.mean()
     else:
         base = sd * pm.ZeroSumNormal("ability_z", sigma=1.0, dims="athlete")
     theta = base[design.cell_athlete]
     n_cells = len(design.cell_athlete)
-    n_steps = n_cells - design.n_athletes
-    if spec.dynamic and n_steps > 0:
-        step_sd = spec.step_sd.create("step_sd")
-        later_idx = np.setdiff1d(np.arange(n_cells), design.first_cell)
-        if centred:
-            kw = {"first_cell": design.first_cell, "cell_athlete": design.cell_athlete}
-            later = pm.CustomDist(
-                "ability_later",
-                base,
-                step_sd,
-                np.zeros(n_steps),  # only carries the length k of the walk's support
-                logp=partial(_walk_logp, **kw),
-                random=partial(_walk_random, **kw),
-                signature="(a),(),(k)->(k)",
-            )
-            theta = theta[later_idx].set(later)
-        else:
-            steps = pm.Normal("step_z", 0.0, 1.0, shape=n_steps)
-            full = pt.zeros(n_cells)[later_idx].set(steps)
-            walk = pt.cumsum(full)
-            # Each athlete's walk starts at 0 in its first cell: subtract the running total there.
-            theta = theta + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
+    later = np.setdiff1d(np.arange(n_cells), design.first_cell)
+    if not spec.dynamic or len(later) == 0:
+        return pm.Deterministic("ability", theta, dims="cell")
+    step_sd = spec.step_sd.create("step_sd")
+    quiet_later = later[~busy[design.cell_athlete[later]]]
+    if len(quiet_later):
+        steps = pm.Normal("step_z", 0.0, 1.0, shape=len(quiet_later))
+        walk = pt.cumsum(pt.zeros(n_cells)[quiet_later].set(steps))
+        # Each athlete's walk starts at 0 in its first cell: subtract the running total there.
+        theta = theta + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
+    busy_later = later[busy[design.cell_athlete[later]]]
+    if len(busy_later):
+        cells = np.flatnonzero(busy[design.cell_athlete])  # contiguous per athlete, in order
+        _, sub_athlete = np.unique(design.cell_athlete[cells], return_inverse=True)
+        sub_first = np.flatnonzero(np.r_[True, sub_athlete[1:] != sub_athlete[:-1]])
+        kw = {"first_cell": sub_first, "cell_athlete": sub_athlete}
+        levels = pm.CustomDist(
+            "ability_level",
+            base[np.flatnonzero(busy)],
+            step_sd,
+            np.zeros(len(busy_later)),  # only carries the length k of the walk's support
+            logp=partial(_walk_logp, **kw),
+            random=partial(_walk_random, **kw),
+            signature="(a),(),(k)->(k)",
+        )
+        theta = theta[busy_later].set(levels)
     return pm.Deterministic("ability", theta, dims="cell")
 
 
