@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .coverage import athlete_races, coverage
+from .coverage import absence_counts, athlete_races, coverage
 from .data import load_dataset
 from .schema import DataValidationError
 
@@ -21,6 +21,8 @@ def _summary(args: argparse.Namespace) -> int:
     print(table.to_string(index=False))
     print("\nRaces per season (DNS excluded)\n")
     print(athlete_races(data).to_string())
+    print("\nAbsences (injury, illness, other) with announcement dates\n")
+    print(absence_counts(data).to_string())
     return 0
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from .data import RaceData
 from .schema import Event
 
-__all__ = ["coverage", "athlete_races", "KEY_ATHLETES"]
+__all__ = ["coverage", "athlete_races", "absence_counts", "KEY_ATHLETES"]
 
 # World Athletics ids of the rivalry this library started from.
 KEY_ATHLETES = {"14653717": "Jakob Ingebrigtsen", "14533464": "Josh Kerr"}
@@ -58,3 +58,19 @@ def athlete_races(data: RaceData, athletes: dict[str, str] | None = None) -> pd.
     table["total"] = table.sum(axis=1)
     table.columns = [str(c) for c in table.columns]
     return table
+
+
+def absence_counts(data: RaceData, athletes: dict[str, str] | None = None) -> pd.DataFrame:
+    """Absences by kind: all athletes, then the chosen ones (default Ingebrigtsen and Kerr)."""
+    athletes = athletes or KEY_ATHLETES
+    ab = data.absences
+    rows = {"all athletes": ab}
+    rows.update({name: ab[ab["athlete_id"] == aid] for aid, name in athletes.items()})
+    kinds = ["injury", "illness", "other"]
+    out = pd.DataFrame(
+        {name: df["kind"].value_counts().reindex(kinds, fill_value=0) for name, df in rows.items()}
+    ).T
+    out.columns.name = None
+    out["total"] = out.sum(axis=1)
+    out["athletes"] = [df["athlete_id"].nunique() for df in rows.values()]
+    return out

@@ -129,3 +129,15 @@ def test_championship_and_pacing_flags(data):
     assert dl["paced"].all() and not dl["championship"].any()
     # Rounds are never paced.
     assert not races.loc[races["round"] != "final", "paced"].any()
+
+
+def test_absences_cover_the_rivals_and_forty_athletes(data):
+    from rivalrymodel.coverage import absence_counts
+
+    counts = absence_counts(data)
+    assert counts.loc["all athletes", "athletes"] >= 40
+    assert counts.loc["Jakob Ingebrigtsen", "total"] >= 4  # 2019-2025 layoffs, sourced
+    assert counts.loc["Josh Kerr", "total"] >= 2
+    ab = data.absences
+    assert (ab["announced"] >= ab["start"] - pd.Timedelta(days=31)).all()
+    assert ab["source"].str.startswith("http").all()

@@ -12,13 +12,17 @@ def test_summary_prints_coverage_and_key_athletes(capsys):
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
     assert "Coverage per season x event" in out
+    races_part, absences_part = out.split("Absences (injury, illness, other)")
     lines = {
         line.split()[0] + " " + line.split()[1]: line
-        for line in out.splitlines()
+        for line in races_part.splitlines()
         if line.startswith(("Jakob", "Josh"))
     }
     assert int(lines["Jakob Ingebrigtsen"].split()[-1]) >= 100
     assert int(lines["Josh Kerr"].split()[-1]) >= 40
+    ab = {line.split()[0]: line.split() for line in absences_part.splitlines() if line.strip()}
+    assert int(ab["all"][-1]) >= 40  # athletes with a sourced absence
+    assert int(ab["Jakob"][-2]) >= 4  # Ingebrigtsen's absences
     total = next(line for line in out.splitlines() if line.split()[:2] == ["all", "all"])
     races, results = int(total.split()[2]), int(total.split()[5])
     assert races >= 500 and results >= 5000

@@ -224,3 +224,31 @@ def test_return_from_absence_is_the_first_race_after_its_start():
     # As of 1 June the absence is known but the return race is not yet run: no injury term.
     early = result_covariates(data.as_of("2024-06-01"))
     assert early["days_since_return"].isna().all()
+
+
+def test_pacers_and_non_starters_are_removed_and_dnf_follows_the_rule():
+    from rivalrymodel.data import from_tables
+    from rivalrymodel.schema import TABLES
+
+    cols = {f: [c.name for c in TABLES[f]] for f in TABLES}
+    ids = ["A", "B", "C", "P", "D", "N"]
+    athletes = pd.DataFrame(
+        [[a, f"Runner {a}", "NOR", "", "", "t"] for a in ids], columns=cols["athletes.csv"]
+    )
+    races = pd.DataFrame(
+        [["R1", "2024-06-01", "2024", "Meet", "Oslo", "1500m", "false", "final", "0", "true",
+          "false", "true", "t"]],
+        columns=cols["races.csv"],
+    )  # fmt: skip
+    rows = [("A", "1", "OK"), ("B", "2", "OK"), ("C", "3", "OK"), ("P", "", "PACER"),
+            ("D", "", "DNF"), ("N", "", "DNS")]  # fmt: skip
+    results = pd.DataFrame(
+        [["R1", a, p, "", s, "t"] for a, p, s in rows], columns=cols["results.csv"]
+    )
+    absences = pd.DataFrame(columns=cols["absences.csv"])
+    data = from_tables(athletes, races, results, absences)
+    excl = build_design(data, rm.ModelSpec())
+    assert list(excl.athlete_ids[excl.obs_athlete]) == ["A", "B", "C"]
+    last = build_design(data, rm.ModelSpec(dnf="last"))
+    assert list(last.athlete_ids[last.obs_athlete]) == ["A", "B", "C", "D"]
+    assert list(last.slot_kind[0]) == [SLOT_FINISH] * 3 + [SLOT_DNF]
