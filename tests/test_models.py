@@ -18,6 +18,8 @@ from rivalrymodel.models.design import SLOT_DNF, SLOT_FINISH, SLOT_PAD
 from rivalrymodel.models.plackett_luce import plackett_luce_logp
 from rivalrymodel.simulate import simulate_dataset, simulate_places
 
+from .conftest import small_dataset
+
 _kind = pt.lmatrix("kind")
 _v = pt.dmatrix("v")
 _logp = plackett_luce_logp(_kind, _v)
@@ -169,50 +171,11 @@ def test_every_variant_builds_with_finite_logp_and_gradient_on_bundled_data(bund
 
 def test_return_from_absence_is_the_first_race_after_its_start():
     from rivalrymodel.covariates import absence_returns, result_covariates
-    from rivalrymodel.data import from_tables
-    from rivalrymodel.schema import TABLES
 
-    cols = {f: [c.name for c in TABLES[f]] for f in TABLES}
-    athletes = pd.DataFrame(
-        [["A", "Runner A", "NOR", "", "", "t"], ["B", "Runner B", "GBR", "", "", "t"]],
-        columns=cols["athletes.csv"],
-    )
-    days = ["2024-03-01", "2024-06-01", "2024-08-01"]
-    races = pd.DataFrame(
-        [
-            [
-                f"R{i}",
-                d,
-                d[:4],
-                "Meet",
-                "Oslo",
-                "1500m",
-                "false",
-                "final",
-                "0",
-                "true",
-                "false",
-                "false",
-                "t",
-            ]
-            for i, d in enumerate(days)
-        ],
-        columns=cols["races.csv"],
-    )
-    results = pd.DataFrame(
-        [
-            [f"R{i}", a, str(p), "", "OK", "t"]
-            for i in range(3)
-            for p, a in enumerate("AB", start=1)
-        ],
-        columns=cols["results.csv"],
-    )
+    days = {"R0": "2024-03-01", "R1": "2024-06-01", "R2": "2024-08-01"}
+    results = [(r, a, str(p), "OK") for r in days for p, a in enumerate("AB", start=1)]
     # A is hurt in the race of 1 March itself; that race is not his return, 1 June is.
-    absences = pd.DataFrame(
-        [["A", "2024-03-01", "", "injury", "calf", "2024-03-02", "day", "t"]],
-        columns=cols["absences.csv"],
-    )
-    data = from_tables(athletes, races, results, absences)
+    data = small_dataset(results, [("A", "2024-03-01", "injury", "2024-03-02")], race_dates=days)
     ret = absence_returns(data)
     assert ret["returned"].iloc[0] == pd.Timestamp("2024-06-01")
     assert ret["length_days"].iloc[0] == 92
@@ -227,26 +190,9 @@ def test_return_from_absence_is_the_first_race_after_its_start():
 
 
 def test_pacers_and_non_starters_are_removed_and_dnf_follows_the_rule():
-    from rivalrymodel.data import from_tables
-    from rivalrymodel.schema import TABLES
-
-    cols = {f: [c.name for c in TABLES[f]] for f in TABLES}
-    ids = ["A", "B", "C", "P", "D", "N"]
-    athletes = pd.DataFrame(
-        [[a, f"Runner {a}", "NOR", "", "", "t"] for a in ids], columns=cols["athletes.csv"]
-    )
-    races = pd.DataFrame(
-        [["R1", "2024-06-01", "2024", "Meet", "Oslo", "1500m", "false", "final", "0", "true",
-          "false", "true", "t"]],
-        columns=cols["races.csv"],
-    )  # fmt: skip
     rows = [("A", "1", "OK"), ("B", "2", "OK"), ("C", "3", "OK"), ("P", "", "PACER"),
             ("D", "", "DNF"), ("N", "", "DNS")]  # fmt: skip
-    results = pd.DataFrame(
-        [["R1", a, p, "", s, "t"] for a, p, s in rows], columns=cols["results.csv"]
-    )
-    absences = pd.DataFrame(columns=cols["absences.csv"])
-    data = from_tables(athletes, races, results, absences)
+    data = small_dataset([("R1", a, p, s) for a, p, s in rows])
     excl = build_design(data, rm.ModelSpec())
     assert list(excl.athlete_ids[excl.obs_athlete]) == ["A", "B", "C"]
     last = build_design(data, rm.ModelSpec(dnf="last"))
