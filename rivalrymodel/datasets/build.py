@@ -245,7 +245,8 @@ def _results_table(races: pd.DataFrame) -> pd.DataFrame:
 def _athletes_table(rows: pd.DataFrame) -> pd.DataFrame:
     # Display name: the newest World Athletics spelling (WA lists 2025 > DL > trackelo > others).
     rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5, "sup": 6}
-    rows = rows.assign(_rank=rows["src"].map(rank)).sort_values(
+    family = rows["src"].str.split("_").str[0]  # sup_<file> -> sup
+    rows = rows.assign(_rank=family.map(rank), _family=family).sort_values(
         ["_rank", "date"], ascending=[True, False]
     )
     out = []
@@ -259,7 +260,7 @@ def _athletes_table(rows: pd.DataFrame) -> pd.DataFrame:
                 "country": g["nat"].iloc[0],
                 "birth_date": dobs[0] if dobs else "",
                 "aliases": " | ".join(names[1:]),
-                "source": " ; ".join(sorted(set(g["src"].map(_SOURCE_NAMES)))),
+                "source": " ; ".join(sorted(set(g["_family"].map(_SOURCE_NAMES)))),
             }
         )
     return pd.DataFrame(out)

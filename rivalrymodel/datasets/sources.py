@@ -435,7 +435,9 @@ def supplements(folder: Path, report: Counter) -> pd.DataFrame:
         ok = df["status"] == "OK"
         frames.append(
             df.assign(
-                src="sup",
+                # One source per file: two files may hold the same race (a partial and a
+                # complete copy), and races of one source never merge with each other.
+                src="sup_" + path.stem.removeprefix("results_"),
                 src_race=path.stem
                 + "|"
                 + df["date"]
