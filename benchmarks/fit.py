@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--tune", type=int, default=1000)
     parser.add_argument("--chains", type=int, default=4)
     parser.add_argument("--centring", action="store_true")
+    parser.add_argument("--save", help="write the fit here (netCDF) for a later look")
     args = parser.parse_args()
     data = rm.load_dataset()
     if not args.centring:
@@ -47,6 +48,8 @@ def main() -> None:
         )
         print(f"wall clock of spec.fit: {time.perf_counter() - start:.1f} s")
         _summary(fit, args.variant)
+        if args.save:
+            fit.save(args.save)
         return
     rates = {}
     for label, spec in {
