@@ -406,7 +406,7 @@ def supplements(folder: Path, report: Counter) -> pd.DataFrame:
             ("field_complete", lambda v: v in ("true", "false"), "not true/false"),
             ("round", lambda v: v in ("final", "semi", "heat"), "unknown round"),
             ("heat", lambda v: v == "" or v.isdigit(), "not a section number"),
-            ("status", lambda v: v in ("OK", "DNF", "DQ", "DNS"), "unknown status"),
+            ("status", lambda v: v in ("OK", "DNF", "DQ", "DNS", "PACER"), "unknown status"),
             ("place", lambda v: v == "" or v.isdigit(), "not a place"),
             ("time", lambda v: v == "" or _TIME.match(v) is not None, "not a time (m:ss.xx)"),
             ("name", lambda v: v != "", "empty"),
