@@ -198,3 +198,17 @@ def test_pacers_and_non_starters_are_removed_and_dnf_follows_the_rule():
     last = build_design(data, rm.ModelSpec(dnf="last"))
     assert list(last.athlete_ids[last.obs_athlete]) == ["A", "B", "C", "D"]
     assert list(last.slot_kind[0]) == [SLOT_FINISH] * 3 + [SLOT_DNF]
+
+
+def test_centred_ability_builds_with_finite_logp_and_the_same_cells(bundled):
+    """The centred option (busy athletes' seasons as parameters) is the same model, other
+    geometry: same cells, finite logp and gradient, and a walk prior on the busy athletes."""
+    spec = rm.ModelSpec(centred=("ability",), centre_min_results=20)
+    model, des = build_model(bundled, spec)
+    plain = build_design(bundled, rm.ModelSpec())
+    assert (des.cell_athlete == plain.cell_athlete).all()
+    names = {v.name for v in model.free_RVs}
+    assert {"ability_base", "ability_level", "ability_z", "step_z"} <= names
+    point = model.initial_point()
+    assert np.isfinite(model.compile_logp(mode="FAST_COMPILE")(point))
+    assert np.isfinite(model.compile_dlogp(mode="FAST_COMPILE")(point)).all()
