@@ -46,7 +46,7 @@ def _observed(design: Design, spec: ModelSpec) -> xr.Dataset:
     return xr.Dataset({"finish_order": (("race", "slot"), design.slot_kind)})
 
 
-def _label(tree: xr.DataTree, design: Design, data: RaceData | None) -> None:
+def _label(tree: xr.DataTree, design: Design) -> None:
     """Give athletes their names and cells their athlete and season, as coordinates."""
     cell_athlete = design.athlete_ids[design.cell_athlete]
     for group in ("posterior", "log_likelihood", "observed_data", "prior"):
@@ -139,7 +139,7 @@ def fit(
     stats = tree["sample_stats"].to_dataset()
     stats = stats.drop_vars([v for v in stats.data_vars if stats[v].dtype == object])
     tree["sample_stats"] = xr.DataTree(stats)
-    _label(tree, design, data)
+    _label(tree, design)
     tree.attrs.update(
         spec=spec.to_json(),
         cutoff="" if data.cutoff is None else f"{data.cutoff:%Y-%m-%d}",

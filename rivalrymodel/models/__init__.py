@@ -28,7 +28,6 @@ def build_model(
     design = build_design(data, spec)
     c = coords(design)
     c["event"] = np.array([e.value for e in Event])
-    c["slot"] = np.arange(design.slots.shape[1])
     c["result"] = np.arange(design.n_obs)
     c.update(busy_coords(design, spec))
     with pm.Model(coords=c) as model:
