@@ -2,8 +2,10 @@
 
 __version__ = "0.1.0"
 
+from .championship import Qualify
 from .data import RaceData, load_dataset
 from .fitting import ConvergenceWarning, Fit, load_fit
+from .forecast import Forecast, StartList, UnknownAthleteError
 from .schema import DataValidationError, Event, Round, Status
 from .spec import ModelSpec, Prior, variants
 
@@ -12,11 +14,15 @@ __all__ = [
     "DataValidationError",
     "Event",
     "Fit",
+    "Forecast",
     "ModelSpec",
     "Prior",
+    "Qualify",
     "RaceData",
     "Round",
+    "StartList",
     "Status",
+    "UnknownAthleteError",
     "load_dataset",
     "load_fit",
     "variants",

@@ -20,7 +20,9 @@ import pymc as pm
 import xarray as xr
 
 from . import __version__
-from .covariates import distance_x
+from . import championship as _championship
+from . import forecast as _forecast
+from .covariates import absence_returns, distance_x
 from .data import RaceData
 from .models import Design, build_model, plackett_luce
 from .models.design import SLOT_PAD
@@ -147,6 +149,11 @@ def fit(
         rivalrymodel_version=__version__,
         sampler=sampler,
         random_seed=-1 if random_seed is None else int(random_seed),
+        # What a forecast needs besides the draws: names, and absences with their returns.
+        athletes=data.athletes[["athlete_id", "name"]].to_json(orient="records"),
+        absences=absence_returns(data)[["athlete_id", "start", "returned", "announced"]].to_json(
+            orient="records", date_format="iso"
+        ),
     )
     result = Fit(tree)
     result.check()
@@ -351,6 +358,22 @@ class Fit:
         if max_gap is not None:
             df = df[df["seasons_away"] <= max_gap]
         return df.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
+
+    def forecast(self, start_list: _forecast.StartList, **kwargs) -> _forecast.Forecast:
+        """Win, podium and top-k probabilities of a race: :func:`rivalrymodel.forecast.forecast`."""
+        return _forecast.forecast(self, start_list, **kwargs)
+
+    def head_to_head(self, a: str, b: str, **kwargs) -> pd.DataFrame:
+        """P(a ahead of b) with an interval: :func:`rivalrymodel.forecast.head_to_head`."""
+        return _forecast.head_to_head(self, a, b, **kwargs)
+
+    def rivalry(self, a: str, b: str, dates, **kwargs) -> pd.DataFrame:
+        """Head to head over dates: :func:`rivalrymodel.forecast.rivalry`."""
+        return _forecast.rivalry(self, a, b, dates, **kwargs)
+
+    def simulate_championship(self, heats, rules, **kwargs) -> pd.DataFrame:
+        """Heats to final: :func:`rivalrymodel.championship.simulate_championship`."""
+        return _championship.simulate_championship(self, heats, rules, **kwargs)
 
     def save(self, path: str | Path) -> Path:
         """Write the DataTree to netCDF (or zarr when ``path`` ends in .zarr); no pickle."""

@@ -1,0 +1,629 @@
+"""Forecasts from posterior draws: who wins this race, who makes the podium, who beats whom.
+
+A :class:`StartList` names the runners and the race (event, date, round, paced, indoor). Each
+posterior draw gives every runner a utility on the race date (:func:`utility_draws`): the ability
+of the nearest season (one random-walk step per season between), the distance profile, the
+unpaced skill in an unpaced race, and the injury effect of the latest absence announced by the
+date. Dividing by the race type's noise scale gives the Plackett-Luce strengths of that draw.
+
+Per draw, Plackett-Luce answers most questions in closed form, so these carry no Monte-Carlo
+error: P(win) is the softmax of the strengths; P(second) and P(third) sum over the runners
+ahead; P(a ahead of b) is ``sigmoid(v_a - v_b)`` whoever else runs (Luce's choice axiom); the
+expected place is 1 plus the sum of those pairwise probabilities. Top-k for k > 3, the times
+family and championship rounds are simulated exactly by Gumbel-max (``simulate.simulate_places``),
+vectorised over draws. Each probability is the posterior mean over draws, with a 90% interval of
+the per-draw probabilities: the uncertainty about the athletes, not about the race.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit, softmax
+
+from .covariates import distance_x
+from .data import RaceData
+from .datasets.identity import normalise
+from .models.design import NOISE_COLUMNS
+from .schema import Event, Round, Status
+
+if TYPE_CHECKING:
+    from .fitting import Fit
+
+__all__ = ["StartList", "Forecast", "UnknownAthleteError", "utility_draws", "forecast"]
+
+_LEVEL = 0.9  # interval mass
+_TAIL = (1 - _LEVEL) / 2
+
+
+class UnknownAthleteError(KeyError):
+    """A start-list name or id matches no athlete the fit knows; the message lists close matches."""
+
+    def __str__(self) -> str:  # KeyError would print the message quoted
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class StartList:
+    """The runners of one race and what kind of race it is.
+
+    Parameters
+    ----------
+    athletes
+        Athlete ids (World Athletics ids of data/athletes.csv) or names; names match without
+        regard to case, accents or word order ("KERR Josh" is Josh Kerr).
+    event
+        ``1500m``, ``mile``, ``3000m``, ``2mile`` or ``5000m``.
+    date
+        Race date: abilities are projected to it, and only absences announced by then count.
+    round
+        ``final``, ``semi`` or ``heat``: heats and semis have their own noise scale.
+    paced
+        True for a race with pacemakers (Diamond League style); False for a championship race.
+    indoor
+        True for an indoor race.
+    name
+        A label for tables and plots, e.g. ``"Tokyo 2025 1500m heat 1"``.
+    advance
+        For a heat or semi: the places that qualify for the next round by right (the default
+        k of a forecast's ``p_top_k``).
+    """
+
+    athletes: tuple[str, ...]
+    event: str = "1500m"
+    date: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.today().normalize())
+    round: str = "final"
+    paced: bool = False
+    indoor: bool = False
+    name: str = ""
+    advance: int | None = None
+
+    def __post_init__(self) -> None:
+        athletes = (self.athletes,) if isinstance(self.athletes, str) else self.athletes
+        object.__setattr__(self, "athletes", tuple(str(a).strip() for a in athletes))
+        object.__setattr__(self, "date", pd.Timestamp(self.date).normalize())
+        object.__setattr__(self, "event", Event(self.event).value)
+        object.__setattr__(self, "round", Round(self.round).value)
+        if len(self.athletes) < 2:
+            raise ValueError(f"a start list needs at least 2 athletes, got {list(self.athletes)}")
+        if len(set(self.athletes)) != len(self.athletes):
+            twice = sorted({a for a in self.athletes if self.athletes.count(a) > 1})
+            raise ValueError(f"athletes listed twice in the start list: {twice}")
+
+    @classmethod
+    def from_race(cls, data: RaceData, race_id: str) -> StartList:
+        """The starters of a race in ``data`` (finishers, DNF and DQ; not DNS or pacemakers)."""
+        races = data.races.set_index("race_id")
+        if race_id not in races.index:
+            raise KeyError(f"no race {race_id!r} in the data")
+        race = races.loc[race_id]
+        res = data.results
+        started = res[(res["race_id"] == race_id) & res["status"].isin(_STARTED)]
+        started = started.sort_values(["place", "athlete_id"], na_position="last")
+        label = f"{race['competition']} {race['event']} {race['round']}"
+        if race["round"] != Round.FINAL.value:
+            label += f" {int(race['heat'])}"
+        return cls(
+            tuple(started["athlete_id"]),
+            event=race["event"],
+            date=race["date"],
+            round=race["round"],
+            paced=bool(race["paced"]),
+            indoor=bool(race["indoor"]),
+            name=label,
+        )
+
+    @property
+    def noise_x(self) -> np.ndarray:
+        """The race's row of the noise design (heat, semi, unpaced, indoor)."""
+        flags = {
+            "heat": self.round == Round.HEAT.value,
+            "semi": self.round == Round.SEMI.value,
+            "unpaced": not self.paced,
+            "indoor": self.indoor,
+        }
+        return np.array([float(flags[c]) for c in NOISE_COLUMNS])
+
+
+_STARTED = [Status.OK.value, Status.DNF.value, Status.DQ.value]
+
+
+# --- who is who -------------------------------------------------------------------------------
+
+
+def _roster(fit: Fit) -> pd.DataFrame:
+    """Every athlete the fit can name: those with posterior terms, then the rest of its data."""
+    post = fit.posterior
+    known = pd.DataFrame(
+        {"athlete_id": post["athlete"].to_numpy().astype(str), "name": post["athlete_name"]}
+    )
+    known["index"] = np.arange(len(known))
+    extra = pd.DataFrame(json.loads(fit._tree.attrs.get("athletes", "[]")))
+    if len(extra):
+        extra = extra[~extra["athlete_id"].isin(known["athlete_id"])].assign(index=-1)
+        known = pd.concat([known, extra[["athlete_id", "name", "index"]]], ignore_index=True)
+    return known.assign(key=known["name"].map(normalise))
+
+
+def resolve(fit: Fit, athletes: Sequence[str]) -> pd.DataFrame:
+    """Athlete id, name and posterior index (-1: no results before the fit's cutoff) per entry.
+
+    Raises
+    ------
+    UnknownAthleteError
+        For a name or id the fit does not know, listing the closest names it does know; or a
+        name that two athletes share, listing their ids.
+    """
+    roster = _roster(fit)
+    by_id = roster.drop_duplicates("athlete_id").set_index("athlete_id")
+    rows = []
+    for entry in athletes:
+        if entry in by_id.index:
+            hit = by_id.loc[[entry]].reset_index()
+        else:
+            hit = roster[roster["key"] == normalise(entry)]
+        if len(hit) == 1:
+            rows.append(hit.iloc[0][["athlete_id", "name", "index"]])
+            continue
+        if len(hit) > 1:
+            pairs = zip(hit["athlete_id"], hit["name"], strict=True)
+            ids = ", ".join(f"{i} ({n})" for i, n in pairs)
+            raise UnknownAthleteError(f"{entry!r} is ambiguous: give one of the ids {ids}")
+        close = difflib.get_close_matches(normalise(entry), roster["key"].unique(), n=5, cutoff=0.6)
+        names = roster.drop_duplicates("key").set_index("key").loc[close]
+        pairs = zip(names["name"], names["athlete_id"], strict=True)
+        hint = "; ".join(f"{n} (id {i})" for n, i in pairs)
+        raise UnknownAthleteError(
+            f"unknown athlete {entry!r}: no id or name in the fit matches"
+            + (f"; close matches: {hint}" if hint else "; no close match either")
+        )
+    return pd.DataFrame(rows).reset_index(drop=True).astype({"index": int})
+
+
+# --- utilities per draw -------------------------------------------------------------------------
+
+
+def _samples(fit: Fit, name: str) -> np.ndarray:
+    """Posterior draws of a variable as (sample, ...) with chains stacked."""
+    arr = fit.posterior[name].to_numpy()
+    return arr.reshape((-1,) + arr.shape[2:])
+
+
+def _injury_offsets(fit: Fit, ids: np.ndarray, day: pd.Timestamp, absences) -> np.ndarray:
+    """(sample, runner) utility change from each runner's latest absence before ``day``."""
+    post = fit.posterior
+    n_samples = post.sizes["chain"] * post.sizes["draw"]
+    out = np.zeros((n_samples, len(ids)))
+    if not fit.spec.injury or "injury_mean" not in post:
+        return out
+    table = _absence_table(fit, absences)
+    table = table[(table["announced"] <= day) & (table["start"] < day)]
+    mean = _samples(fit, "injury_mean")
+    per_len = _samples(fit, "injury_length")
+    hurt = post["injured_athlete"].to_numpy().astype(str) if "injury" in post else np.array([])
+    for j, a in enumerate(ids):
+        mine = table[table["athlete_id"] == a].sort_values("start")
+        if mine.empty:
+            continue
+        last = mine.iloc[-1]
+        back = last["returned"]
+        # No race since the absence began: the race being forecast is the return.
+        if pd.isna(back) or back > day:
+            back = day
+        days = float((day - back).days)
+        length = max(float((back - last["start"]).days), 1.0)
+        decay = np.exp(-days / fit.spec.injury_decay_days)
+        beta = _samples(fit, "injury")[:, list(hurt).index(a)] if a in hurt else mean
+        out[:, j] = (beta + per_len * np.log(length / 90.0)) * decay
+    return out
+
+
+def _absence_table(fit: Fit, absences: pd.DataFrame | None) -> pd.DataFrame:
+    """The fit's absences with return dates, or a user's table (returns from the fit's races)."""
+    cols = ["athlete_id", "start", "returned", "announced"]
+    if absences is None:
+        table = pd.DataFrame(json.loads(fit._tree.attrs.get("absences", "[]")), columns=cols)
+    else:
+        table = absences.rename(columns={"end": "returned"}).reindex(columns=cols)
+    for c in ("start", "returned", "announced"):
+        table[c] = pd.to_datetime(table[c])
+    table["athlete_id"] = table["athlete_id"].astype(str)
+    return table
+
+
+def utility_draws(
+    fit: Fit,
+    start_list: StartList,
+    *,
+    injury: bool = True,
+    absences: pd.DataFrame | None = None,
+    random_seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each runner's utility per posterior draw on the race day, before the race's noise scale.
+
+    Returns
+    -------
+    (numpy.ndarray, pandas.DataFrame)
+        Draws (sample, runner), and per runner: athlete_id, athlete, known (has results before
+        the fit's cutoff), seasons_away (random-walk steps added), injury (mean utility change
+        from a recent absence; 0 when none or ``injury=False``).
+
+    Notes
+    -----
+    An athlete with no results before the cutoff gets the population's draws: ability
+    Normal(0, ability_sd), distance and unpaced terms Normal(0, their sd). ``absences`` (the
+    format of ``RaceData.absences``; default: those the fit saw) count only when announced by the
+    race day, so a forecast cannot see a later announcement.
+    """
+    rng = np.random.default_rng(random_seed)
+    who = resolve(fit, start_list.athletes)
+    post = fit.posterior
+    day, season = start_list.date, start_list.date.year
+    idx = who["index"].to_numpy()
+    theta = post["ability"].to_numpy()
+    n_samples = theta.shape[0] * theta.shape[1]
+    cell_athlete = post["cell_athlete"].to_numpy().astype(str)
+    cell_season = post["cell_season"].to_numpy()
+    u = np.zeros((n_samples, len(who)))
+    gap = np.zeros(len(who), dtype=int)
+    for j, a in enumerate(who["athlete_id"]):
+        if idx[j] < 0:
+            continue
+        cells = np.flatnonzero(cell_athlete == a)
+        dist = np.abs(cell_season[cells] - season)
+        k = cells[np.argmin(dist)]  # nearest season; the earlier one on a tie
+        gap[j] = int(dist.min())
+        u[:, j] = theta[:, :, k].reshape(-1)
+    if "step_sd" in post and gap.any():
+        u += _samples(fit, "step_sd")[:, None] * np.sqrt(gap) * rng.standard_normal(u.shape)
+    x = distance_x(start_list.event)
+    known = idx >= 0
+    terms = [("distance", x, fit.spec.distance), ("unpaced", 1.0, not start_list.paced)]
+    for name, weight, on in terms:
+        if not on or name not in post or weight == 0:
+            continue
+        draws = _samples(fit, name)
+        u[:, known] += weight * draws[:, idx[known]]
+        if (~known).any():
+            sd = _samples(fit, f"{name}_sd")[:, None]
+            u[:, ~known] += weight * sd * rng.standard_normal((n_samples, int((~known).sum())))
+    if (~known).any():
+        sd = _samples(fit, "ability_sd")[:, None]
+        u[:, ~known] += sd * rng.standard_normal((n_samples, int((~known).sum())))
+    offset = np.zeros_like(u)
+    if injury:
+        offset = _injury_offsets(fit, who["athlete_id"].to_numpy(), day, absences)
+    info = pd.DataFrame(
+        {
+            "athlete_id": who["athlete_id"],
+            "athlete": who["name"],
+            "known": known,
+            "seasons_away": np.where(known, gap, -1),
+            "injury": offset.mean(axis=0),
+        }
+    )
+    return u + offset, info
+
+
+def noise_scale(fit: Fit, start_list: StartList) -> np.ndarray:
+    """tau per draw for the race type (1 for a paced outdoor final, or without race noise)."""
+    post = fit.posterior
+    if "noise" not in post:
+        return np.ones(post.sizes["chain"] * post.sizes["draw"])
+    gamma = _samples(fit, "noise")  # (sample, noise_term), in NOISE_COLUMNS order
+    return np.exp(gamma @ start_list.noise_x)
+
+
+# --- probabilities per draw ---------------------------------------------------------------------
+
+
+def plackett_luce_places(v: np.ndarray) -> np.ndarray:
+    """Exact P(place 1), P(place 2), P(place 3) per draw: shape (3, sample, runner).
+
+    ``v`` (sample, runner) are the scaled utilities. With p the softmax of v,
+    P(a first, b second) = p_a p_b / (1 - p_a), and the third place follows the same way; the
+    cost is O(runners^2) per draw.
+    """
+    p = softmax(v, axis=-1)
+    n = v.shape[-1]
+    out = np.zeros((3,) + v.shape)
+    out[0] = p
+    if n < 2:
+        return out
+    rest1 = np.clip(1.0 - p, 1e-300, None)  # what is left after a runner takes first place
+    pair = p[..., :, None] * p[..., None, :] / rest1[..., :, None]  # (a first, b second)
+    eye = np.eye(n, dtype=bool)
+    pair[..., eye] = 0.0
+    out[1] = pair.sum(axis=-2)
+    if n < 3:
+        return out
+    rest2 = np.clip(1.0 - p[..., :, None] - p[..., None, :], 1e-300, None)
+    third = pair / rest2  # times p_i gives P(a, b, then i)
+    third[..., eye] = 0.0
+    total = third.sum(axis=(-2, -1))
+    out[2] = p * (total[..., None] - third.sum(axis=-1) - third.sum(axis=-2))
+    return out
+
+
+def pairwise_ahead(v: np.ndarray) -> np.ndarray:
+    """P(i finishes ahead of j) per draw, (sample, i, j): exact for Plackett-Luce, any field."""
+    return expit(v[..., :, None] - v[..., None, :])
+
+
+def _simulated_scores(fit: Fit, u, tau, start_list, sims, rng) -> np.ndarray:
+    """(sample, sims, runner) race performances, higher is better, one race per (sample, sim).
+
+    Plackett-Luce: scaled utility plus standard Gumbel noise (the order is then exactly PL).
+    Times: minus the log finish time relative to the race's pace, with the fitted Student-t noise.
+    """
+    v = (u / tau[:, None])[:, None, :]
+    shape = (u.shape[0], sims, u.shape[1])
+    if fit.spec.family != "times":
+        return v + rng.gumbel(size=shape)
+    nu = _samples(fit, "time_nu")[:, None, None]
+    sd = _samples(fit, "time_sd")[:, None, None]
+    if start_list.round != Round.FINAL.value:
+        sd = sd * np.exp(_samples(fit, "time_sd_heat"))[:, None, None]
+    return fit.spec.time_scale * v - sd * rng.standard_t(nu, size=shape)
+
+
+def _places(scores: np.ndarray) -> np.ndarray:
+    order = np.argsort(-scores, axis=-1, kind="stable")
+    place = np.empty_like(order)
+    np.put_along_axis(place, order, np.arange(1, scores.shape[-1] + 1), axis=-1)
+    return place
+
+
+# --- the forecast -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """A race forecast: ``table`` (one row per runner) and the per-draw probabilities behind it.
+
+    Attributes
+    ----------
+    table
+        athlete_id, athlete, known, p_win, p_win_lo, p_win_hi, p_podium, p_podium_lo,
+        p_podium_hi, p_top_k, p_top_k_lo, p_top_k_hi, expected_place, expected_place_lo,
+        expected_place_hi, utility (posterior mean), injury (mean utility change from a recent
+        absence), seasons_away; sorted by p_win. ``_lo``/``_hi``: 5% and 95% over draws.
+    draws
+        (sample, runner) arrays: ``p_win``, ``p_podium``, ``p_top_k``, ``expected_place``,
+        ``utility`` (scaled by the race's noise), as a long DataFrame via :meth:`draws_frame`.
+    start_list, k
+        The race and the k of ``p_top_k``.
+    athlete_ids
+        The runners in the order of the draws' last axis (the start list's order).
+    """
+
+    table: pd.DataFrame
+    draws: dict[str, np.ndarray]
+    start_list: StartList
+    k: int
+    athlete_ids: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        sl = self.start_list
+        head = f"Forecast: {sl.name or sl.event} on {sl.date:%Y-%m-%d}, top_k = {self.k}"
+        return head + "\n" + format_table(self.table)
+
+    def _repr_html_(self) -> str:
+        return self.table._repr_html_()
+
+    def draws_frame(self) -> pd.DataFrame:
+        """Per-draw probabilities, long: sample, athlete_id, p_win, p_podium, p_top_k, ..."""
+        ids = np.asarray(self.athlete_ids)
+        n_samples = self.draws["p_win"].shape[0]
+        return pd.DataFrame(
+            {
+                "sample": np.repeat(np.arange(n_samples), len(ids)),
+                "athlete_id": np.tile(ids, n_samples),
+                **{k: v.reshape(-1) for k, v in self.draws.items()},
+            }
+        )
+
+    def to_file(self, path: str | Path) -> Path:
+        """Write the CLI columns to .csv or .json (records)."""
+        path = Path(path)
+        df = self.table[CSV_COLUMNS]
+        if path.suffix == ".json":
+            df.to_json(path, orient="records", indent=1)
+        elif path.suffix == ".csv":
+            df.to_csv(path, index=False, float_format="%.4f")
+        else:
+            raise ValueError(f"{path}: write a forecast to .csv or .json")
+        return path
+
+
+CSV_COLUMNS = [
+    "athlete_id", "athlete", "p_win", "p_win_lo", "p_win_hi",
+    "p_podium", "p_podium_lo", "p_podium_hi", "expected_place",
+]  # fmt: skip
+
+
+def format_table(table: pd.DataFrame, *, rows: int | None = None) -> str:
+    """A printable forecast table: percentages with their 90% intervals."""
+
+    def pct(col):
+        return [
+            f"{100 * m:5.1f} [{100 * lo:4.1f}, {100 * hi:5.1f}]"
+            for m, lo, hi in zip(table[col], table[f"{col}_lo"], table[f"{col}_hi"], strict=True)
+        ]
+
+    out = pd.DataFrame(
+        {
+            "athlete": table["athlete"],
+            "win % [90%]": pct("p_win"),
+            "podium % [90%]": pct("p_podium"),
+            "top-k % [90%]": pct("p_top_k"),
+            "E[place]": table["expected_place"].map("{:.1f}".format),
+            "injury": table["injury"].map(lambda x: f"{x:+.2f}" if x else ""),
+        }
+    )
+    if rows is not None:
+        out = out.head(rows)
+    return out.to_string(index=False)
+
+
+def _summaries(draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    cols = {}
+    for name in ("p_win", "p_podium", "p_top_k", "expected_place"):
+        d = draws[name]
+        cols[name] = d.mean(axis=0)
+        cols[f"{name}_lo"] = np.quantile(d, _TAIL, axis=0)
+        cols[f"{name}_hi"] = np.quantile(d, 1 - _TAIL, axis=0)
+    return cols
+
+
+def check_cutoff(fit: Fit, start_list: StartList) -> None:
+    """Refuse a forecast from a fit whose data reach the race day (it would see the race)."""
+    if fit.cutoff is not None and start_list.date < fit.cutoff:
+        raise ValueError(
+            f"the fit saw data up to {fit.cutoff:%Y-%m-%d}, after the race on "
+            f"{start_list.date:%Y-%m-%d}: fit on data.as_of({start_list.date:%Y-%m-%d}) instead"
+        )
+
+
+def forecast(
+    fit: Fit,
+    start_list: StartList,
+    *,
+    top_k: int | None = None,
+    sims: int = 20,
+    injury: bool = True,
+    absences: pd.DataFrame | None = None,
+    random_seed: int | np.random.Generator | None = None,
+) -> Forecast:
+    """Win, podium and top-k probabilities with 90% intervals for one race.
+
+    Parameters
+    ----------
+    fit
+        A fit whose data end before ``start_list.date`` (a later cutoff would let the forecast
+        see the race: it raises).
+    start_list
+        The race.
+    top_k
+        The k of ``p_top_k``; default ``start_list.advance`` (the places that qualify from a
+        heat or semi) when given, else 8 (a final's finalists' places), at most the field size.
+    sims
+        Simulated races per draw where no closed form exists (top-k for k > 3, the times
+        family); the per-draw probabilities of those carry binomial noise of at most
+        0.5 / sqrt(sims), which slightly widens their intervals.
+    injury
+        Apply the injury term of absences announced by the race day (False: as if none).
+    absences
+        Absences to use instead of those the fit saw (RaceData.absences format).
+    random_seed
+        Same seed, same numbers.
+    """
+    check_cutoff(fit, start_list)
+    rng = np.random.default_rng(random_seed)
+    u, info = utility_draws(fit, start_list, injury=injury, absences=absences, random_seed=rng)
+    tau = noise_scale(fit, start_list)
+    v = u / tau[:, None]
+    n = u.shape[1]
+    k = min(top_k or start_list.advance or 8, n)
+    if fit.spec.family == "times":
+        place = _places(_simulated_scores(fit, u, tau, start_list, sims, rng))
+        draws = {
+            "p_win": (place == 1).mean(axis=1),
+            "p_podium": (place <= 3).mean(axis=1),
+            "p_top_k": (place <= k).mean(axis=1),
+            "expected_place": place.mean(axis=1).astype(float),
+        }
+    else:
+        exact = plackett_luce_places(v)
+        cum = np.cumsum(exact, axis=0)
+        if k <= 3:
+            top = cum[k - 1]
+        else:
+            top = (_places(_simulated_scores(fit, u, tau, start_list, sims, rng)) <= k).mean(1)
+        draws = {
+            "p_win": exact[0],
+            "p_podium": cum[min(3, n) - 1],
+            "p_top_k": top,
+            "expected_place": 1.0 + pairwise_ahead(v).sum(axis=-2) - 0.5,
+        }
+    draws["utility"] = v
+    table = info.assign(**_summaries(draws), utility=v.mean(axis=0))
+    order = ["athlete_id", "athlete", "known"] + list(_summaries(draws)) + ["utility", "injury"]
+    table = table[order + ["seasons_away"]]
+    table = table.sort_values("p_win", ascending=False, kind="stable")
+    return Forecast(table.reset_index(drop=True), draws, start_list, k, tuple(info["athlete_id"]))
+
+
+def head_to_head(
+    fit: Fit,
+    a: str,
+    b: str,
+    *,
+    date: str | pd.Timestamp,
+    event: str = "1500m",
+    paced: bool = False,
+    round: str = "final",
+    indoor: bool = False,
+    injury: bool = True,
+    sims: int = 200,
+    random_seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """P(a finishes ahead of b) in a race on ``date``, with its 90% interval over draws.
+
+    Under Plackett-Luce this does not depend on who else runs (Luce's choice axiom), so it is
+    exact per draw: ``sigmoid((u_a - u_b) / tau)``. The times family simulates ``sims`` races of
+    the pair per draw. A date before the fit's cutoff is a hindcast: the posterior has seen the
+    races around it. Returns one row: athlete_a, athlete_b, date, event, paced, p_a_ahead,
+    p_a_ahead_lo, p_a_ahead_hi, utility_diff (mean of u_a - u_b on the race's scale).
+    """
+    sl = StartList((a, b), event=event, date=date, round=round, paced=paced, indoor=indoor)
+    rng = np.random.default_rng(random_seed)
+    u, info = utility_draws(fit, sl, injury=injury, random_seed=rng)
+    tau = noise_scale(fit, sl)
+    if fit.spec.family == "times":
+        scores = _simulated_scores(fit, u, tau, sl, sims, rng)
+        p = (scores[..., 0] > scores[..., 1]).mean(axis=1)
+    else:
+        p = expit((u[:, 0] - u[:, 1]) / tau)
+    return pd.DataFrame(
+        {
+            "athlete_a": [info["athlete"][0]],
+            "athlete_b": [info["athlete"][1]],
+            "date": [sl.date],
+            "event": [sl.event],
+            "paced": [sl.paced],
+            "p_a_ahead": [p.mean()],
+            "p_a_ahead_lo": [np.quantile(p, _TAIL)],
+            "p_a_ahead_hi": [np.quantile(p, 1 - _TAIL)],
+            "utility_diff": [((u[:, 0] - u[:, 1]) / tau).mean()],
+        }
+    )
+
+
+def rivalry(
+    fit: Fit,
+    a: str,
+    b: str,
+    dates: Sequence[str | pd.Timestamp],
+    *,
+    event: str = "1500m",
+    paced: bool | Sequence[bool] = (True, False),
+    random_seed: int | None = None,
+    **kwargs,
+) -> pd.DataFrame:
+    """:func:`head_to_head` over ``dates`` (and paced and/or unpaced races): one row each."""
+    paced_list = [paced] if isinstance(paced, bool) else list(paced)
+    rng = np.random.default_rng(random_seed)
+    rows = [
+        head_to_head(fit, a, b, date=d, event=event, paced=p, random_seed=rng, **kwargs)
+        for p in paced_list
+        for d in dates
+    ]
+    return pd.concat(rows, ignore_index=True)
