@@ -80,6 +80,22 @@ class RaceData:
             cutoff=day,
         )
 
+    def since(self, date: dt.date | str | pd.Timestamp) -> RaceData:
+        """Only the races on or after ``date`` (and their results); athletes and absences kept.
+
+        For quick fits on recent seasons; the cutoff is unchanged.
+        """
+        day = pd.Timestamp(date).normalize()
+        races = self._races[self._races["date"] >= day].reset_index(drop=True)
+        results = self._results[self._results["race_id"].isin(races["race_id"])]
+        return RaceData(
+            self._athletes,
+            races,
+            results.reset_index(drop=True),
+            self._absences,
+            cutoff=self.cutoff,
+        )
+
     def fingerprint(self) -> str:
         """A hash of the content, for caching fits by data."""
         h = hashlib.sha256()

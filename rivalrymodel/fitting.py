@@ -6,7 +6,9 @@ end to end as ``pm.sample`` (DESIGN.md section 7). ``sampler="pymc"`` uses PyMC'
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
 import time
 import warnings
@@ -29,7 +31,9 @@ from .models.design import SLOT_PAD
 from .simulate import simulate_places
 from .spec import ModelSpec
 
-__all__ = ["Fit", "ConvergenceWarning", "fit", "load_fit", "prior_predictive", "THRESHOLDS"]
+__all__ = [
+    "Fit", "ConvergenceWarning", "fit", "cached_fit", "load_fit", "prior_predictive", "THRESHOLDS",
+]  # fmt: skip
 
 THRESHOLDS = {"r_hat": 1.01, "ess_bulk": 400.0, "ess_tail": 400.0, "divergences": 0}
 
@@ -383,6 +387,40 @@ class Fit:
         else:
             self._tree.to_netcdf(path)
         return path
+
+
+def default_cache_dir() -> Path:
+    """``RIVALRYMODEL_CACHE``, else ~/.cache/rivalrymodel."""
+    override = os.environ.get("RIVALRYMODEL_CACHE")
+    return Path(override) if override else Path.home() / ".cache" / "rivalrymodel"
+
+
+def cached_fit(
+    spec: ModelSpec, data: RaceData, *, cache_dir: str | Path | None = None, **kwargs
+) -> Fit:
+    """:func:`fit`, kept on disk by (spec, data fingerprint, cutoff, sampler settings).
+
+    The second call with the same arguments loads the saved fit instead of sampling again (a
+    fit is reproducible, so this changes nothing but the time). ``kwargs`` go to :func:`fit`;
+    ``random_seed`` must be given, as an unseeded fit is not reproducible.
+    """
+    if kwargs.get("random_seed") is None:
+        raise ValueError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
+    key = json.dumps(
+        {"spec": spec.to_json(), "data": data.fingerprint(), "cutoff": str(data.cutoff),
+         "version": __version__, **{k: kwargs[k] for k in sorted(kwargs) if k != "progress"}},
+        sort_keys=True,
+    )  # fmt: skip
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    path = Path(cache_dir or default_cache_dir()) / f"{spec.name}-{digest}.nc"
+    if path.exists():
+        return load_fit(path)
+    result = fit(spec, data, **kwargs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.nc")
+    result.save(tmp)
+    tmp.replace(path)  # never leave a half-written fit under the final name
+    return result
 
 
 def load_fit(path: str | Path) -> Fit:
