@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
 
 from .coverage import absence_counts, athlete_races, coverage
 from .data import load_dataset
-from .schema import DataValidationError
+from .schema import DataValidationError, Event, Round
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -24,6 +28,140 @@ def _summary(args: argparse.Namespace) -> int:
     print("\nAbsences (injury, illness, other) with announcement dates\n")
     print(absence_counts(data).to_string())
     return 0
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
+    """A saved fit (--fit), or one sampled (and cached) on the data before --as-of / the date."""
+    from .fitting import QUICK, cached_fit, load_fit, quick_data
+    from .spec import variants
+
+    if getattr(args, "fit", None):
+        _say(f"loading {args.fit}")
+        return load_fit(args.fit)
+    as_of = pd.Timestamp(args.as_of) if args.as_of else day
+    if as_of is None:
+        raise _UsageError("give --as-of DATE (fit on the data strictly before it) or --fit FILE")
+    table = variants()
+    if args.variant not in table:
+        raise _UsageError(f"unknown --variant {args.variant!r}; choose from {', '.join(table)}")
+    data = load_dataset(args.data).as_of(as_of)
+    settings = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
+    if args.quick:
+        data, settings = quick_data(data), dict(QUICK)
+    _say(
+        f"fitting {args.variant} on {data}: {settings['chains']} chains x {settings['draws']} "
+        "draws (minutes for the full data; a cached fit is reused)"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = cached_fit(table[args.variant], data, random_seed=args.seed, **settings)
+    for w in caught:
+        _say(f"warning: {w.message}")
+    _say(f"fit ready: {fit}")
+    return fit
+
+
+class _UsageError(Exception):
+    """A bad option value: printed as one line, exit status 2."""
+
+
+def _fit(args: argparse.Namespace) -> int:
+    fit = _get_fit(args, None)
+    path = fit.save(args.out)
+    print(f"saved {fit} to {path}")
+    return 0
+
+
+def _start_list(args: argparse.Namespace):
+    from .forecast import StartList
+
+    if bool(args.athletes) == bool(args.start_list):
+        raise _UsageError("give either --athletes 'name;name;...' or --start-list FILE")
+    if args.athletes:
+        names = [a.strip() for a in args.athletes.split(";") if a.strip()]
+    else:
+        path = Path(args.start_list)
+        if not path.exists():
+            raise _UsageError(f"{path}: no such start-list file")
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        if "athlete" not in df.columns:
+            raise _UsageError(f"{path}: needs a column 'athlete' (names or ids); has {list(df)}")
+        blank = df.index[df["athlete"].str.strip() == ""]
+        if len(blank):
+            i = int(blank[0])
+            raise _UsageError(f"{path}, row {i + 1} (line {i + 2}), column 'athlete': empty")
+        names = list(df["athlete"].str.strip())
+    return StartList(
+        tuple(names),
+        event=args.event,
+        date=args.date,
+        round=args.round,
+        paced=args.paced,
+        indoor=args.indoor,
+    )
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    sl = _start_list(args)
+    fit = _get_fit(args, sl.date)
+    fc = fit.forecast(sl, top_k=args.top_k, injury=not args.no_injury, random_seed=args.seed)
+    print(repr(fc))
+    if args.out:
+        _say(f"wrote {fc.to_file(args.out)}")
+    return 0
+
+
+def _h2h(args: argparse.Namespace) -> int:
+    day = pd.Timestamp(args.date)
+    fit = _get_fit(args, day)
+    df = fit.head_to_head(
+        args.a, args.b, date=day, event=args.event, paced=args.paced, random_seed=args.seed
+    )
+    r = df.iloc[0]
+    kind = "paced" if args.paced else "unpaced"
+    print(
+        f"P({r['athlete_a']} ahead of {r['athlete_b']}) in a {kind} {args.event} race on "
+        f"{day:%Y-%m-%d}: {100 * r['p_a_ahead']:.1f}% "
+        f"(90% interval {100 * r['p_a_ahead_lo']:.1f}-{100 * r['p_a_ahead_hi']:.1f}%)"
+    )
+    return 0
+
+
+def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
+    if saved:
+        p.add_argument("--fit", metavar="FILE", help="a fit saved by `rivalrymodel fit`")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="fit on the data strictly before DATE"
+        + (" (default: the race date)" if saved else ""),
+    )
+    p.add_argument("--variant", default="full", help="model variant (default full)")
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--tune", type=int, default=1000)
+    p.add_argument("--chains", type=int, default=4)
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: last 18 months of data, 2 chains x 150 draws; will not converge",
+    )
+    p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+
+
+def _race_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--date", required=True, metavar="DATE", help="race date, YYYY-MM-DD")
+    p.add_argument("--event", default="1500m", choices=[e.value for e in Event])
+    pace = p.add_mutually_exclusive_group()
+    pace.add_argument("--paced", dest="paced", action="store_true", help="a paced race")
+    pace.add_argument(
+        "--unpaced", dest="paced", action="store_false", help="a championship race (default)"
+    )
+    p.set_defaults(paced=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +184,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="one row per season x event instead of per season",
     )
     p.set_defaults(func=_summary)
+
+    p = sub.add_parser(
+        "fit",
+        help="fit a model variant and save it",
+        description="Sample a model variant on the bundled data strictly before --as-of and "
+        "save the fit (netCDF, or zarr for a .zarr path). Fits are cached, so a second run "
+        "with the same options is instant.",
+    )
+    _fit_options(p, saved=False)
+    p.add_argument("--out", required=True, metavar="FILE", help="where to save (.nc or .zarr)")
+    p.set_defaults(func=_fit)
+
+    p = sub.add_parser(
+        "forecast",
+        help="win and podium probabilities for a race",
+        description="Forecast a race: P(win), P(podium), P(top k) with 90% intervals and the "
+        "expected place of each runner. Uses --fit FILE, or fits on the data before --as-of "
+        "(default: the race date).",
+    )
+    _race_options(p)
+    p.add_argument("--round", default="final", choices=[r.value for r in Round])
+    p.add_argument("--indoor", action="store_true", help="an indoor race")
+    p.add_argument("--athletes", metavar="'A;B;...'", help="runners by name or id, ';'-separated")
+    p.add_argument("--start-list", metavar="FILE", help="CSV with a column 'athlete'")
+    p.add_argument("--top-k", type=int, help="k of P(top k) (default 8)")
+    p.add_argument("--no-injury", action="store_true", help="ignore recent absences")
+    p.add_argument("--out", metavar="FILE", help="also write the table to .csv or .json")
+    _fit_options(p, saved=True)
+    p.set_defaults(func=_forecast)
+
+    p = sub.add_parser(
+        "h2h",
+        help="P(A finishes ahead of B)",
+        description="Head to head: P(A ahead of B) in a race on --date, with its 90% interval.",
+    )
+    p.add_argument("a", help="athlete A (name or id)")
+    p.add_argument("b", help="athlete B (name or id)")
+    _race_options(p)
+    _fit_options(p, saved=True)
+    p.set_defaults(func=_h2h)
     return parser
 
 
@@ -55,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DataValidationError as err:
         print(f"rivalrymodel: invalid data: {err}", file=sys.stderr)
+        return 2
+    except (_UsageError, KeyError, ValueError, FileNotFoundError) as err:
+        msg = err.args[0] if isinstance(err, KeyError) and err.args else err
+        print(f"rivalrymodel {args.command}: {msg}", file=sys.stderr)
         return 2
 
 

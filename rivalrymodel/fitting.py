@@ -389,6 +389,16 @@ class Fit:
         return path
 
 
+QUICK = {"draws": 150, "tune": 150, "chains": 2}
+"""Sampler settings of a smoke run (examples and CLI ``--quick``): it will not converge."""
+
+
+def quick_data(data: RaceData, months: int = 18) -> RaceData:
+    """The last ``months`` of ``data`` before its cutoff (or last race), for a smoke run."""
+    end = data.cutoff if data.cutoff is not None else data.races["date"].max()
+    return data.since(pd.Timestamp(end) - pd.DateOffset(months=months))
+
+
 def default_cache_dir() -> Path:
     """``RIVALRYMODEL_CACHE``, else ~/.cache/rivalrymodel."""
     override = os.environ.get("RIVALRYMODEL_CACHE")

@@ -465,7 +465,7 @@ def format_table(table: pd.DataFrame, *, rows: int | None = None) -> str:
             "podium % [90%]": pct("p_podium"),
             "top-k % [90%]": pct("p_top_k"),
             "E[place]": table["expected_place"].map("{:.1f}".format),
-            "injury": table["injury"].map(lambda x: f"{x:+.2f}" if x else ""),
+            "injury": table["injury"].map(lambda x: f"{x:+.2f}" if abs(x) >= 0.005 else ""),
         }
     )
     if rows is not None:

@@ -143,3 +143,17 @@ def small_dataset(results, absences=(), *, race_dates=None):
         pd.DataFrame([[a, s, "", k, "test", an, "day", "test"] for a, s, k, an in absences],
                      columns=cols["absences.csv"]),
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fit_cache(tmp_path_factory):
+    """Fits cached by the tests (CLI, examples) go to a temporary folder, not ~/.cache."""
+    import os
+
+    old = os.environ.get("RIVALRYMODEL_CACHE")
+    os.environ["RIVALRYMODEL_CACHE"] = str(tmp_path_factory.mktemp("fit-cache"))
+    yield
+    if old is None:
+        del os.environ["RIVALRYMODEL_CACHE"]
+    else:
+        os.environ["RIVALRYMODEL_CACHE"] = old

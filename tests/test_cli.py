@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import pandas as pd
+import pytest
+
+import rivalrymodel as rm
 from rivalrymodel.cli import main
 
 
@@ -52,3 +57,75 @@ def test_console_script_help():
         check=True,
     ).stdout
     assert "summary" in out
+
+
+@pytest.fixture
+def saved_fit(tmp_path):
+    from tests.test_forecast import MEANS, forecast_tree
+
+    path = tmp_path / "fit.nc"
+    rm.Fit(forecast_tree(MEANS)).save(path)
+    return path
+
+
+def test_forecast_from_a_saved_fit_prints_and_writes_csv_and_json(saved_fit, tmp_path, capsys):
+    out = tmp_path / "fc.csv"
+    args = ["forecast", "--fit", str(saved_fit), "--date", "2024-06-01", "--paced"]
+    assert main(args + ["--athletes", "Runner A; B ;C", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Runner A" in printed and "win % [90%]" in printed
+    df = pd.read_csv(out, dtype={"athlete_id": str})
+    assert list(df.columns) == rm.forecast.CSV_COLUMNS
+    assert df["p_win"].sum() == pytest.approx(1.0, abs=0.002)
+    assert df["p_podium"].sum() == pytest.approx(3.0, abs=0.002)
+    assert list(df["athlete_id"]) == ["A", "B", "C"]
+    start = tmp_path / "start.csv"
+    start.write_text("athlete\nA\nRunner B\nE\n")
+    js = tmp_path / "fc.json"
+    assert main(["forecast", "--fit", str(saved_fit), "--date", "2024-06-01",
+                 "--start-list", str(start), "--out", str(js)]) == 0  # fmt: skip
+    records = json.loads(js.read_text())
+    assert {r["athlete_id"] for r in records} == {"A", "B", "E"}
+
+
+def test_forecast_errors_are_one_clear_line(saved_fit, tmp_path, capsys):
+    base = ["forecast", "--fit", str(saved_fit), "--date", "2024-06-01"]
+    assert main(base + ["--athletes", "Runer A;B"]) == 2
+    assert "close matches: Runner A (id A)" in capsys.readouterr().err
+    bad = tmp_path / "start.csv"
+    bad.write_text("name\nA\nB\n")
+    assert main(base + ["--start-list", str(bad)]) == 2
+    assert "needs a column 'athlete'" in capsys.readouterr().err
+    bad.write_text("athlete\nA\n \nB\n")
+    assert main(base + ["--start-list", str(bad)]) == 2
+    assert "row 2 (line 3), column 'athlete': empty" in capsys.readouterr().err
+    assert main(base) == 2
+    assert "either --athletes" in capsys.readouterr().err
+    late = ["forecast", "--fit", str(saved_fit), "--date", "2023-06-01", "--athletes", "A;B"]
+    assert main(late) == 2
+    assert "fit on data.as_of(2023-06-01)" in capsys.readouterr().err
+
+
+def test_h2h_prints_the_probability_with_its_interval(saved_fit, capsys):
+    args = ["h2h", "Runner A", "E", "--fit", str(saved_fit), "--date", "2024-06-01", "--paced"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("P(Runner A ahead of Runner E) in a paced 1500m race on 2024-06-01: ")
+    assert "90% interval" in out
+
+
+@pytest.mark.slow
+def test_fit_then_forecast_end_to_end(tmp_path, capsys):
+    """The real model, quick settings: fit as of a date, save, forecast Tokyo's 5000m final."""
+    path = tmp_path / "quick.nc"
+    cache = ["--seed", "3"]
+    assert main(["fit", "--quick", "--as-of", "2025-09-13", "--out", str(path)] + cache) == 0
+    assert path.exists()
+    capsys.readouterr()
+    out = tmp_path / "fc.csv"
+    athletes = "Jakob Ingebrigtsen;Grant Fisher;Cole Hocker;Nico Young"
+    args = ["forecast", "--fit", str(path), "--date", "2025-09-21", "--event", "5000m"]
+    assert main(args + ["--athletes", athletes, "--out", str(out)]) == 0
+    df = pd.read_csv(out)
+    assert len(df) == 4 and df["p_win"].sum() == pytest.approx(1.0, abs=0.002)
+    assert "INGEBRIGTSEN" in " ".join(df["athlete"])

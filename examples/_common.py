@@ -1,0 +1,71 @@
+"""What the example scripts share: command-line options and a fit as of a date (cached)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import rivalrymodel as rm
+from rivalrymodel.fitting import QUICK, cached_fit, quick_data
+
+OUT = Path(__file__).resolve().parent / "output"
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run in under a minute: 18 months of data, 2 chains x 150 draws "
+        "(the numbers are illustrative only; the fit will not pass the convergence checks)",
+    )
+    p.add_argument("--fit", metavar="FILE", help="use a fit saved with Fit.save instead")
+    p.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
+    p.add_argument("--out", metavar="DIR", default=str(OUT), help=f"figures go here ({OUT})")
+    p.add_argument(
+        "--no-cache", action="store_true", help="always sample (default: reuse a cached fit)"
+    )
+    return p
+
+
+def fit_as_of(args: argparse.Namespace, day: str, spec: rm.ModelSpec | None = None) -> rm.Fit:
+    """The fit on the bundled data strictly before ``day``: loaded, cached or sampled."""
+    if args.fit:
+        fit = rm.load_fit(args.fit)
+        if fit.cutoff is None or fit.cutoff > pd.Timestamp(day):
+            sys.exit(f"{args.fit}: fitted on data up to {fit.cutoff}, after {day}: refit")
+        return fit
+    spec = spec or rm.ModelSpec()
+    data = rm.load_dataset().as_of(day)
+    settings = {"random_seed": args.seed}
+    if args.quick:
+        data = quick_data(data)
+        settings.update(QUICK)
+    what = "quick fit (illustrative)" if args.quick else "fit, 4 chains x 1000 draws"
+    print(f"{spec.name}: {what} on {data} ...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    if args.no_cache:
+        fit = spec.fit(data, **settings)
+    else:
+        fit = cached_fit(spec, data, **settings)
+    print(f"  ready in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    return fit
+
+
+def races(data: rm.RaceData, competition: str, event: str, round: str) -> list[str]:
+    """Race ids of one round of a championship, by heat number."""
+    r = data.races
+    hit = r[r["competition"].eq(competition) & r["event"].eq(event) & r["round"].eq(round)]
+    return list(hit.sort_values("heat")["race_id"])
+
+
+def save(ax, out: str, name: str) -> Path:
+    path = Path(out) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ax.figure.savefig(path, dpi=120)
+    print(f"  figure: {path}")
+    return path
