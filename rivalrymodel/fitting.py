@@ -188,6 +188,7 @@ class Fit:
     def __init__(self, tree: xr.DataTree):
         self._tree = tree
         self._diagnostics: pd.DataFrame | None = None
+        self._cache: dict = {}  # derived lookups (forecast roster, posterior view); never the draws
         self.spec = ModelSpec.from_json(tree.attrs["spec"])
         cut = tree.attrs.get("cutoff", "")
         self.cutoff = pd.Timestamp(cut) if cut else None
@@ -199,7 +200,9 @@ class Fit:
 
     @property
     def posterior(self) -> xr.Dataset:
-        return self._tree["posterior"].to_dataset()
+        if "posterior" not in self._cache:
+            self._cache["posterior"] = self._tree["posterior"].to_dataset()
+        return self._cache["posterior"]
 
     @property
     def timings(self) -> dict[str, float]:

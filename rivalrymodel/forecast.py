@@ -138,18 +138,25 @@ _STARTED = [Status.OK.value, Status.DNF.value, Status.DQ.value]
 # --- who is who -------------------------------------------------------------------------------
 
 
-def _roster(fit: Fit) -> pd.DataFrame:
-    """Every athlete the fit can name: those with posterior terms, then the rest of its data."""
+def _roster(fit: Fit) -> tuple[dict, dict]:
+    """Lookups of every athlete the fit can name: id -> (name, posterior index or -1), and
+    normalised name -> ids. Athletes without results before the cutoff get index -1."""
+    if "roster" in fit._cache:
+        return fit._cache["roster"]
     post = fit.posterior
-    known = pd.DataFrame(
-        {"athlete_id": post["athlete"].to_numpy().astype(str), "name": post["athlete_name"]}
-    )
-    known["index"] = np.arange(len(known))
-    extra = pd.DataFrame(json.loads(fit._tree.attrs.get("athletes", "[]")))
-    if len(extra):
-        extra = extra[~extra["athlete_id"].isin(known["athlete_id"])].assign(index=-1)
-        known = pd.concat([known, extra[["athlete_id", "name", "index"]]], ignore_index=True)
-    return known.assign(key=known["name"].map(normalise))
+    by_id = {
+        str(a): (str(n), i)
+        for i, (a, n) in enumerate(
+            zip(post["athlete"].to_numpy(), post["athlete_name"].to_numpy(), strict=True)
+        )
+    }
+    for row in json.loads(fit._tree.attrs.get("athletes", "[]")):
+        by_id.setdefault(str(row["athlete_id"]), (str(row["name"]), -1))
+    by_key: dict[str, list[str]] = {}
+    for a, (name, _) in by_id.items():
+        by_key.setdefault(normalise(name), []).append(a)
+    fit._cache["roster"] = (by_id, by_key)
+    return by_id, by_key
 
 
 def resolve(fit: Fit, athletes: Sequence[str]) -> pd.DataFrame:
@@ -161,30 +168,24 @@ def resolve(fit: Fit, athletes: Sequence[str]) -> pd.DataFrame:
         For a name or id the fit does not know, listing the closest names it does know; or a
         name that two athletes share, listing their ids.
     """
-    roster = _roster(fit)
-    by_id = roster.drop_duplicates("athlete_id").set_index("athlete_id")
+    by_id, by_key = _roster(fit)
     rows = []
     for entry in athletes:
-        if entry in by_id.index:
-            hit = by_id.loc[[entry]].reset_index()
-        else:
-            hit = roster[roster["key"] == normalise(entry)]
-        if len(hit) == 1:
-            rows.append(hit.iloc[0][["athlete_id", "name", "index"]])
+        hits = [entry] if entry in by_id else by_key.get(normalise(entry), [])
+        if len(hits) == 1:
+            name, index = by_id[hits[0]]
+            rows.append((hits[0], name, index))
             continue
-        if len(hit) > 1:
-            pairs = zip(hit["athlete_id"], hit["name"], strict=True)
-            ids = ", ".join(f"{i} ({n})" for i, n in pairs)
+        if len(hits) > 1:
+            ids = ", ".join(f"{i} ({by_id[i][0]})" for i in hits)
             raise UnknownAthleteError(f"{entry!r} is ambiguous: give one of the ids {ids}")
-        close = difflib.get_close_matches(normalise(entry), roster["key"].unique(), n=5, cutoff=0.6)
-        names = roster.drop_duplicates("key").set_index("key").loc[close]
-        pairs = zip(names["name"], names["athlete_id"], strict=True)
-        hint = "; ".join(f"{n} (id {i})" for n, i in pairs)
+        close = difflib.get_close_matches(normalise(entry), list(by_key), n=5, cutoff=0.6)
+        hint = "; ".join(f"{by_id[i][0]} (id {i})" for key in close for i in by_key[key])
         raise UnknownAthleteError(
             f"unknown athlete {entry!r}: no id or name in the fit matches"
             + (f"; close matches: {hint}" if hint else "; no close match either")
         )
-    return pd.DataFrame(rows).reset_index(drop=True).astype({"index": int})
+    return pd.DataFrame(rows, columns=["athlete_id", "name", "index"])
 
 
 # --- utilities per draw -------------------------------------------------------------------------
@@ -473,13 +474,16 @@ def format_table(table: pd.DataFrame, *, rows: int | None = None) -> str:
     return out.to_string(index=False)
 
 
+_SUMMARISED = ("p_win", "p_podium", "p_top_k", "expected_place")
+
+
 def _summaries(draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    stacked = np.stack([draws[name] for name in _SUMMARISED], axis=1)  # (sample, what, runner)
+    lo, hi = np.quantile(stacked, [_TAIL, 1 - _TAIL], axis=0)
+    mean = stacked.mean(axis=0)
     cols = {}
-    for name in ("p_win", "p_podium", "p_top_k", "expected_place"):
-        d = draws[name]
-        cols[name] = d.mean(axis=0)
-        cols[f"{name}_lo"] = np.quantile(d, _TAIL, axis=0)
-        cols[f"{name}_hi"] = np.quantile(d, 1 - _TAIL, axis=0)
+    for j, name in enumerate(_SUMMARISED):
+        cols.update({name: mean[j], f"{name}_lo": lo[j], f"{name}_hi": hi[j]})
     return cols
 
 
@@ -554,8 +558,9 @@ def forecast(
             "expected_place": 1.0 + pairwise_ahead(v).sum(axis=-2) - 0.5,
         }
     draws["utility"] = v
-    table = info.assign(**_summaries(draws), utility=v.mean(axis=0))
-    order = ["athlete_id", "athlete", "known"] + list(_summaries(draws)) + ["utility", "injury"]
+    summaries = _summaries(draws)
+    table = info.assign(**summaries, utility=v.mean(axis=0))
+    order = ["athlete_id", "athlete", "known"] + list(summaries) + ["utility", "injury"]
     table = table[order + ["seasons_away"]]
     table = table.sort_values("p_win", ascending=False, kind="stable")
     return Forecast(table.reset_index(drop=True), draws, start_list, k, tuple(info["athlete_id"]))

@@ -50,18 +50,22 @@ def plot_forecast(
     ax = _axes(ax, (7, 0.35 * len(df) + 1.2))
     y = np.arange(len(df))
     ax.barh(y, 100 * df[column], color="tab:blue", alpha=0.75)
-    if f"{column}_lo" in df:
-        err = 100 * np.vstack([df[column] - df[f"{column}_lo"], df[f"{column}_hi"] - df[column]])
-        ax.errorbar(100 * df[column], y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
-    ax.set_yticks(y, df["athlete"])
     label = column.removeprefix("p_").replace("_", " ")
-    ax.set_xlabel(f"P({label}) %, bars: posterior mean, whiskers: 90% interval")
+    right = df[column]
+    if f"{column}_lo" in df:
+        right = df[f"{column}_hi"]
+        err = 100 * np.vstack([df[column] - df[f"{column}_lo"], right - df[column]])
+        ax.errorbar(100 * df[column], y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
+        ax.set_xlabel(f"P({label}) %: bars, posterior mean; whiskers, 90% interval")
+    else:
+        ax.set_xlabel(f"P({label}) %")
+    ax.set_yticks(y, df["athlete"])
     if title is None and hasattr(forecast, "start_list"):
         sl = forecast.start_list
-        title = f"{sl.name or sl.event}, {sl.date:%Y-%m-%d}"
+        title = f"{sl.name or sl.event}\n{sl.date:%Y-%m-%d}"
     if title:
         ax.set_title(title)
-    ax.set_xlim(0, max(100 * df[f"{column}_hi"].max() if f"{column}_hi" in df else 0, 1) * 1.05)
+    ax.set_xlim(0, min(100.0, max(100 * float(right.max()), 1.0) * 1.08))
     return ax
 
 

@@ -1,0 +1,45 @@
+"""The example scripts run end to end in their --quick mode (the real model, a short fit)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+CASES = {
+    "tokyo_2025.py": (
+        ["Men's 1500m final", "Men's 5000m final", "with and without the injury term"],
+        ["tokyo_2025_1500m_final.png", "tokyo_2025_5000m_final.png"],
+    ),
+    "paris_2024.py": (
+        ["repechage", "Men's 1500m final (12 finalists)", "Men's 5000m final"],
+        ["paris_2024_1500m_final.png", "paris_2024_5000m_final.png"],
+    ),
+    "rivalry.py": (
+        ["P(Josh Kerr ahead of Jakob Ingebrigtsen)", "Races both finished"],
+        ["rivalry_kerr_ingebrigtsen.png", "rivalry_abilities.png"],
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted(CASES))
+def test_example_runs_quick(script, tmp_path):
+    texts, figures = CASES[script]
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    for text in texts:
+        assert text in run.stdout
+    assert "win % [90%]" in run.stdout or "Kerr ahead" in run.stdout
+    for name in figures:
+        png = tmp_path / name
+        assert png.exists() and png.stat().st_size > 10_000
