@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import timeit
 
@@ -68,7 +69,7 @@ def python_loop(v: np.ndarray, seed: int = 0) -> np.ndarray:
     rnd = random.Random(seed)
     places = []
     for row in v.tolist():
-        scores = [(x - np.log(-np.log(rnd.random())), i) for i, x in enumerate(row)]
+        scores = [(x - math.log(-math.log(rnd.random())), i) for i, x in enumerate(row)]
         order = sorted(scores, reverse=True)
         place = [0] * len(row)
         for k, (_, i) in enumerate(order, start=1):

@@ -57,9 +57,14 @@ def fit_as_of(args: argparse.Namespace, day: str, spec: rm.ModelSpec | None = No
 
 
 def races(data: rm.RaceData, competition: str, event: str, round: str) -> list[str]:
-    """Race ids of one round of a championship, by heat number."""
+    """Race ids of one round of a championship, by heat number.
+
+    The competition matches as a substring: sources name one championship differently
+    ("2024 Summer Olympics", "Athletics at the 2024 Summer Olympics").
+    """
     r = data.races
-    hit = r[r["competition"].eq(competition) & r["event"].eq(event) & r["round"].eq(round)]
+    named = r["competition"].str.contains(competition, regex=False)
+    hit = r[named & r["event"].eq(event) & r["round"].eq(round)]
     return list(hit.sort_values("heat")["race_id"])
 
 

@@ -153,17 +153,23 @@ def fit(
         rivalrymodel_version=__version__,
         sampler=sampler,
         random_seed=-1 if random_seed is None else int(random_seed),
-        # What a forecast needs besides the draws: names, and absences with their returns.
-        athletes=data.athletes[["athlete_id", "name"]].to_json(orient="records"),
-        absences=absence_returns(data)[["athlete_id", "start", "returned", "announced"]].to_json(
-            orient="records", date_format="iso"
-        ),
+        **forecast_attrs(data),
     )
     result = Fit(tree)
     result.check()
     clock("diagnostics")
     result._tree.attrs["timings_s"] = json.dumps(clock.laps)
     return result
+
+
+def forecast_attrs(data: RaceData) -> dict[str, str]:
+    """What a forecast needs besides the draws, as JSON attributes of the fit's tree: the
+    athletes' names, and the absences the data know (announced by their cutoff) with returns."""
+    returns = absence_returns(data)[["athlete_id", "start", "returned", "announced"]]
+    return {
+        "athletes": data.athletes[["athlete_id", "name"]].to_json(orient="records"),
+        "absences": returns.to_json(orient="records", date_format="iso"),
+    }
 
 
 class _Clock:

@@ -403,6 +403,12 @@ class Forecast:
         The race and the k of ``p_top_k``.
     athlete_ids
         The runners in the order of the draws' last axis (the start list's order).
+    place_probs
+        (runner, place) probability of each finishing place, simulated (``sims`` races per
+        draw), in ``athlete_ids`` order: what a ranked probability score needs.
+    pairwise
+        (runner, runner) P(row runner ahead of column runner), averaged over draws; exact for
+        Plackett-Luce.
     """
 
     table: pd.DataFrame
@@ -410,6 +416,8 @@ class Forecast:
     start_list: StartList
     k: int
     athlete_ids: tuple[str, ...]
+    place_probs: np.ndarray | None = None
+    pairwise: np.ndarray | None = None
 
     def __repr__(self) -> str:
         sl = self.start_list
@@ -533,37 +541,75 @@ def forecast(
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, start_list, injury=injury, absences=absences, random_seed=rng)
     tau = noise_scale(fit, start_list)
-    v = u / tau[:, None]
-    n = u.shape[1]
-    k = min(top_k or start_list.advance or 8, n)
     if fit.spec.family == "times":
-        place = _places(_simulated_scores(fit, u, tau, start_list, sims, rng))
+        scores = _simulated_scores(fit, u, tau, start_list, sims, rng)
+        return _assemble(scores, u / tau[:, None], info, start_list, top_k, exact=False)
+    return from_strengths(u / tau[:, None], info, start_list, top_k=top_k, sims=sims, rng=rng)
+
+
+def from_strengths(
+    v: np.ndarray,
+    info: pd.DataFrame,
+    start_list: StartList,
+    *,
+    top_k: int | None = None,
+    sims: int = 20,
+    rng: np.random.Generator | int | None = None,
+) -> Forecast:
+    """A :class:`Forecast` from Plackett-Luce strengths ``v`` (sample, runner).
+
+    The model passes its posterior draws; a point-estimate method (the baselines) passes one
+    row, and its intervals collapse to the point. ``info`` has one row per runner with at least
+    athlete_id and athlete (missing known/injury/seasons_away columns are filled in).
+    """
+    rng = np.random.default_rng(rng)
+    scores = v[:, None, :] + rng.gumbel(size=(v.shape[0], sims, v.shape[1]))
+    return _assemble(scores, v, info, start_list, top_k, exact=True)
+
+
+def _assemble(scores, v, info, start_list, top_k, *, exact: bool) -> Forecast:
+    """Per-draw probabilities (closed form where ``exact``, else from ``scores``) and the table."""
+    n = v.shape[1]
+    k = min(top_k or start_list.advance or 8, n)
+    place = _places(scores)  # (sample, sims, runner)
+    onehot = place[..., None] == np.arange(1, n + 1)
+    place_probs = onehot.mean(axis=(0, 1))  # (runner, place), simulated
+    if exact:
+        closed = plackett_luce_places(v)
+        cum = np.cumsum(closed, axis=0)
+        pair = pairwise_ahead(v)
+        draws = {
+            "p_win": closed[0],
+            "p_podium": cum[min(3, n) - 1],
+            "p_top_k": cum[k - 1] if k <= 3 else (place <= k).mean(axis=1),
+            "expected_place": 1.0 + pair.sum(axis=-2) - 0.5,
+        }
+    else:
+        ahead = scores[..., :, None] > scores[..., None, :]
+        pair = ahead.mean(axis=1)
         draws = {
             "p_win": (place == 1).mean(axis=1),
             "p_podium": (place <= 3).mean(axis=1),
             "p_top_k": (place <= k).mean(axis=1),
             "expected_place": place.mean(axis=1).astype(float),
         }
-    else:
-        exact = plackett_luce_places(v)
-        cum = np.cumsum(exact, axis=0)
-        if k <= 3:
-            top = cum[k - 1]
-        else:
-            top = (_places(_simulated_scores(fit, u, tau, start_list, sims, rng)) <= k).mean(1)
-        draws = {
-            "p_win": exact[0],
-            "p_podium": cum[min(3, n) - 1],
-            "p_top_k": top,
-            "expected_place": 1.0 + pairwise_ahead(v).sum(axis=-2) - 0.5,
-        }
     draws["utility"] = v
     summaries = _summaries(draws)
+    defaults = {"known": True, "injury": 0.0, "seasons_away": 0}
+    info = info.assign(**{c: val for c, val in defaults.items() if c not in info})
     table = info.assign(**summaries, utility=v.mean(axis=0))
     order = ["athlete_id", "athlete", "known"] + list(summaries) + ["utility", "injury"]
     table = table[order + ["seasons_away"]]
     table = table.sort_values("p_win", ascending=False, kind="stable")
-    return Forecast(table.reset_index(drop=True), draws, start_list, k, tuple(info["athlete_id"]))
+    return Forecast(
+        table.reset_index(drop=True),
+        draws,
+        start_list,
+        k,
+        tuple(info["athlete_id"]),
+        place_probs=place_probs,
+        pairwise=pair.mean(axis=0),
+    )
 
 
 def head_to_head(

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from scipy.special import expit
+from scipy.special import expit, softmax
 
 import rivalrymodel as rm
 from rivalrymodel.forecast import pairwise_ahead, plackett_luce_places
@@ -313,3 +313,42 @@ def test_start_list_from_a_bundled_race_leaves_out_dns_and_pacers():
     rows = res[res["race_id"] == rid]
     assert set(sl.athletes) == set(rows.loc[rows["status"].isin(["OK", "DNF", "DQ"]), "athlete_id"])
     assert sl.athletes[0] == rows.sort_values("place")["athlete_id"].iloc[0]
+
+
+def test_a_fit_as_of_a_date_carries_only_absences_known_then():
+    """Real data: the fit's absence table (what forecasts use) is leakage-free."""
+    from rivalrymodel.fitting import forecast_attrs
+
+    data = rm.load_dataset()
+    day = pd.Timestamp("2025-09-13")
+    table = pd.DataFrame(json.loads(forecast_attrs(data.as_of(day))["absences"]))
+    full = pd.DataFrame(json.loads(forecast_attrs(data)["absences"]))
+    assert len(table) < len(full)  # some absences were announced later
+    assert (pd.to_datetime(table["announced"]) <= day).all()
+    returned = pd.to_datetime(table["returned"])
+    assert (returned.dropna() < day).all()  # no return race on or after the cutoff
+    # Ingebrigtsen's 2025 Achilles layoff: on 13 September his return (the Tokyo heat on the
+    # 14th) was still to come, so a forecast treats the race it forecasts as the return.
+    jakob = table[(table["athlete_id"] == "14653717") & (table["start"] >= "2025-01-01")]
+    assert len(jakob) == 1 and jakob["returned"].isna().all()
+    later = full[(full["athlete_id"] == "14653717") & (full["start"] >= "2025-01-01")]
+    assert pd.to_datetime(later["returned"]).iloc[0] == pd.Timestamp("2025-09-14")
+
+
+def test_place_distribution_and_pairwise_tables():
+    fit = rm.Fit(forecast_tree(MEANS, draws=200))
+    sl = rm.StartList(tuple(MEANS), date="2024-03-01", paced=True)
+    fc = fit.forecast(sl, sims=400, random_seed=2)
+    np.testing.assert_allclose(fc.place_probs.sum(axis=0), 1.0)
+    np.testing.assert_allclose(fc.place_probs.sum(axis=1), 1.0)
+    exact = np.mean([exact_places(np.exp(row)) for row in fc.draws["utility"]], axis=0)
+    np.testing.assert_allclose(fc.place_probs, exact, atol=4 * 0.5 / np.sqrt(200 * 400))
+    np.testing.assert_allclose(fc.pairwise + fc.pairwise.T, 1.0)
+    v = fc.draws["utility"]
+    np.testing.assert_allclose(fc.pairwise[0, 1], expit(v[:, 0] - v[:, 1]).mean())
+    # A point forecast (one "draw"), as the baselines make: intervals collapse to the point.
+    info = pd.DataFrame({"athlete_id": list(MEANS), "athlete": list(MEANS)})
+    point = rm.forecast.from_strengths(np.array([list(MEANS.values())]), info, sl, rng=0)
+    t = point.table
+    assert (t["p_win"] == t["p_win_lo"]).all() and (t["p_win"] == t["p_win_hi"]).all()
+    np.testing.assert_allclose(t["p_win"], softmax(list(MEANS.values())))

@@ -1,0 +1,254 @@
+"""Baselines the model has to beat, forecasting the same start lists as the same Forecast.
+
+Each baseline is built on a :class:`~rivalrymodel.data.RaceData` and asked for a race with
+``baseline.forecast(start_list)``; it reads only the races strictly before the start list's
+date (rating baselines replay them in date order and keep their state, so a backtest that asks
+in date order pays for each race once). None of them uses absences. Their forecasts are point
+forecasts: Plackett-Luce strengths without uncertainty, so the intervals collapse to the point.
+
+- ``uniform``: every runner equally likely.
+- ``season_best``: a softmax of minus each runner's best time of the last 365 days, converted to
+  the race's distance with Riegel's formula ``t2 = t1 (d2 / d1) ** 1.06``; the temperature is
+  fitted by maximum likelihood on the two seasons before the race's season.
+- ``elo``: Elo ratings with every race split into its pairs (K = 32 per race, shared over the
+  runner's n - 1 pairs), so P(a ahead of b) = 1 / (1 + 10 ** ((R_b - R_a) / 400)).
+- ``openskill``: the ``openskill`` package's Plackett-Luce model updated race by race; its win
+  probabilities (``predict_win``) are the strengths' softmax.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize_scalar
+
+from .data import RaceData
+from .forecast import Forecast, StartList, from_strengths
+from .schema import Event, Status
+
+__all__ = ["BASELINES", "make_baseline", "Uniform", "SeasonBest", "Elo", "OpenSkill"]
+
+_RIEGEL = 1.06
+_NEW = "a runner the baseline has not seen gets the field's median strength"
+
+
+def _finishes(data: RaceData) -> pd.DataFrame:
+    """OK finishers with place, sorted by date, race and place."""
+    res = data.results
+    res = res[res["status"].eq(Status.OK.value) & res["place"].notna()]
+    df = res.merge(data.races[["race_id", "date", "event"]], on="race_id")
+    return df.sort_values(["date", "race_id", "place"], kind="stable").reset_index(drop=True)
+
+
+def _names(data: RaceData, ids) -> list[str]:
+    names = data.athletes.set_index("athlete_id")["name"]
+    return [str(names.get(a, a)) for a in ids]
+
+
+class _Baseline:
+    name = "baseline"
+
+    def __init__(self, data: RaceData):
+        self.data = data
+        self._by_name = {}
+
+    def _ids(self, start_list: StartList) -> list[str]:
+        """Start-list entries as athlete ids (ids pass; names match the dataset's names)."""
+        from .datasets.identity import normalise
+
+        if not self._by_name:
+            ath = self.data.athletes
+            self._known = set(ath["athlete_id"])
+            self._by_name = dict(zip(ath["name"].map(normalise), ath["athlete_id"], strict=True))
+        out = []
+        for a in start_list.athletes:
+            hit = a if a in self._known else self._by_name.get(normalise(a))
+            if hit is None:
+                raise KeyError(f"{self.name}: unknown athlete {a!r}")
+            out.append(hit)
+        return out
+
+    def strengths(self, ids: list[str], start_list: StartList) -> np.ndarray:
+        raise NotImplementedError
+
+    def forecast(self, start_list: StartList, *, top_k: int | None = None) -> Forecast:
+        ids = self._ids(start_list)
+        v = np.asarray(self.strengths(ids, start_list), dtype=float)
+        missing = ~np.isfinite(v)
+        if missing.all():
+            v = np.zeros(len(ids))
+        elif missing.any():  # see _NEW
+            v[missing] = np.median(v[~missing])
+        info = pd.DataFrame({"athlete_id": ids, "athlete": _names(self.data, ids)})
+        info["known"] = ~missing
+        return from_strengths(v[None, :], info, start_list, top_k=top_k, sims=200, rng=0)
+
+
+class Uniform(_Baseline):
+    """Every runner equally likely."""
+
+    name = "uniform"
+
+    def strengths(self, ids, start_list):
+        return np.zeros(len(ids))
+
+
+class SeasonBest(_Baseline):
+    """Softmax of minus the best Riegel-converted time of the last 365 days."""
+
+    name = "season_best"
+
+    def __init__(self, data: RaceData):
+        super().__init__(data)
+        df = _finishes(data).dropna(subset=["time_s"])
+        dist = df["event"].map({e.value: e.distance_m for e in Event}).astype(float)
+        # Every time as a 1500m-equivalent: the ordering does not depend on the target distance.
+        df = df.assign(equiv=df["time_s"] * (1500.0 / dist) ** _RIEGEL)
+        df = df[["athlete_id", "date", "equiv", "race_id", "place"]]
+        self._times = df.assign(prior=_prior_best(df))
+        self._temperature: dict[int, float] = {}
+
+    def _best(self, ids, day: pd.Timestamp) -> np.ndarray:
+        t = self._times
+        window = t[(t["date"] < day) & (t["date"] >= day - pd.Timedelta(days=365))]
+        best = window.groupby("athlete_id")["equiv"].min()
+        return best.reindex(ids).to_numpy(dtype=float)
+
+    def temperature(self, season: int) -> float:
+        """Seconds (1500m-equivalent) per unit of utility, fitted on the two previous seasons."""
+        if season not in self._temperature:
+            self._temperature[season] = self._fit_temperature(season)
+        return self._temperature[season]
+
+    def _fit_temperature(self, season: int) -> float:
+        start = pd.Timestamp(f"{season - 2}-01-01")
+        end = pd.Timestamp(f"{season}-01-01")
+        t = self._times
+        train = t[(t["date"] >= start) & (t["date"] < end)].dropna(subset=["prior"])
+        groups = [g["prior"].to_numpy() for _, g in train.groupby("race_id") if len(g) >= 3]
+        if not groups:
+            return 2.0
+        width = max(len(g) for g in groups)
+        pad = np.full((len(groups), width), np.nan)
+        for i, g in enumerate(groups):
+            pad[i, : len(g)] = g  # finish order: places ascending
+
+        def nll(log_t):
+            v = -pad / np.exp(log_t)
+            total = 0.0
+            for k in range(width - 1):
+                rest = v[:, k:]
+                ok = np.isfinite(rest[:, 0])
+                lse = np.log(np.nansum(np.exp(rest[ok] - np.nanmax(rest[ok], 1)[:, None]), 1))
+                total -= (rest[ok, 0] - np.nanmax(rest[ok], 1) - lse).sum()
+            return total
+
+        return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
+
+    def strengths(self, ids, start_list):
+        day = start_list.date
+        d = Event(start_list.event).distance_m
+        best = self._best(ids, day) * (d / 1500.0) ** _RIEGEL
+        scale = self.temperature(day.year) * (d / 1500.0) ** _RIEGEL
+        return -best / scale
+
+
+def _prior_best(t: pd.DataFrame) -> np.ndarray:
+    """Per row: the athlete's best ``equiv`` in [date - 365 days, date), NaN when none."""
+    out = np.full(len(t), np.nan)
+    pos = np.arange(len(t))
+    for _, g in t.assign(pos=pos).sort_values("date", kind="stable").groupby("athlete_id"):
+        dates = g["date"].to_numpy()
+        vals = g["equiv"].to_numpy()
+        lo = np.searchsorted(dates, dates - np.timedelta64(365, "D"), side="left")
+        hi = np.searchsorted(dates, dates, side="left")  # same-day races excluded
+        # Running minima over the window, via a prefix scan per row (athletes have few rows).
+        best = [vals[a:b].min() if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
+        out[g["pos"].to_numpy()] = best
+    return out
+
+
+class _Rating(_Baseline):
+    """Replays the races before each asked date once, in date order."""
+
+    def __init__(self, data: RaceData):
+        super().__init__(data)
+        groups = _finishes(data).groupby(["date", "race_id"], sort=False)["athlete_id"]
+        self._races = [(day, list(order)) for (day, _), order in groups if len(order) >= 2]
+        self._reset()
+
+    def _reset(self):
+        self._next = 0
+        self._upto = pd.Timestamp.min
+        self._start()
+
+    def _advance(self, day: pd.Timestamp) -> None:
+        if day < self._upto:
+            self._reset()  # asked out of order: replay from the start
+        while self._next < len(self._races) and self._races[self._next][0] < day:
+            self._update(self._races[self._next][1])
+            self._next += 1
+        self._upto = day
+
+    def strengths(self, ids, start_list):
+        self._advance(start_list.date)
+        return self._strengths(ids)
+
+
+class Elo(_Rating):
+    """Multi-runner Elo: each race as all its pairs, K = 32 shared over a runner's pairs."""
+
+    name = "elo"
+    k = 32.0
+
+    def _start(self):
+        self._rating: dict[str, float] = {}
+
+    def _update(self, order):
+        r = np.array([self._rating.get(a, 1500.0) for a in order])
+        n = len(order)
+        expected = 1.0 / (1.0 + 10.0 ** ((r[None, :] - r[:, None]) / 400.0))  # P(row ahead)
+        np.fill_diagonal(expected, 0.0)
+        actual = np.triu(np.ones((n, n)), 1)  # the row runner finished ahead of the column one
+        delta = self.k / (n - 1) * (actual - expected).sum(axis=1)
+        for a, new in zip(order, r + delta, strict=True):
+            self._rating[a] = float(new)
+
+    def _strengths(self, ids):
+        r = np.array([self._rating.get(a, np.nan) for a in ids])
+        return r * np.log(10.0) / 400.0
+
+
+class OpenSkill(_Rating):
+    """openskill's Plackett-Luce model, updated race by race."""
+
+    name = "openskill"
+
+    def _start(self):
+        from openskill.models import PlackettLuce
+
+        self._model = PlackettLuce()
+        self._rating: dict = {}
+
+    def _update(self, order):
+        teams = [[self._rating.get(a) or self._model.rating()] for a in order]
+        for a, (new,) in zip(order, self._model.rate(teams), strict=True):
+            self._rating[a] = new
+
+    def _strengths(self, ids):
+        seen = [a in self._rating for a in ids]
+        if not any(seen):
+            return np.full(len(ids), np.nan)
+        teams = [[self._rating.get(a) or self._model.rating()] for a in ids]
+        v = np.log(np.clip(self._model.predict_win(teams), 1e-300, None))
+        return np.where(seen, v, np.nan)
+
+
+BASELINES = {b.name: b for b in (Uniform, SeasonBest, Elo, OpenSkill)}
+
+
+def make_baseline(name: str, data: RaceData) -> _Baseline:
+    """A baseline by name (``uniform``, ``season_best``, ``elo``, ``openskill``) on ``data``."""
+    if name not in BASELINES:
+        raise ValueError(f"unknown baseline {name!r}; choose from {', '.join(BASELINES)}")
+    return BASELINES[name](data)

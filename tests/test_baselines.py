@@ -1,0 +1,100 @@
+"""Baselines: same Forecast as the model, only the past, and their rating arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rivalrymodel as rm
+from rivalrymodel.baselines import BASELINES, make_baseline
+from rivalrymodel.simulate import simulate_dataset
+
+
+@pytest.fixture(scope="module")
+def sim():
+    data, truth = simulate_dataset(n_athletes=30, races_per_season=60, random_seed=5)
+    return data, truth
+
+
+def _start(data, date, n=8, seed=0):
+    ids = np.random.default_rng(seed).choice(data.athletes["athlete_id"], n, replace=False)
+    return rm.StartList(tuple(ids), date=date, paced=True)
+
+
+@pytest.mark.parametrize("name", sorted(BASELINES))
+def test_baseline_forecast_is_a_point_forecast_of_the_same_shape(sim, name):
+    data, _ = sim
+    fc = make_baseline(name, data).forecast(_start(data, "2019-06-01"))
+    t = fc.table
+    assert set(rm.forecast.CSV_COLUMNS) <= set(t.columns)
+    assert t["p_win"].sum() == pytest.approx(1.0) and t["p_podium"].sum() == pytest.approx(3.0)
+    assert (t["p_win_lo"] == t["p_win"]).all() and (t["p_win_hi"] == t["p_win"]).all()
+    assert fc.pairwise.shape == (8, 8) and fc.place_probs.shape == (8, 8)
+
+
+@pytest.mark.parametrize("name", sorted(BASELINES))
+def test_baselines_see_only_races_before_the_date(sim, name):
+    data, _ = sim
+    sl = _start(data, "2018-07-01", seed=1)
+    full = make_baseline(name, data).forecast(sl).table
+    past = make_baseline(name, data.as_of(sl.date)).forecast(sl).table
+    pd.testing.assert_frame_equal(full, past)
+    # Asked out of date order, a rating baseline replays and gives the same answer.
+    b = make_baseline(name, data)
+    b.forecast(_start(data, "2020-06-01"))
+    pd.testing.assert_frame_equal(b.forecast(sl).table, full)
+
+
+def test_informative_baselines_beat_uniform_on_simulated_races(sim):
+    """On races drawn from the model, every rating baseline puts the winner above 1/n."""
+    data, _ = sim
+    races = data.races[data.races["date"] >= "2019-01-01"].head(40)
+    res = data.results
+    for name in ("season_best", "elo", "openskill"):
+        b = make_baseline(name, data)
+        losses = []
+        for rid in races["race_id"]:
+            sl = rm.StartList.from_race(data, rid)
+            winner = res[(res["race_id"] == rid) & (res["place"] == 1)]["athlete_id"].iloc[0]
+            p = b.forecast(sl).table.set_index("athlete_id")["p_win"][winner]
+            n = len(sl.athletes)
+            losses.append(-np.log(p) + np.log(1.0 / n))
+        assert np.mean(losses) < 0, name  # lower log loss than uniform
+
+
+def test_elo_arithmetic_on_a_two_runner_race():
+    b = BASELINES["elo"].__new__(BASELINES["elo"])
+    b._start()
+    b._update(["A", "B"])  # A ahead of B, both new at 1500: expected 0.5 each
+    assert b._rating == {"A": pytest.approx(1516.0), "B": pytest.approx(1484.0)}
+    b._update(["A", "B", "C"])
+    # Three runners: K/(n-1) = 16 per pair; C new at 1500.
+    e_ab = 1 / (1 + 10 ** ((1484 - 1516) / 400))
+    e_ac = 1 / (1 + 10 ** ((1500 - 1516) / 400))
+    assert b._rating["A"] == pytest.approx(1516 + 16 * ((1 - e_ab) + (1 - e_ac)))
+
+
+def test_openskill_strengths_reproduce_its_win_probabilities(sim):
+    data, _ = sim
+    b = make_baseline("openskill", data)
+    sl = _start(data, "2020-01-01", seed=3)
+    fc = b.forecast(sl)
+    teams = [[b._rating[a]] for a in fc.athlete_ids]
+    want = np.array(b._model.predict_win(teams))
+    got = fc.table.set_index("athlete_id").loc[list(fc.athlete_ids), "p_win"].to_numpy()
+    np.testing.assert_allclose(got, want / want.sum(), rtol=1e-9)
+
+
+def test_season_best_converts_distances_and_fits_a_temperature(sim):
+    data, _ = sim
+    b = make_baseline("season_best", data)
+    t = b.temperature(2019)
+    assert 0.05 < t < 20
+    sl = _start(data, "2019-06-01", seed=4)
+    best = b._best(list(sl.athletes), sl.date)
+    p = b.forecast(sl).table.set_index("athlete_id").loc[list(sl.athletes), "p_win"]
+    known = np.isfinite(best)
+    order_time = np.argsort(best[known])
+    order_p = np.argsort(-p.to_numpy()[known])
+    assert list(order_time) == list(order_p)  # the faster season's best, the likelier win
