@@ -131,6 +131,73 @@ def _h2h(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backtest(args: argparse.Namespace) -> int:
+    import concurrent.futures as cf
+
+    from .baselines import BASELINES
+    from .evaluation import backtest, default_targets
+    from .fitting import QUICK
+    from .spec import variants
+
+    table = variants()
+    names = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = [v for v in names if v not in table]
+    if unknown:
+        raise _UsageError(f"unknown variant(s) {unknown}; choose from {', '.join(table)}")
+    base = (
+        list(BASELINES)
+        if args.baselines == "all"
+        else [b.strip() for b in args.baselines.split(",") if b.strip()]
+    )
+    data = load_dataset(args.data)
+    targets = default_targets(data)
+    fit_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
+    if args.quick:
+        # A smoke run: the last season's championship finals, short fits on 18 months of data.
+        targets = targets[targets["set"].eq("championship_final")].tail(3)
+        fit_kwargs = dict(QUICK)
+    if args.scheduler:
+        from distributed import Client
+
+        client = Client(args.scheduler)
+        executor = client.get_executor()
+    else:
+        executor = cf.ProcessPoolExecutor(max_workers=args.workers)
+    _say(f"backtest: {len(targets)} target races, models {names + base}, refit {args.refit}")
+    result = backtest(
+        [table[v] for v in names] + base,
+        data,
+        targets,
+        refit=args.refit,
+        executor=executor,
+        fit_kwargs=fit_kwargs,
+        random_seed=args.seed,
+        quick_data_months=18 if args.quick else None,
+    )
+    executor.shutdown()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.races.to_csv(out / "races.csv", index=False)
+    result.probabilities.to_csv(out / "probabilities.csv", index=False)
+    summary = result.summary()
+    summary.to_csv(out / "summary.csv", index=False)
+    ref = names[0] if names else base[0]
+    diffs = result.differences(ref)
+    diffs.to_csv(out / f"differences_vs_{ref}.csv", index=False)
+    from .plotting import plot_calibration
+
+    ax = plot_calibration(result, [*names, *base])
+    ax.figure.savefig(out / "calibration.png", dpi=120)
+    cols = ["model", "set", "races", "log_loss", "brier", "rps", "pair_accuracy", "ece_win"]
+    print(summary[cols].round(3).to_string(index=False))
+    print(f"\nlog loss minus {ref}'s, per race (negative: better than {ref}):")
+    print(diffs.round(3).to_string(index=False))
+    for note in result.notes:
+        _say(f"convergence: {note}")
+    _say(f"wrote {out}/races.csv, probabilities.csv, summary.csv, calibration.png")
+    return 0
+
+
 def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
     if saved:
         p.add_argument("--fit", metavar="FILE", help="a fit saved by `rivalrymodel fit`")
@@ -224,6 +291,34 @@ def build_parser() -> argparse.ArgumentParser:
     _race_options(p)
     _fit_options(p, saved=True)
     p.set_defaults(func=_h2h)
+
+    p = sub.add_parser(
+        "backtest",
+        help="score the model and baselines on past races",
+        description="Rolling-origin backtest: refit each variant before each target race "
+        "(per --refit), forecast the real start list, score it; the baselines replay the "
+        "races before each target. Writes races.csv, probabilities.csv, summary.csv and "
+        "calibration.png to --out.",
+    )
+    p.add_argument("--variants", default="full", help="comma-separated model variants")
+    p.add_argument(
+        "--baselines", default="all", help="comma-separated baselines, 'all' or '' for none"
+    )
+    p.add_argument("--refit", default="season", choices=["season", "monthly", "per_race"])
+    p.add_argument("--out", default="results/backtest", metavar="DIR")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, tcp://host:port")
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--tune", type=int, default=1000)
+    p.add_argument("--chains", type=int, default=4)
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 3 championship finals, 2 chains x 150 draws on 18 months of data",
+    )
+    p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=_backtest)
     return parser
 
 

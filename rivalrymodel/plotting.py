@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .fitting import Fit
     from .forecast import Forecast
 
-__all__ = ["plot_forecast", "plot_abilities", "plot_rivalry"]
+__all__ = ["plot_forecast", "plot_abilities", "plot_rivalry", "plot_calibration"]
 
 
 def _axes(ax, size=(7, 4.5)):
@@ -131,5 +131,27 @@ def plot_rivalry(rivalry: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_ylim(0, 1)
     ax.set_ylabel(f"P({a} ahead of {b})")
     ax.set_title(f"{a} vs {b}: head to head, 90% bands")
+    ax.legend()
+    return ax
+
+
+def plot_calibration(backtest, models: Sequence[str], *, what: str = "p_win", ax=None) -> Axes:
+    """Reliability diagram: forecast probability vs observed frequency, per model, with 90%
+    Wilson intervals; the diagonal is perfect calibration. ``backtest``: an evaluation.Backtest.
+    """
+    ax = _axes(ax, (6, 5.5))
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
+    for model in models:
+        t = backtest.calibration(model, what)
+        if t.empty:
+            continue
+        err = np.vstack([t["observed"] - t["observed_lo"], t["observed_hi"] - t["observed"]])
+        ax.errorbar(t["mean_p"], t["observed"], yerr=err, marker="o", capsize=2, label=model)
+    label = "win" if what == "p_win" else "podium"
+    ax.set_xlabel(f"forecast P({label})")
+    ax.set_ylabel("observed frequency (90% interval)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title(f"Calibration of P({label}) on the backtest's races")
     ax.legend()
     return ax

@@ -1,0 +1,259 @@
+"""Rolling-origin backtests: forecast real start lists from only what was known before each race.
+
+A model (a :class:`~rivalrymodel.spec.ModelSpec`) is refitted at each origin on
+``data.as_of(origin)``: per season (1 January of the race's season), per month (the 1st) or per
+race (the race day itself), always strictly before the race. A baseline replays the races before
+each race day. Every forecast is scored against the result (:mod:`rivalrymodel.metrics`).
+
+The (model x origin) grid runs through any ``concurrent.futures.Executor``: a local process pool
+by default, or a Dask ``distributed`` client's executor (``client.get_executor()``) for more than
+one machine. Fits are cached on disk by (spec, data, cutoff, sampler settings), so a rerun costs
+nothing but loading them.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .baselines import BASELINES, make_baseline
+from .data import RaceData
+from .forecast import StartList
+from .metrics import bootstrap_mean, expected_calibration_error, reliability, score_race
+from .spec import ModelSpec
+
+__all__ = ["default_targets", "backtest", "Backtest", "METRICS", "DIAMOND_LEAGUE"]
+
+METRICS = ["log_loss", "brier", "rps", "top3_log_loss", "pair_log_loss", "pair_accuracy"]
+
+# Meetings of the Diamond League in 2024 and 2025, as names (or parts of names) in races.csv.
+DIAMOND_LEAGUE = (
+    "Diamond League", "Prefontaine", "Bislett", "BAUHAUS", "Meeting de Paris", "Herculis",
+    "London Athletics Meet", "Athletissima", "Kamila Skolimowska", "Silesia", "Golden Gala",
+    "Weltklasse", "Van Damme",
+)  # fmt: skip
+_GLOBAL = (
+    "Olympic", "World Athletics Championships", "World Athletics Indoor Championships",
+    "World Championships", "World Indoor Championships", "European Athletics Championships",
+)  # fmt: skip
+
+
+def default_targets(data: RaceData) -> pd.DataFrame:
+    """The default target races, with why each is in: ``set`` = championship_final or dl.
+
+    Every global-championship final 2021-2025 (1500m and 5000m: Olympics, World Championships,
+    World Indoors, European Championships) and every 2024-2025 Diamond League 1500m, mile and
+    5000m race; each needs a known winner and at least three known finishers.
+    """
+    r = data.races
+    comp = r["competition"].fillna("")
+    is_global = comp.str.contains("|".join(_GLOBAL), regex=True) & ~comp.str.contains("U20|U18")
+    final = r["round"].eq("final")
+    champ = (
+        is_global & final & r["event"].isin(["1500m", "5000m"]) & r["season"].between(2021, 2025)
+    )
+    dl = (
+        comp.str.contains("|".join(DIAMOND_LEAGUE), regex=True)
+        & r["event"].isin(["1500m", "mile", "5000m"])
+        & r["season"].between(2024, 2025)
+        & ~r["indoor"]
+    )
+    res = data.results
+    ok = res[res["status"].eq("OK") & res["place"].notna()]
+    finishers = ok.groupby("race_id").size()
+    winners = set(ok.loc[ok["place"].eq(1), "race_id"])
+    keep = r["race_id"].map(finishers).fillna(0).ge(3) & r["race_id"].isin(winners)
+    out = r[(champ | dl) & keep].assign(set=np.where(champ[champ | dl], "championship_final", "dl"))
+    cols = ["race_id", "date", "season", "competition", "event", "field_complete", "set"]
+    return out[cols].sort_values(["date", "race_id"]).reset_index(drop=True)
+
+
+def _origin(day: pd.Timestamp, refit: str) -> pd.Timestamp:
+    if refit == "season":
+        return pd.Timestamp(f"{day.year}-01-01")
+    if refit == "monthly":
+        return day.replace(day=1)
+    if refit == "per_race":
+        return day
+    raise ValueError(f"refit must be 'season', 'monthly' or 'per_race', not {refit!r}")
+
+
+def _places(data: RaceData, race_id: str) -> pd.Series:
+    res = data.results
+    rows = res[res["race_id"].eq(race_id) & res["status"].eq("OK")]
+    return rows.set_index("athlete_id")["place"].astype(float)
+
+
+def _score(name, fc, data, race_id) -> tuple[dict, pd.DataFrame]:
+    places = _places(data, race_id)
+    row = {"model": name, "race_id": race_id, **score_race(fc, places)}
+    ids = list(fc.athlete_ids)
+    t = fc.table.set_index("athlete_id").loc[ids]
+    rank = places.reindex(ids).rank(method="first")
+    probs = pd.DataFrame(
+        {
+            "model": name,
+            "race_id": race_id,
+            "athlete_id": ids,
+            "p_win": t["p_win"].to_numpy(),
+            "p_podium": t["p_podium"].to_numpy(),
+            "won": (rank == 1).to_numpy(),
+            "podium": (rank <= 3).to_numpy(),
+        }
+    )
+    return row, probs
+
+
+def _run_model(spec_json, data, origin, race_ids, fit_kwargs, cache_dir, seed, months):
+    """One grid cell: fit the spec as of ``origin`` (cached) and score its target races."""
+    from .fitting import ConvergenceWarning, cached_fit, quick_data
+
+    spec = ModelSpec.from_json(spec_json)
+    seen = data.as_of(origin)
+    if months:
+        seen = quick_data(seen, months)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        fit = cached_fit(spec, seen, cache_dir=cache_dir, random_seed=seed, **fit_kwargs)
+    notes = [str(w.message) for w in caught]
+    rows, probs = [], []
+    for rid in race_ids:
+        sl = StartList.from_race(data, rid)
+        fc = fit.forecast(sl, random_seed=seed)
+        row, p = _score(spec.name, fc, data, rid)
+        rows.append(row | {"origin": origin, "converged": not notes})
+        probs.append(p)
+    return rows, probs, notes
+
+
+def _run_baseline(name, data, race_ids):
+    """A baseline over all its targets in date order (it reads only the races before each)."""
+    b = make_baseline(name, data)
+    rows, probs = [], []
+    for rid in race_ids:
+        sl = StartList.from_race(data, rid)
+        row, p = _score(name, b.forecast(sl), data, rid)
+        rows.append(row | {"origin": sl.date, "converged": True})
+        probs.append(p)
+    return rows, probs, []
+
+
+@dataclass(frozen=True, eq=False)
+class Backtest:
+    """Backtest results: ``races`` (one row per model x race), ``probabilities`` (one row per
+    model x race x runner) and the notes of fits that failed their convergence checks."""
+
+    races: pd.DataFrame
+    probabilities: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self, *, reps: int = 2000) -> pd.DataFrame:
+        """Per model and target set: mean of each metric with a 90% bootstrap interval over
+        races, and the expected calibration error of win and podium probabilities."""
+        rows = []
+        for (model, tset), g in self.races.groupby(["model", "set"]):
+            row = {"model": model, "set": tset, "races": len(g)}
+            for m in METRICS:
+                mean, lo, hi = bootstrap_mean(g[m].to_numpy(), reps=reps)
+                row.update({m: mean, f"{m}_lo": lo, f"{m}_hi": hi})
+            p = self.probabilities
+            p = p[p["model"].eq(model) & p["race_id"].isin(g["race_id"])]
+            row["ece_win"] = expected_calibration_error(p["p_win"], p["won"])
+            row["ece_podium"] = expected_calibration_error(p["p_podium"], p["podium"])
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def differences(self, reference: str, metric: str = "log_loss", *, reps: int = 2000):
+        """Mean of (model - reference) per race, with a 90% bootstrap interval over races;
+        negative: the model scores better (lower loss) than the reference."""
+        wide = self.races.pivot_table(index=["race_id", "set"], columns="model", values=metric)
+        rows = []
+        for model in wide.columns:
+            if model == reference:
+                continue
+            for tset, g in wide.groupby(level="set"):
+                d = (g[model] - g[reference]).dropna().to_numpy()
+                mean, lo, hi = bootstrap_mean(d, reps=reps)
+                rows.append({"model": model, "set": tset, "races": len(d), "mean": mean,
+                             "lo": lo, "hi": hi})  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def calibration(self, model: str, what: str = "p_win") -> pd.DataFrame:
+        """Reliability table of one model's win (``p_win``) or podium (``p_podium``) forecasts."""
+        p = self.probabilities[self.probabilities["model"].eq(model)]
+        outcome = "won" if what == "p_win" else "podium"
+        return reliability(p[what].to_numpy(), p[outcome].to_numpy())
+
+
+def backtest(
+    models: Sequence[ModelSpec | str],
+    data: RaceData,
+    targets: pd.DataFrame | None = None,
+    *,
+    refit: str = "season",
+    executor: cf.Executor | None = None,
+    fit_kwargs: dict | None = None,
+    cache_dir: str | None = None,
+    random_seed: int = 0,
+    progress: bool = True,
+    quick_data_months: int | None = None,
+) -> Backtest:
+    """Forecast and score every target race with every model and baseline.
+
+    Parameters
+    ----------
+    models
+        Model specs (refitted per origin) and baseline names (``uniform``, ``season_best``,
+        ``elo``, ``openskill``).
+    data
+        All the data; each forecast sees only ``data.as_of`` its origin.
+    targets
+        Target races (a table with race_id, date, set); default :func:`default_targets`.
+    refit
+        ``"season"``, ``"monthly"`` or ``"per_race"``: when models are refitted.
+    executor
+        Where the grid runs; default a local process pool. Pass ``client.get_executor()`` of a
+        ``dask.distributed.Client`` to use a cluster.
+    fit_kwargs
+        Passed to the fits (draws, tune, chains, ...).
+    quick_data_months
+        Fit only the last months of data before each origin (smoke runs).
+    """
+    targets = default_targets(data) if targets is None else targets
+    targets = targets.assign(date=pd.to_datetime(targets["date"]))
+    origins = targets["date"].map(lambda d: _origin(d, refit))
+    jobs = []
+    for m in models:
+        if isinstance(m, str):
+            if m not in BASELINES:
+                raise ValueError(f"unknown baseline {m!r}; choose from {', '.join(BASELINES)}")
+            jobs.append((f"baseline {m}", _run_baseline, (m, data, list(targets["race_id"]))))
+            continue
+        for origin, group in targets.groupby(origins):
+            args = (m.to_json(), data, origin, list(group["race_id"]), fit_kwargs or {},
+                    cache_dir, random_seed, quick_data_months)  # fmt: skip
+            jobs.append((f"{m.name} as of {origin:%Y-%m-%d}", _run_model, args))
+    own = executor is None
+    executor = executor or cf.ProcessPoolExecutor()
+    rows, probs, notes = [], [], []
+    try:
+        futures = {executor.submit(fn, *args): label for label, fn, args in jobs}
+        for i, fut in enumerate(cf.as_completed(futures), start=1):
+            r, p, n = fut.result()
+            rows += r
+            probs += p
+            notes += [f"{futures[fut]}: {text}" for text in n]
+            if progress:
+                print(f"backtest: {i}/{len(jobs)} done ({futures[fut]})", file=sys.stderr)
+    finally:
+        if own:
+            executor.shutdown()
+    races = pd.DataFrame(rows).merge(targets[["race_id", "date", "set", "event"]], on="race_id")
+    races = races.sort_values(["model", "date", "race_id"]).reset_index(drop=True)
+    return Backtest(races, pd.concat(probs, ignore_index=True), notes)
