@@ -1,0 +1,145 @@
+"""Backtests and metrics: hand-checked scores, leakage, executors (process pool and Dask)."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import rivalrymodel as rm
+from rivalrymodel import evaluation
+from rivalrymodel.forecast import from_strengths
+from rivalrymodel.metrics import (
+    bootstrap_mean,
+    expected_calibration_error,
+    reliability,
+    score_race,
+)
+from rivalrymodel.simulate import simulate_dataset
+
+
+def _uniform(n=4):
+    sl = rm.StartList(tuple("ABCD"[:n]), date="2024-01-01")
+    info = pd.DataFrame({"athlete_id": list("ABCD"[:n]), "athlete": list("ABCD"[:n])})
+    return from_strengths(np.zeros((1, n)), info, sl, sims=20000, rng=0)
+
+
+def test_scores_of_a_uniform_forecast_match_hand_computation():
+    fc = _uniform()
+    s = score_race(fc, pd.Series({"A": 2.0, "B": 1.0, "C": 4.0, "D": 3.0}))
+    assert s["log_loss"] == pytest.approx(np.log(4))
+    assert s["brier"] == pytest.approx(0.75**2 + 3 / 16)
+    assert s["pair_accuracy"] == 0.5 and s["pair_log_loss"] == pytest.approx(np.log(2))
+    # RPS per runner: mean over k = 1..3 of (k/4 - 1[place <= k])^2, averaged over places 1..4.
+    want = np.mean([np.mean([(k / 4 - (m <= k)) ** 2 for k in (1, 2, 3)]) for m in (1, 2, 3, 4)])
+    assert s["rps"] == pytest.approx(want, abs=0.01)
+    top3 = -(3 * np.log(0.75) + np.log(0.25)) / 4
+    assert s["top3_log_loss"] == pytest.approx(top3)
+
+
+def test_a_sharper_correct_forecast_scores_better_and_dnf_is_left_out():
+    sl = rm.StartList(tuple("ABCD"), date="2024-01-01")
+    info = pd.DataFrame({"athlete_id": list("ABCD"), "athlete": list("ABCD")})
+    sharp = from_strengths(np.array([[3.0, 2.0, 1.0, 0.0]]), info, sl, rng=0)
+    result = pd.Series({"A": 1.0, "B": 2.0, "C": 3.0, "D": np.nan})  # D did not finish
+    s, u = score_race(sharp, result), score_race(_uniform(), result)
+    assert s["n_finishers"] == 3
+    for m in ("log_loss", "brier", "rps", "top3_log_loss", "pair_log_loss"):
+        assert s[m] < u[m], m
+    assert s["pair_accuracy"] == 1.0
+    with pytest.raises(ValueError, match="fewer than two finishers"):
+        score_race(sharp, pd.Series({"A": 1.0}))
+
+
+def test_calibration_tables_and_ece():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0, 1, 20000)
+    y = rng.uniform(0, 1, 20000) < p  # calibrated by construction
+    assert expected_calibration_error(p, y) < 0.02
+    assert expected_calibration_error(p, rng.uniform(0, 1, 20000) < p**2) > 0.1
+    t = reliability(p, y)
+    assert len(t) == 10 and t["n"].sum() == 20000
+    assert ((t["observed_lo"] <= t["observed"]) & (t["observed"] <= t["observed_hi"])).all()
+    mean, lo, hi = bootstrap_mean(np.arange(100.0))
+    assert lo < mean == 49.5 < hi
+
+
+@pytest.fixture(scope="module")
+def sim():
+    data, _ = simulate_dataset(n_athletes=30, races_per_season=40, random_seed=11)
+    races = data.races[data.races["date"] >= "2019-06-01"].head(6)
+    targets = races.assign(set="sim")[["race_id", "date", "set", "event"]]
+    return data, targets
+
+
+def test_default_targets_are_the_championship_finals_and_diamond_league():
+    t = evaluation.default_targets(rm.load_dataset())
+    finals = t[t["set"] == "championship_final"]
+    assert len(finals) >= 15 and finals["season"].between(2021, 2025).all()
+    assert "2021-08-07_1500m_final_2b47a3" in set(finals["race_id"])  # Tokyo 2020 Olympics
+    dl = t[t["set"] == "dl"]
+    assert len(dl) >= 20 and dl["season"].between(2024, 2025).all()
+
+
+def _fake_fit(seen: rm.RaceData) -> rm.Fit:
+    """A posterior over every athlete of ``seen``, ability 0, for testing the plumbing."""
+    ids = seen.athletes["athlete_id"].to_numpy().astype(str)
+    n, draws = len(ids), 20
+    post = xr.Dataset(
+        {"ability": (("chain", "draw", "cell"), np.zeros((1, draws, n)))},
+        coords={"chain": [0], "draw": np.arange(draws), "cell": ids,
+                "cell_athlete": ("cell", ids), "cell_season": ("cell", np.full(n, 2019)),
+                "athlete": ids, "athlete_name": ("athlete", ids)},
+    )  # fmt: skip
+    tree = xr.DataTree.from_dict({"posterior": post})
+    spec = rm.ModelSpec(dynamic=False, distance=False, pacing=False, injury=False)
+    tree.attrs.update(spec=spec.to_json(), cutoff=f"{seen.cutoff:%Y-%m-%d}")
+    tree.attrs.update(absences=json.dumps([]), athletes=json.dumps([]))
+    return rm.Fit(tree)
+
+
+def test_no_target_race_later_result_or_later_absence_reaches_its_forecast(sim, monkeypatch):
+    data, targets = sim
+    seen_by_origin = {}
+
+    def fake_cached_fit(spec, seen, **kwargs):
+        seen_by_origin[seen.cutoff] = seen
+        return _fake_fit(seen)
+
+    monkeypatch.setattr("rivalrymodel.fitting.cached_fit", fake_cached_fit)
+    spec = rm.ModelSpec(name="fake")
+    with cf.ThreadPoolExecutor(1) as ex:  # in-process, so the patched fit is used
+        bt = evaluation.backtest([spec], data, targets, refit="monthly", executor=ex,
+                                 progress=False)  # fmt: skip
+    assert len(bt.races) == len(targets)
+    for _, row in bt.races.iterrows():
+        seen = seen_by_origin[row["origin"]]
+        assert row["origin"] <= row["date"]
+        assert (seen.races["date"] < row["origin"]).all()
+        assert row["race_id"] not in set(seen.races["race_id"])
+        assert (seen.absences["announced"] <= row["origin"]).all()
+    assert set(bt.races["origin"]) == {d.replace(day=1) for d in pd.to_datetime(targets["date"])}
+
+
+def test_grid_on_a_process_pool_and_on_a_dask_cluster_agree(sim):
+    from distributed import Client, LocalCluster
+
+    data, targets = sim
+    models = ["uniform", "elo", "openskill", "season_best"]
+    with cf.ProcessPoolExecutor(2) as ex:
+        local = evaluation.backtest(models, data, targets, executor=ex, progress=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None, processes=True) as cluster:  # fmt: skip
+        with Client(cluster) as client:
+            remote = evaluation.backtest(models, data, targets, executor=client.get_executor(),
+                                         progress=False)  # fmt: skip
+    pd.testing.assert_frame_equal(local.races, remote.races)
+    summary = local.summary(reps=200)
+    assert set(summary["model"]) == set(models)
+    d = local.differences("uniform")
+    assert set(d["model"]) == {"elo", "openskill", "season_best"}
+    assert len(local.calibration("elo")) >= 2
