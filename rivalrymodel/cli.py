@@ -141,6 +141,8 @@ def _backtest(args: argparse.Namespace) -> int:
 
     table = variants()
     names = [v.strip() for v in args.variants.split(",") if v.strip()]
+    if not names and not args.baselines:
+        raise _UsageError("nothing to backtest: give --variants and/or --baselines")
     unknown = [v for v in names if v not in table]
     if unknown:
         raise _UsageError(f"unknown variant(s) {unknown}; choose from {', '.join(table)}")
@@ -184,8 +186,11 @@ def _backtest(args: argparse.Namespace) -> int:
     ref = names[0] if names else base[0]
     diffs = result.differences(ref)
     diffs.to_csv(out / f"differences_vs_{ref}.csv", index=False)
+    import matplotlib
+
     from .plotting import plot_calibration
 
+    matplotlib.use("Agg")
     ax = plot_calibration(result, [*names, *base])
     ax.figure.savefig(out / "calibration.png", dpi=120)
     cols = ["model", "set", "races", "log_loss", "brier", "rps", "pair_accuracy", "ece_win"]

@@ -129,3 +129,27 @@ def test_fit_then_forecast_end_to_end(tmp_path, capsys):
     df = pd.read_csv(out)
     assert len(df) == 4 and df["p_win"].sum() == pytest.approx(1.0, abs=0.002)
     assert "INGEBRIGTSEN" in " ".join(df["athlete"])
+
+
+def test_backtest_of_the_baselines_writes_tables_and_the_calibration_plot(tmp_path, capsys):
+    out = tmp_path / "bt"
+    assert main(["backtest", "--variants", "", "--baselines", "all", "--out", str(out)]) == 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary["model"]) == {"uniform", "season_best", "elo", "openskill"}
+    assert set(summary["set"]) == {"championship_final", "dl"}
+    races = pd.read_csv(out / "races.csv")
+    assert races.groupby("model").size().nunique() == 1  # every model scored every race
+    assert (out / "calibration.png").stat().st_size > 10_000
+    assert "log loss minus uniform's" in capsys.readouterr().out
+    assert main(["backtest", "--variants", "fancy", "--out", str(out)]) == 2
+
+
+@pytest.mark.slow
+def test_backtest_quick_with_the_model(tmp_path, capsys):
+    out = tmp_path / "bt"
+    args = ["backtest", "--quick", "--variants", "full", "--baselines", "elo", "--out", str(out)]
+    assert main(args) == 0
+    races = pd.read_csv(out / "races.csv", parse_dates=["date", "origin"])
+    assert set(races["model"]) == {"full", "elo"} and len(races) == 6
+    assert (races["origin"] <= races["date"]).all()
+    assert "convergence:" in capsys.readouterr().err  # a quick fit does not converge: said so
