@@ -213,14 +213,15 @@ def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
         + (" (default: the race date)" if saved else ""),
     )
     p.add_argument("--variant", default="full", help="model variant (default full)")
+    _sampler_options(p, "last 18 months of data, 2 chains x 150 draws; will not converge")
+
+
+def _sampler_options(p: argparse.ArgumentParser, quick: str) -> None:
+    """Sampler settings, --quick (a smoke run: ``quick`` says what it does), data and seed."""
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--tune", type=int, default=1000)
     p.add_argument("--chains", type=int, default=4)
-    p.add_argument(
-        "--quick",
-        action="store_true",
-        help="smoke run: last 18 months of data, 2 chains x 150 draws; will not converge",
-    )
+    p.add_argument("--quick", action="store_true", help=f"smoke run: {quick}")
     p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
@@ -313,16 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="results/backtest", metavar="DIR")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, tcp://host:port")
-    p.add_argument("--draws", type=int, default=1000)
-    p.add_argument("--tune", type=int, default=1000)
-    p.add_argument("--chains", type=int, default=4)
-    p.add_argument(
-        "--quick",
-        action="store_true",
-        help="smoke run: 3 championship finals, 2 chains x 150 draws on 18 months of data",
-    )
-    p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")
-    p.add_argument("--seed", type=int, default=1)
+    _sampler_options(p, "3 championship finals, 2 chains x 150 draws on 18 months of data")
     p.set_defaults(func=_backtest)
     return parser
 
