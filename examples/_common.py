@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -72,5 +73,5 @@ def save(ax, out: str, name: str) -> Path:
     path = Path(out) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     ax.figure.savefig(path, dpi=120)
-    print(f"  figure: {path}")
+    print(f"  figure: {os.path.relpath(path)}")
     return path
