@@ -572,8 +572,9 @@ def _assemble(scores, v, info, start_list, top_k, *, exact: bool) -> Forecast:
     n = v.shape[1]
     k = min(top_k or start_list.advance or 8, n)
     place = _places(scores)  # (sample, sims, runner)
-    onehot = place[..., None] == np.arange(1, n + 1)
-    place_probs = onehot.mean(axis=(0, 1))  # (runner, place), simulated
+    # (runner, place) frequencies over all simulated races, by counting.
+    cells = (np.arange(n) * n + place - 1).reshape(-1)
+    place_probs = np.bincount(cells, minlength=n * n).reshape(n, n) / (place.size / n)
     if exact:
         closed = plackett_luce_places(v)
         cum = np.cumsum(closed, axis=0)
