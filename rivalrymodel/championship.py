@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from .forecast import StartList, _samples, check_cutoff, noise_scale, utility_draws
+from .forecast import check_cutoff
+from .projection import _samples, noise_scale, utility_draws
 from .schema import Round
+from .startlist import StartList
 
 if TYPE_CHECKING:
     from .fitting import Fit

@@ -83,7 +83,7 @@ def plot_abilities(
     The ability is the utility in ``event`` (paced unless ``unpaced``) at mid-season; a season
     without races is carried by the random walk, so its band widens.
     """
-    from .forecast import resolve
+    from .startlist import resolve
 
     who = resolve(fit, athletes)
     post = fit.posterior

@@ -1,0 +1,164 @@
+"""Start lists: who runs which race, and how names and ids resolve to a fit's athletes."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .data import RaceData
+from .datasets.identity import normalise
+from .models.design import NOISE_COLUMNS
+from .schema import Event, Round, Status
+
+if TYPE_CHECKING:
+    from .fitting import Fit
+
+__all__ = ["StartList", "UnknownAthleteError", "resolve"]
+
+
+class UnknownAthleteError(KeyError):
+    """A start-list name or id matches no athlete the fit knows; the message lists close matches."""
+
+    def __str__(self) -> str:  # KeyError would print the message quoted
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class StartList:
+    """The runners of one race and what kind of race it is.
+
+    Parameters
+    ----------
+    athletes
+        Athlete ids (World Athletics ids of data/athletes.csv) or names; names match without
+        regard to case, accents or word order ("KERR Josh" is Josh Kerr).
+    event
+        ``1500m``, ``mile``, ``3000m``, ``2mile`` or ``5000m``.
+    date
+        Race date: abilities are projected to it, and only absences announced by then count.
+    round
+        ``final``, ``semi`` or ``heat``: heats and semis have their own noise scale.
+    paced
+        True for a race with pacemakers (Diamond League style); False for a championship race.
+    indoor
+        True for an indoor race.
+    name
+        A label for tables and plots, e.g. ``"Tokyo 2025 1500m heat 1"``.
+    advance
+        For a heat or semi: the places that qualify for the next round by right (the default
+        k of a forecast's ``p_top_k``).
+    """
+
+    athletes: tuple[str, ...]
+    event: str = "1500m"
+    date: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.today().normalize())
+    round: str = "final"
+    paced: bool = False
+    indoor: bool = False
+    name: str = ""
+    advance: int | None = None
+
+    def __post_init__(self) -> None:
+        athletes = (self.athletes,) if isinstance(self.athletes, str) else self.athletes
+        object.__setattr__(self, "athletes", tuple(str(a).strip() for a in athletes))
+        object.__setattr__(self, "date", pd.Timestamp(self.date).normalize())
+        object.__setattr__(self, "event", Event(self.event).value)
+        object.__setattr__(self, "round", Round(self.round).value)
+        if len(self.athletes) < 2:
+            raise ValueError(f"a start list needs at least 2 athletes, got {list(self.athletes)}")
+        if len(set(self.athletes)) != len(self.athletes):
+            twice = sorted({a for a in self.athletes if self.athletes.count(a) > 1})
+            raise ValueError(f"athletes listed twice in the start list: {twice}")
+
+    @classmethod
+    def from_race(cls, data: RaceData, race_id: str) -> StartList:
+        """The starters of a race in ``data`` (finishers, DNF and DQ; not DNS or pacemakers)."""
+        races = data.races.set_index("race_id")
+        if race_id not in races.index:
+            raise KeyError(f"no race {race_id!r} in the data")
+        race = races.loc[race_id]
+        res = data.results
+        started = res[(res["race_id"] == race_id) & res["status"].isin(_STARTED)]
+        started = started.sort_values(["place", "athlete_id"], na_position="last")
+        label = f"{race['competition']} {race['event']} {race['round']}"
+        if race["round"] != Round.FINAL.value:
+            label += f" {int(race['heat'])}"
+        return cls(
+            tuple(started["athlete_id"]),
+            event=race["event"],
+            date=race["date"],
+            round=race["round"],
+            paced=bool(race["paced"]),
+            indoor=bool(race["indoor"]),
+            name=label,
+        )
+
+    @property
+    def noise_x(self) -> np.ndarray:
+        """The race's row of the noise design (heat, semi, unpaced, indoor)."""
+        flags = {
+            "heat": self.round == Round.HEAT.value,
+            "semi": self.round == Round.SEMI.value,
+            "unpaced": not self.paced,
+            "indoor": self.indoor,
+        }
+        return np.array([float(flags[c]) for c in NOISE_COLUMNS])
+
+
+_STARTED = [Status.OK.value, Status.DNF.value, Status.DQ.value]
+
+
+def _roster(fit: Fit) -> tuple[dict, dict]:
+    """Lookups of every athlete the fit can name: id -> (name, posterior index or -1), and
+    normalised name -> ids. Athletes without results before the cutoff get index -1."""
+    if "roster" in fit._cache:
+        return fit._cache["roster"]
+    post = fit.posterior
+    by_id = {
+        str(a): (str(n), i)
+        for i, (a, n) in enumerate(
+            zip(post["athlete"].to_numpy(), post["athlete_name"].to_numpy(), strict=True)
+        )
+    }
+    for row in json.loads(fit._tree.attrs.get("athletes", "[]")):
+        by_id.setdefault(str(row["athlete_id"]), (str(row["name"]), -1))
+    by_key: dict[str, list[str]] = {}
+    for a, (name, _) in by_id.items():
+        by_key.setdefault(normalise(name), []).append(a)
+    fit._cache["roster"] = (by_id, by_key)
+    return by_id, by_key
+
+
+def resolve(fit: Fit, athletes: Sequence[str]) -> pd.DataFrame:
+    """Athlete id, name and posterior index (-1: no results before the fit's cutoff) per entry.
+
+    Raises
+    ------
+    UnknownAthleteError
+        For a name or id the fit does not know, listing the closest names it does know; or a
+        name that two athletes share, listing their ids.
+    """
+    by_id, by_key = _roster(fit)
+    rows = []
+    for entry in athletes:
+        hits = [entry] if entry in by_id else by_key.get(normalise(entry), [])
+        if len(hits) == 1:
+            name, index = by_id[hits[0]]
+            rows.append((hits[0], name, index))
+            continue
+        if len(hits) > 1:
+            ids = ", ".join(f"{i} ({by_id[i][0]})" for i in hits)
+            raise UnknownAthleteError(f"{entry!r} is ambiguous: give one of the ids {ids}")
+        close = difflib.get_close_matches(normalise(entry), list(by_key), n=5, cutoff=0.6)
+        hint = "; ".join(f"{by_id[i][0]} (id {i})" for key in close for i in by_key[key])
+        raise UnknownAthleteError(
+            f"unknown athlete {entry!r}: no id or name in the fit matches"
+            + (f"; close matches: {hint}" if hint else "; no close match either")
+        )
+    return pd.DataFrame(rows, columns=["athlete_id", "name", "index"])
