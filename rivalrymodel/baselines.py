@@ -25,6 +25,7 @@ from scipy.optimize import minimize_scalar
 from .data import RaceData
 from .forecast import Forecast, StartList, from_strengths
 from .schema import Event, Status
+from .startlist import lookups, match_athletes
 
 __all__ = ["BASELINES", "make_baseline", "Uniform", "SeasonBest", "Elo", "OpenSkill"]
 
@@ -50,23 +51,15 @@ class _Baseline:
 
     def __init__(self, data: RaceData):
         self.data = data
-        self._by_name = {}
+        self._lookups: tuple = ()
 
     def _ids(self, start_list: StartList) -> list[str]:
-        """Start-list entries as athlete ids (ids pass; names match the dataset's names)."""
-        from .datasets.identity import normalise
-
-        if not self._by_name:
+        """Start-list entries as athlete ids (ids, or names as in StartList)."""
+        if not self._lookups:
             ath = self.data.athletes
-            self._known = set(ath["athlete_id"])
-            self._by_name = dict(zip(ath["name"].map(normalise), ath["athlete_id"], strict=True))
-        out = []
-        for a in start_list.athletes:
-            hit = a if a in self._known else self._by_name.get(normalise(a))
-            if hit is None:
-                raise KeyError(f"{self.name}: unknown athlete {a!r}")
-            out.append(hit)
-        return out
+            self._lookups = lookups(ath["athlete_id"], ath["name"])
+        rows = match_athletes(start_list.athletes, *self._lookups, where="the data")
+        return [r[0] for r in rows]
 
     def strengths(self, ids: list[str], start_list: StartList) -> np.ndarray:
         raise NotImplementedError

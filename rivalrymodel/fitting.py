@@ -28,6 +28,7 @@ from .covariates import absence_returns, distance_x
 from .data import RaceData
 from .models import Design, build_model, plackett_luce
 from .models.design import SLOT_PAD
+from .projection import nearest_cells
 from .simulate import simulate_places
 from .spec import ModelSpec
 
@@ -313,17 +314,17 @@ class Fit:
             day = pd.Timestamp(f"{int(post['cell_season'].max())}-12-31")
         season = day.year
         theta = post["ability"]
-        cell_season = post["cell_season"].to_numpy()
-        cell_athlete = post["cell_athlete"].to_numpy()
-        # The cell nearest to the season for each athlete, and the number of seasons between.
-        order = pd.DataFrame({"a": cell_athlete, "gap": np.abs(cell_season - season)})
-        nearest = order.reset_index().sort_values(["gap", "index"]).drop_duplicates("a")
-        nearest = nearest.set_index("a").reindex(post["athlete"].to_numpy())
-        u = theta.isel(cell=nearest["index"].to_numpy()).rename(cell="athlete")
+        cell, steps = nearest_cells(
+            post["cell_athlete"].to_numpy(),
+            post["cell_season"].to_numpy(),
+            post["athlete"].to_numpy(),
+            season,
+        )
+        u = theta.isel(cell=cell.astype(int)).rename(cell="athlete")
         u = u.drop_vars(["cell", "cell_athlete", "cell_season"], errors="ignore").assign_coords(
             athlete=post["athlete"], athlete_name=post["athlete_name"]
         )
-        gap = xr.DataArray(nearest["gap"].to_numpy(dtype=float), dims="athlete")
+        gap = xr.DataArray(steps.astype(float), dims="athlete")
         if "step_sd" in post and float(gap.max()) > 0:
             rng = np.random.default_rng(random_seed)
             noise = rng.standard_normal(u.shape)

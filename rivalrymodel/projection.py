@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 __all__ = ["utility_draws", "noise_scale"]
 
 
+def nearest_cells(
+    cell_athlete: np.ndarray, cell_season: np.ndarray, athletes, season: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per athlete: the index of its cell nearest to ``season`` (the earlier on a tie) and the
+    number of seasons between, i.e. the random-walk steps a projection adds."""
+    order = pd.DataFrame({"a": cell_athlete, "gap": np.abs(np.asarray(cell_season) - season)})
+    nearest = order.reset_index().sort_values(["gap", "index"]).drop_duplicates("a")
+    nearest = nearest.set_index("a").reindex(list(athletes))
+    return nearest["index"].to_numpy(), nearest["gap"].to_numpy()
+
+
 def _samples(fit: Fit, name: str) -> np.ndarray:
     """Posterior draws of a variable as (sample, ...) with chains stacked."""
     arr = fit.posterior[name].to_numpy()
@@ -101,22 +112,20 @@ def utility_draws(
     idx = who["index"].to_numpy()
     theta = post["ability"].to_numpy()
     n_samples = theta.shape[0] * theta.shape[1]
-    cell_athlete = post["cell_athlete"].to_numpy().astype(str)
-    cell_season = post["cell_season"].to_numpy()
+    known = idx >= 0
     u = np.zeros((n_samples, len(who)))
     gap = np.zeros(len(who), dtype=int)
-    for j, a in enumerate(who["athlete_id"]):
-        if idx[j] < 0:
-            continue
-        cells = np.flatnonzero(cell_athlete == a)
-        dist = np.abs(cell_season[cells] - season)
-        k = cells[np.argmin(dist)]  # nearest season; the earlier one on a tie
-        gap[j] = int(dist.min())
-        u[:, j] = theta[:, :, k].reshape(-1)
+    cell, steps = nearest_cells(
+        post["cell_athlete"].to_numpy().astype(str),
+        post["cell_season"].to_numpy(),
+        who.loc[known, "athlete_id"],
+        season,
+    )
+    gap[known] = steps
+    u[:, known] = theta[:, :, cell.astype(int)].reshape(n_samples, -1)
     if "step_sd" in post and gap.any():
         u += _samples(fit, "step_sd")[:, None] * np.sqrt(gap) * rng.standard_normal(u.shape)
     x = distance_x(start_list.event)
-    known = idx >= 0
     terms = [("distance", x, fit.spec.distance), ("unpaced", 1.0, not start_list.paced)]
     for name, weight, on in terms:
         if not on or name not in post or weight == 0:

@@ -114,25 +114,50 @@ class StartList:
 _STARTED = [Status.OK.value, Status.DNF.value, Status.DQ.value]
 
 
-def _roster(fit: Fit) -> tuple[dict, dict]:
-    """Lookups of every athlete the fit can name: id -> (name, posterior index or -1), and
-    normalised name -> ids. Athletes without results before the cutoff get index -1."""
-    if "roster" in fit._cache:
-        return fit._cache["roster"]
-    post = fit.posterior
-    by_id = {
-        str(a): (str(n), i)
-        for i, (a, n) in enumerate(
-            zip(post["athlete"].to_numpy(), post["athlete_name"].to_numpy(), strict=True)
-        )
-    }
-    for row in json.loads(fit._tree.attrs.get("athletes", "[]")):
-        by_id.setdefault(str(row["athlete_id"]), (str(row["name"]), -1))
+def lookups(ids, names, index=None) -> tuple[dict, dict]:
+    """id -> (name, index), and normalised name -> ids, for :func:`match_athletes`."""
+    index = range(len(ids)) if index is None else index
+    by_id = {}
+    for a, n, i in zip(ids, names, index, strict=True):
+        by_id.setdefault(str(a), (str(n), int(i)))
     by_key: dict[str, list[str]] = {}
     for a, (name, _) in by_id.items():
         by_key.setdefault(normalise(name), []).append(a)
-    fit._cache["roster"] = (by_id, by_key)
     return by_id, by_key
+
+
+def match_athletes(entries: Sequence[str], by_id: dict, by_key: dict, where: str) -> list[tuple]:
+    """(id, name, index) per entry: an id, or a name matched without regard to case, accents or
+    word order. Raises UnknownAthleteError naming close matches, or the ids a name shares."""
+    rows = []
+    for entry in entries:
+        hits = [entry] if entry in by_id else by_key.get(normalise(entry), [])
+        if len(hits) == 1:
+            rows.append((hits[0], *by_id[hits[0]]))
+            continue
+        if len(hits) > 1:
+            ids = ", ".join(f"{i} ({by_id[i][0]})" for i in hits)
+            raise UnknownAthleteError(f"{entry!r} is ambiguous: give one of the ids {ids}")
+        close = difflib.get_close_matches(normalise(entry), list(by_key), n=5, cutoff=0.6)
+        hint = "; ".join(f"{by_id[i][0]} (id {i})" for key in close for i in by_key[key])
+        raise UnknownAthleteError(
+            f"unknown athlete {entry!r}: no id or name in {where} matches"
+            + (f"; close matches: {hint}" if hint else "; no close match either")
+        )
+    return rows
+
+
+def _roster(fit: Fit) -> tuple[dict, dict]:
+    """Lookups of every athlete the fit can name: those with posterior terms (their index),
+    then the rest of the data it saw (index -1: no results before the cutoff)."""
+    if "roster" not in fit._cache:
+        post = fit.posterior
+        extra = json.loads(fit._tree.attrs.get("athletes", "[]"))
+        ids = list(post["athlete"].to_numpy()) + [r["athlete_id"] for r in extra]
+        names = list(post["athlete_name"].to_numpy()) + [r["name"] for r in extra]
+        index = list(range(post.sizes["athlete"])) + [-1] * len(extra)
+        fit._cache["roster"] = lookups(ids, names, index)
+    return fit._cache["roster"]
 
 
 def resolve(fit: Fit, athletes: Sequence[str]) -> pd.DataFrame:
@@ -144,21 +169,5 @@ def resolve(fit: Fit, athletes: Sequence[str]) -> pd.DataFrame:
         For a name or id the fit does not know, listing the closest names it does know; or a
         name that two athletes share, listing their ids.
     """
-    by_id, by_key = _roster(fit)
-    rows = []
-    for entry in athletes:
-        hits = [entry] if entry in by_id else by_key.get(normalise(entry), [])
-        if len(hits) == 1:
-            name, index = by_id[hits[0]]
-            rows.append((hits[0], name, index))
-            continue
-        if len(hits) > 1:
-            ids = ", ".join(f"{i} ({by_id[i][0]})" for i in hits)
-            raise UnknownAthleteError(f"{entry!r} is ambiguous: give one of the ids {ids}")
-        close = difflib.get_close_matches(normalise(entry), list(by_key), n=5, cutoff=0.6)
-        hint = "; ".join(f"{by_id[i][0]} (id {i})" for key in close for i in by_key[key])
-        raise UnknownAthleteError(
-            f"unknown athlete {entry!r}: no id or name in the fit matches"
-            + (f"; close matches: {hint}" if hint else "; no close match either")
-        )
+    rows = match_athletes(athletes, *_roster(fit), where="the fit")
     return pd.DataFrame(rows, columns=["athlete_id", "name", "index"])

@@ -98,3 +98,12 @@ def test_season_best_converts_distances_and_fits_a_temperature(sim):
     order_time = np.argsort(best[known])
     order_p = np.argsort(-p.to_numpy()[known])
     assert list(order_time) == list(order_p)  # the faster season's best, the likelier win
+
+
+def test_baselines_resolve_names_like_the_model(sim):
+    data, _ = sim
+    b = make_baseline("elo", data)
+    by_name = b.forecast(rm.StartList(("sim runner s001", "S002"), date="2019-06-01")).table
+    assert set(by_name["athlete_id"]) == {"S001", "S002"}
+    with pytest.raises(rm.UnknownAthleteError, match=r"close matches: Sim Runner S001"):
+        b.forecast(rm.StartList(("Sim Runer S001", "S002"), date="2019-06-01"))
