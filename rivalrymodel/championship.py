@@ -19,6 +19,7 @@ from scipy.special import expit
 from .forecast import check_cutoff
 from .projection import _samples, noise_scale, utility_draws
 from .schema import Round
+from .simulate import gumbel
 from .startlist import StartList
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _run_round(v, fields, rule, rng, times=None):
     gathered = np.take_along_axis(v, np.where(pad, 0, fields).reshape(len(v), -1), axis=1)
     gathered = gathered.reshape(fields.shape)
     if times is None:
-        score = gathered + rng.gumbel(size=fields.shape)
+        score = gathered + gumbel(rng, fields.shape)
     else:
         scale, sd, nu, race_sd = times
         noise = sd[:, None, None] * rng.standard_t(nu, size=fields.shape[::-1]).T

@@ -219,7 +219,7 @@ def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
 def _sampler_options(p: argparse.ArgumentParser, quick: str) -> None:
     """Sampler settings, --quick (a smoke run: ``quick`` says what it does), data and seed."""
     p.add_argument("--draws", type=int, default=1000)
-    p.add_argument("--tune", type=int, default=1000)
+    p.add_argument("--tune", type=int, default=500)
     p.add_argument("--chains", type=int, default=4)
     p.add_argument("--quick", action="store_true", help=f"smoke run: {quick}")
     p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")

@@ -28,6 +28,7 @@ from scipy.special import expit, softmax
 
 from .projection import _samples, noise_scale, utility_draws
 from .schema import Round
+from .simulate import gumbel
 from .startlist import StartList, UnknownAthleteError, resolve
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def _simulated_scores(fit: Fit, u, tau, start_list, sims, rng) -> np.ndarray:
     v = (u / tau[:, None])[:, None, :]
     shape = (u.shape[0], sims, u.shape[1])
     if fit.spec.family != "times":
-        return v + rng.gumbel(size=shape)
+        return v + gumbel(rng, shape)
     nu = _samples(fit, "time_nu")[:, None, None]
     sd = _samples(fit, "time_sd")[:, None, None]
     if start_list.round != Round.FINAL.value:
@@ -96,7 +97,8 @@ def _simulated_scores(fit: Fit, u, tau, start_list, sims, rng) -> np.ndarray:
 
 
 def _places(scores: np.ndarray) -> np.ndarray:
-    order = np.argsort(-scores, axis=-1, kind="stable")
+    # Continuous scores: ties have probability 0, so the (faster) unstable sort is exact.
+    order = np.argsort(-scores, axis=-1)
     place = np.empty_like(order)
     np.put_along_axis(place, order, np.arange(1, scores.shape[-1] + 1), axis=-1)
     return place
@@ -283,7 +285,7 @@ def from_strengths(
     athlete_id and athlete (missing known/injury/seasons_away columns are filled in).
     """
     rng = np.random.default_rng(rng)
-    scores = v[:, None, :] + rng.gumbel(size=(v.shape[0], sims, v.shape[1]))
+    scores = v[:, None, :] + gumbel(rng, (v.shape[0], sims, v.shape[1]))
     return _assemble(scores, v, info, start_list, top_k, exact=True)
 
 

@@ -201,7 +201,7 @@ class ModelSpec:
         data: RaceData,
         *,
         draws: int = 1000,
-        tune: int = 1000,
+        tune: int = 500,
         chains: int = 4,
         random_seed: int | None = None,
         sampler: Literal["nutpie", "pymc"] = "nutpie",

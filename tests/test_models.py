@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import rivalrymodel as rm
 from rivalrymodel.models import build_design, build_model
 from rivalrymodel.models.design import SLOT_DNF, SLOT_FINISH, SLOT_PAD
+from rivalrymodel.models.pl_kernel import PlackettLuceRaces, RaceStructure
 from rivalrymodel.models.plackett_luce import plackett_luce_logp
 from rivalrymodel.simulate import simulate_dataset, simulate_places
 
@@ -212,3 +213,74 @@ def test_centred_ability_builds_with_finite_logp_and_the_same_cells(bundled):
     point = model.initial_point()
     assert np.isfinite(model.compile_logp(mode="FAST_COMPILE")(point))
     assert np.isfinite(model.compile_dlogp(mode="FAST_COMPILE")(point)).all()
+
+
+def _kernel_and_graph():
+    """log p per race and its gradient in u and tau, by the fused kernel and by the graph."""
+    u, tau, w = pt.dvector("u"), pt.dvector("tau"), pt.dvector("w")
+    order, start, fin = pt.lvector("order"), pt.lvector("start"), pt.lvector("fin")
+    kind, slots = pt.lmatrix("kind"), pt.lmatrix("slots")
+    fused = _PL_OP(u, tau, order, start, fin)[0]
+    graph = plackett_luce_logp(kind, pt.concatenate([u, pt.zeros(1)])[slots] / tau[:, None])
+    out = []
+    for lp in (fused, graph):
+        out += [lp, *pytensor.grad((lp * w).sum(), [u, tau])]
+    inputs = [u, tau, w, order, start, fin, kind, slots]
+    numba = pytensor.function([u, tau, order, start, fin], fused, mode="NUMBA")
+    return pytensor.function(inputs, out, mode="FAST_COMPILE", on_unused_input="ignore"), numba
+
+
+_PL_OP = PlackettLuceRaces()
+KERNEL_VS_GRAPH, KERNEL_NUMBA = _kernel_and_graph()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(race, min_size=1, max_size=6), st.data())
+def test_compiled_race_kernel_equals_the_graph_and_its_gradient(races, data):
+    """The fused kernel the model samples with: same log p per race, same gradient in u and tau."""
+    widths = [f + d for f, d, _ in races]
+    kind = np.full((len(races), max(widths)), SLOT_PAD, dtype=np.int64)
+    slots = np.full(kind.shape, sum(widths), dtype=np.int64)
+    u_vals = np.zeros(sum(widths))
+    i = 0
+    for r, (n_fin, n_dnf, vals) in enumerate(races):
+        kind[r, :n_fin] = SLOT_FINISH
+        kind[r, n_fin : n_fin + n_dnf] = SLOT_DNF
+        slots[r, : n_fin + n_dnf] = np.arange(i, i + n_fin + n_dnf)
+        u_vals[i : i + n_fin + n_dnf] = vals[: n_fin + n_dnf]
+        i += n_fin + n_dnf
+    perm = np.array(data.draw(st.permutations(range(len(u_vals)))), dtype=np.int64)
+    slots = np.where(kind != SLOT_PAD, np.append(perm, len(perm))[slots], slots)  # any obs order
+    u_obs = np.empty_like(u_vals)
+    u_obs[perm] = u_vals
+    tau = np.array(data.draw(st.lists(st.floats(0.3, 3), min_size=len(races),
+                                      max_size=len(races))))  # fmt: skip
+    present = kind != SLOT_PAD
+    layout = RaceStructure(slots[present], np.r_[0, np.cumsum(present.sum(1))],
+                           (kind == SLOT_FINISH).sum(1))  # fmt: skip
+    lay = (layout.order, layout.start, layout.finishers)
+    weights = np.arange(1.0, len(races) + 1)  # a non-uniform upstream gradient
+    out = KERNEL_VS_GRAPH(u_obs, tau, weights, *lay, kind, slots)
+    for a, b in zip(out[:3], out[3:], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(KERNEL_NUMBA(u_obs, tau, *lay), out[3], rtol=1e-9, atol=1e-9)
+
+
+def test_kernel_and_graph_likelihoods_give_the_same_model_on_bundled_data(bundled):
+    """The default likelihood (compiled kernel) against the PyTensor graph the JAX samplers use."""
+    spec = rm.variants()["full"]
+    kernel, _ = build_model(bundled, spec)
+    graph, _ = build_model(bundled, spec, likelihood="graph")
+    rng = np.random.default_rng(5)
+    point = {k: v + 0.3 * rng.normal(size=np.shape(v)) for k, v in kernel.initial_point().items()}
+    per_race = [
+        m.compile_fn(m.logp(vars=m.observed_RVs, sum=False)[0], inputs=m.value_vars,
+                     on_unused_input="ignore", mode="FAST_COMPILE")(point)
+        for m in (kernel, graph)
+    ]  # fmt: skip
+    assert per_race[0].shape == (len(kernel.coords["race"]),)
+    np.testing.assert_allclose(per_race[0], per_race[1], rtol=1e-10, atol=1e-10)
+    grads = [m.compile_dlogp(mode="FAST_COMPILE")(point) for m in (kernel, graph)]
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-8, atol=1e-8)
+    with pytest.raises(ValueError, match="likelihood must be"):
+        build_model(bundled, spec, likelihood="loop")

@@ -11,16 +11,18 @@ under marginalising runners out, so this is exact for the observed subset.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
-import xarray as xr
 
 from ..spec import ModelSpec
 from .design import SLOT_FINISH, SLOT_PAD, Design
+from .pl_kernel import race_logp, race_structure
 from .terms import athlete_utility, race_noise_scale
 
-__all__ = ["plackett_luce_logp", "build", "buckets", "pointwise"]
+__all__ = ["plackett_luce_logp", "build", "buckets"]
 
 
 def plackett_luce_logp(slot_kind: pt.TensorLike, v: pt.TensorLike) -> pt.TensorVariable:
@@ -63,41 +65,53 @@ def buckets(design: Design) -> list[tuple[np.ndarray, int]]:
     return out
 
 
-def build(design: Design, spec: ModelSpec, *, keep_utility: bool = False) -> None:
+def _race_logp(value, u, tau, *, layout):
+    # ``value`` is the race index; the finishing orders live in the layout. The parameters
+    # carry a broadcast batch axis of length 1 (the races are the value's batch axis).
+    return race_logp(u[0], tau[0], layout)[value]
+
+
+def _graph_race_logp(value, u, tau, *, design):
+    # The same numbers as the kernel, as plain PyTensor operations over size buckets.
+    u_pad = pt.concatenate([u[0], pt.zeros(1)])
+    parts, rows_all = [], []
+    for rows, width in buckets(design):
+        v = u_pad[design.slots[rows, :width]] / tau[0][rows][:, None]
+        parts.append(plackett_luce_logp(design.slot_kind[rows, :width], v))
+        rows_all.append(rows)
+    inverse = np.argsort(np.concatenate(rows_all))
+    return pt.concatenate(parts)[inverse][value]
+
+
+def build(
+    design: Design, spec: ModelSpec, *, keep_utility: bool = False, likelihood: str = "kernel"
+) -> None:
     """The Plackett-Luce model on ``design`` (coords must be set by the caller's context).
 
-    The likelihood is one ``finish_order_<i>`` variable per group of races (see
-    :func:`buckets`); :func:`pointwise` joins their log-likelihoods into one per race.
+    The likelihood is ``finish_order``, one log-probability per race; its observed value is each
+    race's index into the layout that holds the finishing orders (``design.slots``).
+    ``likelihood="kernel"`` (default) computes it with the compiled kernel of
+    :mod:`.pl_kernel`; ``"graph"`` with PyTensor array operations over size buckets, which any
+    PyTensor backend compiles (JAX samplers need it) at about twice the cost per gradient.
     """
-    model = pm.modelcontext(None)
+    if likelihood == "kernel":
+        logp = partial(_race_logp, layout=race_structure(design))
+    elif likelihood == "graph":
+        logp = partial(_graph_race_logp, design=design)
+    else:
+        raise ValueError(f"likelihood must be 'kernel' or 'graph', not {likelihood!r}")
     u = athlete_utility(design, spec)
     tau = race_noise_scale(design, spec)
     if keep_utility:
         pm.Deterministic("utility", u, dims="result")
         pm.Deterministic("race_tau", tau, dims="race")
-    u_pad = pt.concatenate([u, pt.zeros(1)])
-    for i, (rows, width) in enumerate(buckets(design)):
-        model.add_coord(f"race_{i}", design.race_ids[rows])
-        model.add_coord(f"slot_{i}", np.arange(width))
-        pm.CustomDist(
-            f"finish_order_{i}",
-            u_pad[design.slots[rows, :width]] / tau[rows][:, None],
-            logp=_logp,
-            signature="(l)->(l)",
-            dtype="int64",
-            observed=design.slot_kind[rows, :width],
-            dims=(f"race_{i}", f"slot_{i}"),
-        )
-
-
-def pointwise(log_likelihood: xr.Dataset, design: Design) -> xr.Dataset:
-    """Join the groups' pointwise log-likelihoods into ``finish_order`` (chain, draw, race)."""
-    parts = []
-    for name in sorted(v for v in log_likelihood.data_vars if str(v).startswith("finish_order_")):
-        i = str(name).rsplit("_", 1)[1]
-        parts.append(log_likelihood[name].rename({f"race_{i}": "race"}))
-    joined = xr.concat(parts, dim="race").sel(race=design.race_ids)
-    rest = log_likelihood.drop_vars([str(p.name) for p in parts]).drop_dims(
-        [d for d in log_likelihood.dims if str(d).startswith(("race_", "slot_"))]
+    pm.CustomDist(
+        "finish_order",
+        u,
+        tau,
+        logp=logp,
+        signature="(o),(r)->()",
+        dtype="int64",
+        observed=np.arange(design.n_races),
+        dims="race",
     )
-    return rest.assign(finish_order=joined)
