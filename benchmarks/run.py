@@ -39,13 +39,17 @@ from rivalrymodel.models.plackett_luce import plackett_luce_logp
 
 
 def _reference(n_races: int, size: int):
-    """logp of every race written term by term: what a first PyMC model would do."""
+    """logp of every race written term by term: what a first PyMC model would do.
+
+    Compiled with the C backend: PyTensor's rewrites grow faster than linearly with the number
+    of terms, so a handful of races already takes tens of seconds to compile (NUMBA: longer).
+    """
     u = pt.dmatrix("u")
     total = 0.0
     for r in range(n_races):
         for j in range(size - 1):
             total = total + u[r, j] - pt.logsumexp(u[r, j:])
-    return pytensor.function([u], [total, pytensor.grad(total, u)], mode="NUMBA")
+    return pytensor.function([u], [total, pytensor.grad(total, u)], mode="FAST_RUN")
 
 
 def _graph(size: int):
@@ -66,24 +70,66 @@ def _kernel(n_races: int, size: int):
     return lambda x: f(x.reshape(-1))
 
 
-def likelihood(sizes, n_races: int, repeat: int) -> None:
-    print(f"Plackett-Luce logp+gradient, {n_races} races of each size (per race, microseconds)")
+def _call_overhead(repeat: int) -> float:
+    """Seconds per call of a compiled function that does next to nothing."""
+    u = pt.dmatrix("u")
+    f = pytensor.function([u], [u.sum(), pt.ones_like(u)], mode="FAST_RUN")
+    x = np.zeros((2, 2))
+    return min(timeit.repeat(lambda: f(x), number=repeat, repeat=5)) / repeat
+
+
+def likelihood(sizes, n_ref: int, n_fast: int, repeat: int) -> None:
+    """Per-race cost of logp + gradient: the call overhead is measured and subtracted."""
+    overhead = _call_overhead(repeat)
+    print(
+        f"Plackett-Luce logp+gradient per race (microseconds; races per call: kernel and graph "
+        f"{n_fast}, reference {n_ref}; call overhead {1e6 * overhead:.2f} us subtracted)"
+    )
     print(f"{'size':>5} {'kernel':>8} {'graph':>8} {'reference':>10} {'ref/kernel':>11}")
     rng = np.random.default_rng(0)
     for size in sizes:
-        x = rng.normal(size=(n_races, size))
-        fns = {"kernel": _kernel(n_races, size), "graph": _graph(size),
-               "reference": _reference(n_races, size)}  # fmt: skip
-        values = [f(x)[0] for f in fns.values()]
-        assert np.allclose(values, values[0])  # the same number, three ways
-        t = {
-            k: min(timeit.repeat(lambda f=f, x=x: f(x), number=repeat, repeat=3)) / repeat / n_races
-            for k, f in fns.items()
+        x = rng.normal(size=(n_fast, size))
+        fns = {
+            "kernel": (_kernel(n_fast, size), x),
+            "graph": (_graph(size), x),
+            "reference": (_reference(n_ref, size), x[:n_ref]),
         }
+        values = [f(xx)[0] for f, xx in fns.values()]
+        assert np.allclose(values[0], values[1]) and np.isclose(
+            values[2], fns["graph"][0](x[:n_ref])[0]
+        )  # the same numbers, three ways
+        t = {}
+        for k, (f, xx) in fns.items():
+            best = min(timeit.repeat(lambda f=f, xx=xx: f(xx), number=repeat, repeat=3)) / repeat
+            t[k] = max(best - overhead, 0.0) / len(xx)
         print(
             f"{size:>5} {1e6 * t['kernel']:>8.3f} {1e6 * t['graph']:>8.3f} "
             f"{1e6 * t['reference']:>10.3f} {t['reference'] / t['kernel']:>10.1f}x"
         )
+
+
+def model_gradient(since: str | None, repeat: int) -> None:
+    """logp + gradient of the whole full model on the bundled data, kernel vs graph likelihood."""
+    import rivalrymodel as rm
+    from rivalrymodel.models import build_model
+
+    data = rm.load_dataset()
+    data = data.since(since) if since else data
+    t = {}
+    for form in ("kernel", "graph"):
+        model, design = build_model(data, rm.variants()["full"], likelihood=form)
+        f = model.logp_dlogp_function(mode="NUMBA", ravel_inputs=True)
+        f.set_extra_values({})
+        point = model.initial_point()
+        x = np.concatenate([point[v.name].ravel() for v in model.value_vars])
+        x = x + 0.1 * np.random.default_rng(0).normal(size=x.size)
+        f(x)
+        t[form] = min(timeit.repeat(lambda f=f, x=x: f(x), number=repeat, repeat=5)) / repeat
+    print(
+        f"whole model ({design.n_races} races, {design.n_obs} runners, {x.size} parameters), "
+        f"logp+gradient: kernel {1e3 * t['kernel']:.3f} ms, graph {1e3 * t['graph']:.3f} ms; "
+        f"graph/kernel {t['graph'] / t['kernel']:.1f}x"
+    )
 
 
 SECTIONS = ["likelihood", "forecast", "fit", "samplers", "scaling", "grid"]
@@ -99,9 +145,11 @@ def main() -> None:
         print(f"\n## {section}\n", flush=True)
         if section == "likelihood":
             if args.quick:
-                likelihood(sizes=(4, 8), n_races=5, repeat=20)
+                likelihood(sizes=(4, 8), n_ref=2, n_fast=50, repeat=20)
+                model_gradient("2025-11-01", repeat=20)
             else:
-                likelihood(sizes=(4, 8, 12, 20), n_races=40, repeat=200)
+                likelihood(sizes=(4, 8, 12, 20), n_ref=10, n_fast=2000, repeat=200)
+                model_gradient(None, repeat=300)
         elif section == "forecast":
             forecast.main([])
         elif section == "fit":

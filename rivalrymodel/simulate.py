@@ -1,8 +1,10 @@
-"""Exact Plackett-Luce race simulation by Gumbel-max, vectorised over draws and races.
+"""Exact Plackett-Luce race simulation, vectorised over draws and races.
 
 Adding independent standard Gumbel noise to each runner's scaled utility and sorting gives a
-finishing order distributed exactly as Plackett-Luce: the basis of the prior predictive check and
-of forecasts. No Python loop over draws, races or runners.
+finishing order distributed exactly as Plackett-Luce (Gumbel-max); so does sorting exponential
+finish times with rates exp(utility) (an exponential race), which needs no logarithms and is what
+:func:`simulate_places` does. The basis of the prior predictive check and of forecasts. No Python
+loop over draws, races or runners.
 """
 
 from __future__ import annotations
