@@ -50,11 +50,10 @@ def _min_ess(tree) -> tuple[float, float, int]:
     """(min ESS bulk, max r_hat) over every named parameter, and divergences."""
     post = tree["posterior"].to_dataset()
     names = [v for v in post.data_vars if post[v].size and not str(v).endswith("_z")]
-    c, d = post.sizes["chain"], post.sizes["draw"]
-    x = np.concatenate([post[v].to_numpy().reshape(c, d, -1) for v in names], axis=2)
-    stats = dg.summary(x)
+    rows = dg.by_parameter(post, names)
     div = int(tree["sample_stats"]["diverging"].sum())
-    return float(np.nanmin(stats["ess_bulk"])), float(np.nanmax(stats["r_hat"])), div
+    ess = np.nanmin([r["ess_bulk"] for r in rows])
+    return float(ess), float(np.nanmax([r["r_hat"] for r in rows])), div
 
 
 def naive_model(data: rm.RaceData, spec: rm.ModelSpec) -> pm.Model:

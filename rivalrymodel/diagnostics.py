@@ -20,7 +20,7 @@ import scipy.fft
 import scipy.special
 from arviz_stats.validate import validate_ci_prob
 
-__all__ = ["rhat", "ess_bulk", "ess_tail", "summary"]
+__all__ = ["rhat", "ess_bulk", "ess_tail", "summary", "by_parameter"]
 
 
 def _by_parameter(x: np.ndarray) -> np.ndarray:
@@ -170,3 +170,30 @@ def summary(draws: np.ndarray, *, chunk: int = 500) -> dict[str, np.ndarray]:
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
         out = np.concatenate(list(pool.map(_summary, parts)), axis=1)
     return dict(zip(["r_hat", "ess_bulk", "ess_tail"], out, strict=True))
+
+
+def _worst(reduce, values: np.ndarray) -> float:
+    """The worst of a parameter's elements, ignoring NaN (a constant element) as xarray does."""
+    return float("nan") if np.isnan(values).all() else float(reduce(values))
+
+
+def by_parameter(posterior, names) -> list[dict]:
+    """Worst r_hat, ess_bulk and ess_tail of each named variable of a (chain, draw, ...) posterior.
+
+    Every variable is stacked into one (chain, draw, k) block, so the work is one vectorised
+    :func:`summary`; one row per name with its ``size`` (number of elements).
+    """
+    c, d = posterior.sizes["chain"], posterior.sizes["draw"]
+    blocks = [posterior[v].to_numpy().reshape(c, d, -1) for v in names]
+    stats = summary(np.concatenate(blocks, axis=2))
+    bounds = np.cumsum([0] + [b.shape[2] for b in blocks])
+    return [
+        {
+            "parameter": v,
+            "size": int(hi - lo),
+            "r_hat": _worst(np.nanmax, stats["r_hat"][lo:hi]),
+            "ess_bulk": _worst(np.nanmin, stats["ess_bulk"][lo:hi]),
+            "ess_tail": _worst(np.nanmin, stats["ess_tail"][lo:hi]),
+        }
+        for v, lo, hi in zip(names, bounds[:-1], bounds[1:], strict=True)
+    ]

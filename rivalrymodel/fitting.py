@@ -163,11 +163,6 @@ def fit(
     return result
 
 
-def _worst(reduce, values: np.ndarray) -> float:
-    """The worst of a parameter's elements, ignoring NaN (a constant element) as xarray does."""
-    return float("nan") if np.isnan(values).all() else float(reduce(values))
-
-
 def forecast_attrs(data: RaceData) -> dict[str, str]:
     """What a forecast needs besides the draws, as JSON attributes of the fit's tree: the
     athletes' names, and the absences the data know (announced by their cutoff) with returns."""
@@ -244,23 +239,8 @@ class Fit:
     def _compute_diagnostics(self) -> pd.DataFrame:
         post = self.posterior
         names = [v for v in post.data_vars if post[v].size > 0 and not str(v).endswith("_z")]
-        # One (chain, draw, k) block of every parameter: vectorised r_hat and ESS, which agree
-        # with arviz.rhat/arviz.ess and are ~10x faster at thousands of parameters.
-        blocks = [post[v].to_numpy().reshape(post.sizes["chain"], post.sizes["draw"], -1)
-                  for v in names]  # fmt: skip
-        stats = _diag.summary(np.concatenate(blocks, axis=2))
-        bounds = np.cumsum([0] + [b.shape[2] for b in blocks])
-        rows = []
-        for v, lo, hi in zip(names, bounds[:-1], bounds[1:], strict=True):
-            rows.append(
-                {
-                    "parameter": v,
-                    "size": int(hi - lo),
-                    "r_hat": _worst(np.nanmax, stats["r_hat"][lo:hi]),
-                    "ess_bulk": _worst(np.nanmin, stats["ess_bulk"][lo:hi]),
-                    "ess_tail": _worst(np.nanmin, stats["ess_tail"][lo:hi]),
-                }
-            )
+        # Vectorised r_hat and ESS (equal to arviz.rhat/arviz.ess, ~5x faster at 8,000 parameters).
+        rows = _diag.by_parameter(post, names)
         df = pd.DataFrame(rows)
         div = int(self._tree["sample_stats"]["diverging"].sum())
         overall = {
