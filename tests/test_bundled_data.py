@@ -131,6 +131,27 @@ def test_championship_and_pacing_flags(data):
     assert not races.loc[races["round"] != "final", "paced"].any()
 
 
+def test_every_championship_final_is_flagged_whatever_its_venue_string(data):
+    """Sources write the venue as the stadium, the city or not at all ("Paris", "Munich",
+    "Stade de France, Paris (FRA)"); each championship final must still be one championship race,
+    unpaced, under the championship's name (EC 2022 and EIC 2017 finals were paced before)."""
+    from rivalrymodel.data import bundled_data_dir
+
+    champs = pd.read_csv(bundled_data_dir() / "sources" / "championships.csv")
+    races = data.races
+    for c in champs.itertuples(index=False):
+        events = ["1500m", "3000m"] if c.indoor else ["1500m", "5000m"]
+        for event in events:
+            finals = races[
+                races["date"].between(c.start_date, c.end_date)
+                & (races["event"] == event)
+                & (races["round"] == "final")
+                & (races["competition"] == c.name)
+            ]
+            assert len(finals) == 1, f"{c.short} {event}: {len(finals)} finals named {c.name}"
+            assert finals["championship"].all() and not finals["paced"].any(), c.short
+
+
 def test_absences_cover_the_rivals_and_forty_athletes(data):
     from rivalrymodel.coverage import absence_counts
 

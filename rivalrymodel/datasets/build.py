@@ -166,16 +166,19 @@ def _fold(race: _Race, rows: list[dict], report: Counter, conflicts: list) -> No
 
 
 def _championship(meta: dict, champs: pd.DataFrame) -> str:
-    """The championship (name) this race belongs to, or ''."""
+    """The championship (name) this race belongs to, or ''.
+
+    A race belongs to it when it is inside the championship's dates, indoor or outdoor alike, and
+    its venue or competition names the stadium (``venue_match``) or the host city: sources write
+    "Stade de France, Paris (FRA)", "Paris" or "2024 Summer Olympics" for the same race.
+    """
     day = pd.Timestamp(meta["date"])
-    venue = normalise(f"{meta['venue']} {meta['competition']}")
+    words = normalise(f"{meta['venue']} {meta['competition']}").split()
     for c in champs.itertuples(index=False):
-        if (
-            c.start <= day <= c.end
-            and c.indoor == bool(meta["indoor"])
-            and all(tok in venue.split() for tok in normalise(c.venue_match).split())
-        ):
-            return c.name
+        if c.start <= day <= c.end and c.indoor == bool(meta["indoor"]):
+            for place in (c.venue_match, c.city):
+                if all(tok in words for tok in normalise(place).split()):
+                    return c.name
     return ""
 
 
