@@ -23,6 +23,7 @@ import pandas as pd
 from ..data import bundled_data_dir, load_dataset
 from ..schema import SLOWEST_S, TABLES, world_record
 from .identity import normalise, resolve
+from .sections import split_sections
 from .sources import SourceError, read_all
 
 _TIME_TOL = 0.015  # s: sources round the same mark to hundredths differently at most by this
@@ -55,7 +56,9 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
     A runner of a source race joins the race that already holds him that day (same event); a
     source lists each race once, so two races of one source never merge. The runners no race
     holds yet join the source race's only partial match, or else form a race of their own: this
-    splits the WA lists' groups, which lump the sections of a meeting together.
+    splits the WA lists' groups, which lump the sections of a meeting together. When those
+    runners contradict each other or the race they would join (two winners), they are split
+    into sections by place and time if exactly one split fits (``sections.split_sections``).
     """
     by_day: dict[tuple, list[_Race]] = defaultdict(list)
     merged: list[_Race] = []
@@ -73,35 +76,75 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
             (targets[holders[0]] if holders else rest).append(row)
         if len(targets) > 1:
             report["source races split over several races"] += 1
+        new_races = [rest] if rest else []
         if len(targets) == 1 and not by_day[day][next(iter(targets))].complete:
-            targets[next(iter(targets))] += rest
-            rest = []
+            target = next(iter(targets))
+            sections = None
+            if rest and not _consistent(list(by_day[day][target].rows.values()) + rest):
+                sections = _sections(list(by_day[day][target].rows.values()), rest)
+            if sections is None:
+                targets[target] += rest
+                new_races = []
+            else:
+                targets[target] += sections[0]
+                new_races = [s for s in sections[1:] if s]
+                _report_split(src, src_race, rest, len(sections), report, conflicts)
+        elif rest and not _consistent(rest):
+            sections = _sections([], rest)
+            if sections is None:
+                report[f"rows dropped: {src} rows that fit no race and contradict each other"] += (
+                    len(rest)
+                )
+                conflicts.append(
+                    f"{src} race {src_race}: {len(rest)} runners fit no known race and "
+                    "their places contradict their times; left out"
+                )
+                new_races = []
+            else:
+                new_races = sections
+                _report_split(src, src_race, rest, len(sections), report, conflicts)
         for i, rows in targets.items():
             _fold(by_day[day][i], rows, report, conflicts)
         for i in targets:
             by_day[day][i].sources.append(src)
-        if not rest:
-            continue
-        if not _consistent(rest):
-            report[f"rows dropped: {src} rows that fit no race and contradict each other"] += len(
-                rest
+        for k, rows in enumerate(new_races):
+            race = _Race(
+                key=(src, src_race if len(new_races) == 1 else f"{src_race}#{k + 1}"),
+                meta=dict(rows[0]),
+                complete=bool(rows[0]["complete"]),
+                rows={r["athlete_id"]: r for r in rows},
+                sources=[src],
             )
-            conflicts.append(
-                f"{src} race {src_race}: {len(rest)} runners fit no known race and "
-                "their places contradict their times; left out"
-            )
-            continue
-        race = _Race(
-            key=(src, src_race),
-            meta=dict(rest[0]),
-            complete=bool(rest[0]["complete"]),
-            rows={r["athlete_id"]: r for r in rest},
-            sources=[src],
-        )
-        by_day[day].append(race)
-        merged.append(race)
-        report[f"races from {src}"] += 1
+            by_day[day].append(race)
+            merged.append(race)
+            report[f"races from {src}"] += 1
     return merged
+
+
+def _sections(fixed: list[dict], rows: list[dict]) -> list[list[dict]] | None:
+    """``rows`` split into sections, the one joining ``fixed`` first (``split_sections``).
+
+    Only partial sources are split, and only finishers with a place and a time.
+    """
+    if any(r["complete"] or r["status"] != "OK" or pd.isna(r["time_s"]) for r in rows):
+        return None
+    known = [
+        (int(r["place"]), float(r["time_s"]) if pd.notna(r["time_s"]) else float("nan"))
+        for r in fixed
+        if r["status"] == "OK" and pd.notna(r["place"])
+    ]
+    split = split_sections(known, [(int(r["place"]), float(r["time_s"])) for r in rows])
+    if split is None:
+        return None
+    return [[rows[i] for i in section] for section in split]
+
+
+def _report_split(src, src_race, rows, n, report, conflicts) -> None:
+    report["rows kept by splitting a source race into its sections"] += len(rows)
+    conflicts.append(
+        f"{src} race {src_race}: {len(rows)} runners lump {n} sections; split by place and "
+        "time (the only split that fits)"
+    )
 
 
 def _consistent(rows) -> bool:
