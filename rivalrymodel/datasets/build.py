@@ -76,33 +76,15 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
             (targets[holders[0]] if holders else rest).append(row)
         if len(targets) > 1:
             report["source races split over several races"] += 1
-        new_races = [rest] if rest else []
-        if len(targets) == 1 and not by_day[day][next(iter(targets))].complete:
-            target = next(iter(targets))
-            sections = None
-            if rest and not _consistent(list(by_day[day][target].rows.values()) + rest):
-                sections = _sections(list(by_day[day][target].rows.values()), rest)
-            if sections is None:
-                targets[target] += rest
-                new_races = []
-            else:
-                targets[target] += sections[0]
-                new_races = [s for s in sections[1:] if s]
-                _report_split(src, src_race, rest, len(sections), report, conflicts)
-        elif rest and not _consistent(rest):
-            sections = _sections([], rest)
-            if sections is None:
-                report[f"rows dropped: {src} rows that fit no race and contradict each other"] += (
-                    len(rest)
-                )
-                conflicts.append(
-                    f"{src} race {src_race}: {len(rest)} runners fit no known race and "
-                    "their places contradict their times; left out"
-                )
-                new_races = []
-            else:
-                new_races = sections
-                _report_split(src, src_race, rest, len(sections), report, conflicts)
+        target = next(iter(targets)) if len(targets) == 1 else None
+        if target is not None and by_day[day][target].complete:
+            target = None
+        fixed = list(by_day[day][target].rows.values()) if target is not None else []
+        sections = _sections(fixed, rest, src, src_race, report, conflicts)
+        if target is not None:
+            targets[target] += sections[0]
+            sections = sections[1:]
+        new_races = [s for s in sections if s]
         for i, rows in targets.items():
             _fold(by_day[day][i], rows, report, conflicts)
         for i in targets:
@@ -121,30 +103,40 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
     return merged
 
 
-def _sections(fixed: list[dict], rows: list[dict]) -> list[list[dict]] | None:
-    """``rows`` split into sections, the one joining ``fixed`` first (``split_sections``).
+def _sections(fixed, rest, src, src_race, report, conflicts) -> list[list[dict]]:
+    """The runners ``rest`` by race: those joining ``fixed`` first (when there is a race to
+    join), then one list per race of their own.
 
-    Only partial sources are split, and only finishers with a place and a time.
+    Runners that contradict each other or ``fixed`` are split into sections by place and time
+    when exactly one split fits (``sections.split_sections``; partial sources, finishers with a
+    place and a time only); otherwise they go where they would have gone, and ``_fold`` leaves
+    out those that contradict the race they join, or they are left out here.
     """
-    if any(r["complete"] or r["status"] != "OK" or pd.isna(r["time_s"]) for r in rows):
-        return None
-    known = [
-        (int(r["place"]), float(r["time_s"]) if pd.notna(r["time_s"]) else float("nan"))
-        for r in fixed
-        if r["status"] == "OK" and pd.notna(r["place"])
-    ]
-    split = split_sections(known, [(int(r["place"]), float(r["time_s"])) for r in rows])
-    if split is None:
-        return None
-    return [[rows[i] for i in section] for section in split]
-
-
-def _report_split(src, src_race, rows, n, report, conflicts) -> None:
-    report["rows kept by splitting a source race into its sections"] += len(rows)
+    if not rest or _consistent(fixed + rest):
+        return [rest, []] if fixed else [rest]
+    split = None
+    if not any(r["complete"] or r["status"] != "OK" or pd.isna(r["time_s"]) for r in rest):
+        known = [
+            (int(r["place"]), float(r["time_s"]) if pd.notna(r["time_s"]) else float("nan"))
+            for r in fixed
+            if r["status"] == "OK" and pd.notna(r["place"])
+        ]
+        split = split_sections(known, [(int(r["place"]), float(r["time_s"])) for r in rest])
+    if split is not None:
+        report["rows kept by splitting a source race into its sections"] += len(rest)
+        conflicts.append(
+            f"{src} race {src_race}: {len(rest)} runners lump {len(split)} sections; split by "
+            "place and time (the only split that fits)"
+        )
+        return [[rest[i] for i in section] for section in split]
+    if fixed:
+        return [rest]  # _fold leaves them out, recording the contradiction
+    report[f"rows dropped: {src} rows that fit no race and contradict each other"] += len(rest)
     conflicts.append(
-        f"{src} race {src_race}: {len(rows)} runners lump {n} sections; split by place and "
-        "time (the only split that fits)"
+        f"{src} race {src_race}: {len(rest)} runners fit no known race and "
+        "their places contradict their times; left out"
     )
+    return []
 
 
 def _consistent(rows) -> bool:
