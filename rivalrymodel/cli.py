@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .coverage import absence_counts, athlete_races, coverage
-from .data import load_dataset
+from .coverage import absence_counts, athlete_races, championship_rounds, coverage
+from .data import bundled_data_dir, load_dataset
 from .schema import DataValidationError, Event, Round
 
 
@@ -27,6 +27,13 @@ def _summary(args: argparse.Namespace) -> int:
     print(athlete_races(data).to_string())
     print("\nAbsences (injury, illness, other) with announcement dates\n")
     print(absence_counts(data).to_string())
+    champs = Path(args.data or bundled_data_dir()) / "sources" / "championships.csv"
+    if champs.is_file():
+        rounds = championship_rounds(data, pd.read_csv(champs))
+        done = int((rounds["final"] == "complete").sum())
+        print(f"\nChampionship finals: {done} of {len(rounds)} complete")
+        print("(semis, heats: complete races / races known)\n")
+        print(rounds.to_string(index=False))
     return 0
 
 

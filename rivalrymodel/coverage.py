@@ -7,7 +7,7 @@ import pandas as pd
 from .data import RaceData
 from .schema import Event
 
-__all__ = ["coverage", "athlete_races", "absence_counts", "KEY_ATHLETES"]
+__all__ = ["coverage", "athlete_races", "absence_counts", "championship_rounds", "KEY_ATHLETES"]
 
 # World Athletics ids of the rivalry this library started from.
 KEY_ATHLETES = {"14653717": "Jakob Ingebrigtsen", "14533464": "Josh Kerr"}
@@ -74,3 +74,34 @@ def absence_counts(data: RaceData, athletes: dict[str, str] | None = None) -> pd
     out["total"] = out.sum(axis=1)
     out["athletes"] = [df["athlete_id"].nunique() for df in rows.values()]
     return out
+
+
+def championship_rounds(data: RaceData, championships: pd.DataFrame) -> pd.DataFrame:
+    """Per championship and event (1500m and 5000m outdoors, 1500m and 3000m indoors): the
+    final's state (``complete``, ``partial`` or ``missing``) and runners, and complete / known
+    races of the semis and heats.
+
+    ``championships`` is ``data/sources/championships.csv`` (columns name, short, indoor).
+    Races count by the championship name the build gives them.
+    """
+    races = data.races
+    runners = data.results[data.results["status"] != "DNS"].groupby("race_id").size()
+    rows = []
+    for c in championships.itertuples(index=False):
+        indoor = str(c.indoor).lower() == "true"
+        for event in ("1500m", "3000m") if indoor else ("1500m", "5000m"):
+            mine = races[(races["competition"] == c.name) & (races["event"] == event)]
+            final = mine[mine["round"] == "final"]
+            row = {"championship": c.short, "event": event}
+            if final.empty:
+                row.update(final="missing", final_runners=0)
+            else:
+                row.update(
+                    final="complete" if final["field_complete"].all() else "partial",
+                    final_runners=int(final["race_id"].map(runners).fillna(0).sum()),
+                )
+            for rnd, label in (("semi", "semis"), ("heat", "heats")):
+                part = mine[mine["round"] == rnd]
+                row[label] = f"{int(part['field_complete'].sum())}/{len(part)}" if len(part) else ""
+            rows.append(row)
+    return pd.DataFrame(rows)

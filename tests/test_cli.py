@@ -33,6 +33,19 @@ def test_summary_prints_coverage_and_key_athletes(capsys):
     assert races >= 500 and results >= 5000
 
 
+def test_summary_reports_every_listed_championship_final(capsys):
+    assert main(["summary"]) == 0
+    out = capsys.readouterr().out
+    head, table = out.split("Championship finals: ")
+    done, listed = int(table.split()[0]), int(table.split()[2])
+    rows = [line.split() for line in table.splitlines()[4:] if line.strip()]
+    assert listed == len(rows) == 48  # 24 championships x 2 events
+    assert done == sum(row[2] == "complete" for row in rows) >= 20
+    by_key = {(row[0], row[1]): row for row in rows}
+    # Tokyo 2020 1500m: final of 13 and both semis complete (olympedia, see headline_facts.csv).
+    assert by_key[("OG2020", "1500m")][2:5] == ["complete", "13", "2/2"]
+
+
 def test_summary_by_event(capsys):
     assert main(["summary", "--by-event"]) == 0
     out = capsys.readouterr().out
