@@ -107,6 +107,25 @@ def test_same_result_in_two_sources_is_one_runner():
     assert ids.nunique() == 1
 
 
+def test_supplement_row_joins_one_name_only_person_seen_by_two_sources():
+    """Two sources' name-only rows of one person (same name and birth date) are one candidate
+    for a supplement row without a birth date, with or without its nationality."""
+    ids = _resolve(
+        _row("tl", "tl:Cam", "Cameron MYERS", "AUS", dob="2006-06-09", date="2023-07-16"),
+        _row("as", "as:Cam", "Cameron MYERS", "AUS", dob="2006-06-09", date="2025-06-24"),
+        _row("sup_a", "sup:Cameron Myers|AUS|", "Cameron Myers", "AUS", date="2025-02-08"),
+        _row("sup_b", "sup:Cameron Myers||", "Cameron Myers", "", date="2025-06-12"),
+    )
+    assert ids.nunique() == 1
+    # Two different people of that name (other birth dates) leave the supplement row alone.
+    ids = _resolve(
+        _row("as", "as:A", "Vincent RONO", "KEN", dob="1990-11-10", date="2019-06-01"),
+        _row("as", "as:B", "Vincent RONO", "KEN", dob="1986-06-22", date="2019-07-01"),
+        _row("sup_a", "sup:Vincent Rono|KEN|", "Vincent Rono", "KEN", date="2019-08-01"),
+    )
+    assert ids.nunique() == 3
+
+
 def test_two_wa_ids_in_one_person_stop_the_build():
     with pytest.raises(SourceError, match="two WA ids"):
         _resolve(

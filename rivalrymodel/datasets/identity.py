@@ -18,7 +18,9 @@ Rules, in order (each is documented in data/README.md):
    alone is the one person of another source with the same normalised name and nationality
    (any nationality when the row gives none); failing that, the one such person whose name
    tokens hold the row's or are held by them, two tokens at least ("Narve NORDAS" and "Narve
-   Gilje NORDAS"). Ambiguity leaves it a new athlete.
+   Gilje NORDAS"). Name-only people of two sources with the same name and birth date (the WA
+   lists' and trackelo's) are joined first, so they count as one candidate. Ambiguity leaves
+   it a new athlete.
 
 A group holding two different WA ids, or two different full birth dates, is a contradiction and
 stops the build. The id is the WA id where known, else ``TP<tilastopaja id>``, else ``X`` and a
@@ -120,14 +122,13 @@ def resolve(
             uf.union(p.person, hit)
         if not hits:
             unmatched.append(p)
+    # Name-only people of different sources with the same name and birth date are one, before
+    # rule 6 counts candidates: the WA lists' and trackelo's "Cameron MYERS" (2006-06-09) are one
+    # candidate for a supplement's "Cameron Myers", not two.
+    _union_by(unmatched, lambda p: (p.key, p.dob) if p.dob else None, uf)
     unmatched = _supplement_rule(unmatched, people, uf)
-    # Name-only people of different sources with the same name and birth date are one.
-    by_name = defaultdict(list)
-    for p in unmatched:
-        by_name[(p.key, p.dob or p.nat)].append(p.person)
-    for group in by_name.values():
-        for other in group[1:]:
-            uf.union(group[0], other)
+    # Supplement people left over with the same name and nationality are one.
+    _union_by(unmatched, lambda p: (p.key, p.dob or p.nat), uf)
     _subset_rule(people, uf)
     _same_result_rule(rows, people, uf)
     for a, b in aliases[["person_a", "person_b"]].itertuples(index=False):
@@ -139,6 +140,18 @@ def resolve(
     people["group"] = people["person"].map(uf.find)
     _check_groups(people, conflicts)
     return people.set_index("person")["group"].map(_group_ids(people))
+
+
+def _union_by(people: list, key, uf: _UnionFind) -> None:
+    """Union the people whose ``key(p)`` is the same (None: leave alone)."""
+    groups = defaultdict(list)
+    for p in people:
+        k = key(p)
+        if k is not None:
+            groups[k].append(p.person)
+    for group in groups.values():
+        for other in group[1:]:
+            uf.union(group[0], other)
 
 
 def _supplement_rule(unmatched: list, people: pd.DataFrame, uf: _UnionFind) -> list:
