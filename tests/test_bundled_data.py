@@ -152,6 +152,14 @@ def test_every_championship_final_is_flagged_whatever_its_venue_string(data):
             assert finals["championship"].all() and not finals["paced"].any(), c.short
 
 
+def test_one_race_per_championship_round_and_section(data):
+    """Two sources naming different runners of one championship heat make one race, not two
+    (London 2017 5000m heats, Tokyo 2021 1500m heat 2 were split before)."""
+    champ = data.races[data.races["championship"]]
+    twice = champ[champ.duplicated(["competition", "event", "round", "heat"], keep=False)]
+    assert twice.empty, twice[["race_id", "venue", "source"]]
+
+
 def test_absences_cover_the_rivals_and_forty_athletes(data):
     from rivalrymodel.coverage import absence_counts
 

@@ -50,15 +50,17 @@ def _drop_implausible(rows: pd.DataFrame, report: Counter) -> pd.DataFrame:
     return rows[~slow]
 
 
-def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Race]:
-    """Fold the source races, best source first, into merged races.
+def _merge(races_in: pd.DataFrame, champs: pd.DataFrame, report: Counter, conflicts: list):
+    """Fold the source races, best source first, into merged races (a list of ``_Race``).
 
     A runner of a source race joins the race that already holds him that day (same event); a
-    source lists each race once, so two races of one source never merge. The runners no race
-    holds yet join the source race's only partial match, or else form a race of their own: this
-    splits the WA lists' groups, which lump the sections of a meeting together. When those
-    runners contradict each other or the race they would join (two winners), they are split
-    into sections by place and time if exactly one split fits (``sections.split_sections``).
+    source lists each race once, so two races of one source never merge. A championship race
+    none of whose runners any race holds joins the one race of that championship with the same
+    round and section (heat 3 of the 2022 world 1500m from two pages naming different
+    runners). The runners no race holds form a race of their own: this splits the WA lists'
+    groups, which lump the sections of a meeting together. When those runners contradict each
+    other or the race they would join (two winners), they are split into sections by place and
+    time if exactly one split fits (``sections.split_sections``).
     """
     by_day: dict[tuple, list[_Race]] = defaultdict(list)
     merged: list[_Race] = []
@@ -74,6 +76,11 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
                 if row["athlete_id"] in m.rows and src not in m.sources
             ]
             (targets[holders[0]] if holders else rest).append(row)
+        if not targets:
+            same = _same_championship_round(group.iloc[0], by_day[day], src, champs)
+            if same is not None:
+                targets[same] = []
+                report["races joined to the same championship round and section"] += 1
         if len(targets) > 1:
             report["source races split over several races"] += 1
         target = next(iter(targets)) if len(targets) == 1 else None
@@ -101,6 +108,24 @@ def _merge(races_in: pd.DataFrame, report: Counter, conflicts: list) -> list[_Ra
             merged.append(race)
             report[f"races from {src}"] += 1
     return merged
+
+
+def _same_championship_round(first, races: list[_Race], src: str, champs) -> int | None:
+    """Index of the one race in ``races`` (one event and day) of the championship, round and
+    section of the source race whose first row is ``first``, not complete and not from ``src``;
+    None when the source race is no championship race or there is not exactly one."""
+    champ = _championship(first, champs)
+    if not champ:
+        return None
+    hits = [
+        i
+        for i, m in enumerate(races)
+        if not m.complete
+        and src not in m.sources
+        and (m.meta["round"], int(m.meta["heat"])) == (first["round"], int(first["heat"]))
+        and _championship(m.meta, champs) == champ
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _sections(fixed, rest, src, src_race, report, conflicts) -> list[list[dict]]:
@@ -340,7 +365,7 @@ def build(sources: Path, out: Path) -> Counter:
     champs = champs.rename(columns={"start_date": "start", "end_date": "end"})
     champs["indoor"] = champs["indoor"].astype(str).str.lower() == "true"
 
-    races = _race_table(_merge(rows, report, conflicts), champs)
+    races = _race_table(_merge(rows, champs, report, conflicts), champs)
     results = _results_table(races)
     athletes = _athletes_table(rows[rows["athlete_id"].isin(results["athlete_id"])])
     absences = _absences_table(out / "sources" / "supplement", athletes, report, conflicts)
