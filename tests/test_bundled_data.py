@@ -160,6 +160,15 @@ def test_one_race_per_championship_round_and_section(data):
     assert twice.empty, twice[["race_id", "venue", "source"]]
 
 
+def test_en_route_splits_dated_a_day_apart_are_no_races(data):
+    """Tilastopaja dates the 1500m split of the 2022 Bowerman Mile (28 May) on 27 May, without
+    marking it a split: Ingebrigtsen's 3:34.19 there is not a 1500m race."""
+    res = data.results.merge(data.races[["race_id", "date", "event"]], on="race_id")
+    jakob = res[res["athlete_id"] == "14653717"]
+    pre = jakob[jakob["date"].between("2022-05-27", "2022-05-28")]
+    assert list(pre["event"]) == ["mile"] and list(pre["time_s"]) == [229.76]
+
+
 def test_absences_cover_the_rivals_and_forty_athletes(data):
     from rivalrymodel.coverage import absence_counts
 

@@ -320,8 +320,15 @@ def tilastopaja_histories(root: Path, report: Counter) -> pd.DataFrame:
     rio["url"] = COMMITS["rio"] + "/sampledata/rio2016/athletes/" + rio["source_file"]
     rio["wa_id"] = ""
     df = _in_span(pd.concat([rome, rio], ignore_index=True).fillna(""))
+    # A 1500m (3000m) of an athlete who ran the mile (two miles) at the same competition is the
+    # en-route split even when Tilastopaja dates it a day apart and leaves likely_split_of empty
+    # (Ingebrigtsen's 3:34.19 "on 27 May" inside the 2022 Bowerman Mile of 28 May).
+    longer = df["event"].map({"1500": "Mile", "3000": "2M"})
+    ran = set(df["tp_athlete_id"] + "|" + df["competition_id"] + "|" + df["event"])
+    in_longer = (df["tp_athlete_id"] + "|" + df["competition_id"] + "|" + longer).isin(ran)
     keep = (
         (df["likely_split_of"] == "")  # en-route split inside a longer race
+        & ~(in_longer & longer.notna())
         & (df["age_group"] == "")  # youth and U23 races
         & ~df["round"].str.contains("-", regex=False)  # age-group heats such as h1-19
         & (df["status"] == "OK")  # blank: DNF, DNS or DQ, the source cannot tell which
