@@ -127,7 +127,7 @@ def resolve(
     # candidate for a supplement's "Cameron Myers", not two.
     _union_by(unmatched, lambda p: (p.key, p.dob) if p.dob else None, uf)
     unmatched = _supplement_rule(unmatched, people, uf)
-    # Supplement people left over with the same name and nationality are one.
+    # People left over with the same name and birth date (without one: nationality) are one.
     _union_by(unmatched, lambda p: (p.key, p.dob or p.nat), uf)
     _subset_rule(people, uf)
     _same_result_rule(rows, people, uf)
