@@ -102,9 +102,12 @@ def likelihood(sizes, n_ref: int, n_fast: int, repeat: int) -> None:
         for k, (f, xx) in fns.items():
             best = min(timeit.repeat(lambda f=f, xx=xx: f(xx), number=repeat, repeat=3)) / repeat
             t[k] = max(best - overhead, 0.0) / len(xx)
+        # A time within the call overhead (tiny quick-mode races on an idle machine) is 0 after
+        # the subtraction: no ratio can be read from it.
+        ratio = f"{t['reference'] / t['kernel']:>10.1f}x" if t["kernel"] > 0 else f"{'n/a':>11}"
         print(
             f"{size:>5} {1e6 * t['kernel']:>8.3f} {1e6 * t['graph']:>8.3f} "
-            f"{1e6 * t['reference']:>10.3f} {t['reference'] / t['kernel']:>10.1f}x"
+            f"{1e6 * t['reference']:>10.3f} {ratio}"
         )
 
 
