@@ -18,7 +18,7 @@ import pandas as pd
 
 import rivalrymodel as rm
 from rivalrymodel.evaluation import backtest, default_targets
-from rivalrymodel.fitting import QUICK
+from rivalrymodel.inference import QUICK
 
 
 def grid(data: rm.RaceData, n_origins: int) -> pd.DataFrame:

@@ -36,12 +36,12 @@ import pymc as pm
 import pytensor.tensor as pt
 
 import rivalrymodel as rm
-from rivalrymodel import diagnostics as dg
+from rivalrymodel.inference import diagnostics as dg
 from rivalrymodel.models import build_design, build_model
 from rivalrymodel.models.design import SLOT_FINISH, SLOT_PAD
 from rivalrymodel.models.terms import athlete_utility, busy_coords, coords, race_noise_scale
 from rivalrymodel.schema import Event
-from rivalrymodel.simulate import simulate_dataset
+from rivalrymodel.synthetic import simulate_dataset
 
 SPEC = rm.variants()["full"]
 
@@ -176,7 +176,7 @@ def _single(args) -> None:
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rm.ConvergenceWarning)
-        fit = SPEC.fit(data, draws=args.draws, chains=args.chains, random_seed=1,
+        fit = rm.fit(SPEC, data, draws=args.draws, chains=args.chains, random_seed=1,
                        **({"tune": args.tune} if args.tune else {}))  # fmt: skip
     wall = time.perf_counter() - start
     worst = fit.diagnostics().loc["all"]
@@ -224,7 +224,7 @@ def centring() -> None:
     }.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", rm.ConvergenceWarning)
-            fit = spec.fit(data, draws=500, tune=500, chains=2, random_seed=1)
+            fit = rm.fit(spec, data, draws=500, tune=500, chains=2, random_seed=1)
         worst = fit.diagnostics().loc["all"]
         rates[label] = worst["ess_bulk"] / fit.timings["sample"]
         print(f"{label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in fit.timings.items())

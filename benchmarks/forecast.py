@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 
 import rivalrymodel as rm
-from rivalrymodel.forecast import plackett_luce_places
+from rivalrymodel.forecasting.forecast import plackett_luce_places
 from rivalrymodel.simulate import simulate_places
 
 
@@ -95,8 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     sl = rm.StartList(tuple(ids), date=day, event="1500m")
     print(f"{fit}; 12 runners, {n_draws} draws")
 
-    t_exact = best(lambda: fit.forecast(sl, top_k=3, random_seed=0), 5)
-    t_mc = best(lambda: fit.forecast(sl, random_seed=0), 5)
+    t_exact = best(lambda: rm.forecast(fit, sl, top_k=3, random_seed=0), 5)
+    t_mc = best(lambda: rm.forecast(fit, sl, random_seed=0), 5)
     print(f"fit.forecast, P(win)/P(podium) exact, top-3:      {1e3 * t_exact:7.1f} ms per race")
     print(f"fit.forecast, with simulated top-8 (20 per draw): {1e3 * t_mc:7.1f} ms per race")
 
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     ]  # fmt: skip
     rules = [rm.Qualify(6, 0, next_sections=2), rm.Qualify(6, 0)]
     sims = 25
-    t_ch = best(lambda: fit.simulate_championship(heats, rules, sims=sims, random_seed=0), 2)
+    t_ch = best(lambda: rm.simulate_championship(fit, heats, rules, sims=sims, random_seed=0), 2)
     print(
         f"championship, 4 heats of 12 -> 2 semis -> final, {sims} per draw: {t_ch:5.2f} s, "
         f"{1e6 * t_ch / (n_draws * sims):5.2f} us per simulated championship"

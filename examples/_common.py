@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 import rivalrymodel as rm
-from rivalrymodel.fitting import QUICK, cached_fit, quick_data
+from rivalrymodel.inference import QUICK, cached_fit, quick_data
 
 OUT = Path(__file__).resolve().parent / "output"
 
@@ -52,7 +52,7 @@ def fit_as_of(args: argparse.Namespace, day: str, spec: rm.ModelSpec | None = No
     print(f"{spec.name}: {what} on {data} ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
     if args.no_cache:
-        fit = spec.fit(data, **settings)
+        fit = rm.fit(spec, data, **settings)
     else:
         fit = cached_fit(spec, data, **settings)
     print(f"  ready in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)

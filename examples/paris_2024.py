@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 from _common import fit_as_of, parser, races, save
 
 import rivalrymodel as rm
-from rivalrymodel.forecast import format_table
+from rivalrymodel.forecasting.forecast import format_table
 from rivalrymodel.plotting import plot_forecast
 
 DAY = "2024-08-02"
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     for heat in first:
         heat = dataclasses.replace(heat, advance=ADVANCE.get(f"{heat.date:%Y-%m-%d}"))
         kind = "repechage" if heat.advance == 3 else "heat"
-        fc = fit.forecast(heat, random_seed=args.seed)
+        fc = rm.forecast(fit, heat, random_seed=args.seed)
         print(
             f"\n{heat.name} ({kind}, {heat.date:%Y-%m-%d}; top-k: the first {heat.advance} go on)"
         )
@@ -48,19 +48,19 @@ def main(argv: list[str] | None = None) -> int:
         dataclasses.replace(rm.StartList.from_race(data, r), advance=6)
         for r in races(data, COMPETITION, "1500m", "semi")
     ]
-    champ = fit.simulate_championship(semis, [rm.Qualify(6, 0)], random_seed=args.seed)
+    champ = rm.simulate_championship(fit, semis, [rm.Qualify(6, 0)], random_seed=args.seed)
     print("\n== Men's 1500m from the semi-finals (%: reach the final, medal, win) ==")
     cols = ["p_final", "p_medal", "p_win"]
     shown = champ[["athlete", "heat"]].assign(**{c: (100 * champ[c]).round(1) for c in cols})
     print(shown.head(12).to_string(index=False))
 
     final_1500 = rm.StartList.from_race(data, races(data, COMPETITION, "1500m", "final")[0])
-    fc_1500 = fit.forecast(final_1500, random_seed=args.seed)
+    fc_1500 = rm.forecast(fit, final_1500, random_seed=args.seed)
     print(f"\n== Men's 1500m final ({len(final_1500.athletes)} finalists), forecast on {DAY} ==")
     print(format_table(fc_1500.table))
 
     final_5000 = rm.StartList.from_race(data, races(data, COMPETITION, "5000m", "final")[0])
-    fc_5000 = fit.forecast(final_5000, random_seed=args.seed)
+    fc_5000 = rm.forecast(fit, final_5000, random_seed=args.seed)
     print(
         f"\n== Men's 5000m final ({len(final_5000.athletes)} of 22 finalists known), "
         f"forecast on {DAY} =="

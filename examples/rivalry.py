@@ -17,7 +17,7 @@ import pandas as pd
 from _common import fit_as_of, parser, save
 
 import rivalrymodel as rm
-from rivalrymodel.forecast import resolve
+from rivalrymodel.forecasting.forecast import resolve
 from rivalrymodel.plotting import plot_abilities, plot_rivalry
 
 KERR, JAKOB = "Josh Kerr", "Jakob Ingebrigtsen"
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser(__doc__.splitlines()[0]).parse_args(argv)
     data = rm.load_dataset()
     fit = fit_as_of(args, "2026-01-01")
-    h2h = fit.rivalry(KERR, JAKOB, DATES, paced=(True, False), random_seed=args.seed)
+    h2h = rm.rivalry(fit, KERR, JAKOB, DATES, paced=(True, False), random_seed=args.seed)
     table = h2h.assign(
         race=h2h["paced"].map({True: "paced", False: "unpaced"}),
         date=h2h["date"].dt.strftime("%Y-%m-%d"),

@@ -18,7 +18,7 @@ import pandas as pd
 from _common import fit_as_of, parser, races, save
 
 import rivalrymodel as rm
-from rivalrymodel.forecast import format_table
+from rivalrymodel.forecasting.forecast import format_table
 from rivalrymodel.plotting import plot_forecast
 
 DAY = "2025-09-13"
@@ -57,28 +57,28 @@ def main(argv: list[str] | None = None) -> int:
     sizes = ", ".join(str(len(h.athletes)) for h in heats)
     print(f"\n== Men's 1500m, {len(heats)} heats on {heats[0].date:%Y-%m-%d} ==")
     print(f"Runners per heat known to the bundled data: {sizes} (the real heats had more).")
-    champ = fit.simulate_championship(heats, RULES_1500, random_seed=args.seed)
+    champ = rm.simulate_championship(fit, heats, RULES_1500, random_seed=args.seed)
     print("Championship simulated round by round (%: reach the semi, the final, medal, win):")
     print(championship_table(champ))
 
     for heat in heats:
-        fc = fit.forecast(heat, random_seed=args.seed)
+        fc = rm.forecast(fit, heat, random_seed=args.seed)
         print(f"\n{heat.name} (top-k: the first 6 qualify)")
         print(format_table(fc.table, rows=8))
 
     final_1500 = rm.StartList.from_race(data, races(data, COMPETITION, "1500m", "final")[0])
-    fc_1500 = fit.forecast(final_1500, random_seed=args.seed)
+    fc_1500 = rm.forecast(fit, final_1500, random_seed=args.seed)
     print(f"\n== Men's 1500m final ({len(final_1500.athletes)} finalists known), forecast on {DAY}")
     print(format_table(fc_1500.table))
 
     final_5000 = rm.StartList.from_race(data, races(data, COMPETITION, "5000m", "final")[0])
-    fc_5000 = fit.forecast(final_5000, random_seed=args.seed)
+    fc_5000 = rm.forecast(fit, final_5000, random_seed=args.seed)
     print(f"\n== Men's 5000m final ({len(final_5000.athletes)} finalists known), forecast on {DAY}")
     print(format_table(fc_5000.table))
 
     print(f"\n== {JAKOB}: with and without the injury term (same fit) ==")
-    plain = fit.simulate_championship(heats, RULES_1500, injury=False, random_seed=args.seed)
-    no_inj_5000 = fit.forecast(final_5000, injury=False, random_seed=args.seed)
+    plain = rm.simulate_championship(fit, heats, RULES_1500, injury=False, random_seed=args.seed)
+    no_inj_5000 = rm.forecast(fit, final_5000, injury=False, random_seed=args.seed)
     row = {
         "1500m P(final)": (champ, plain, "p_final"),
         "1500m P(win)": (champ, plain, "p_win"),

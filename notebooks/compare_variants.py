@@ -40,7 +40,7 @@ import pandas as pd
 
 import rivalrymodel as rm
 from rivalrymodel.evaluation import backtest, default_targets
-from rivalrymodel.fitting import QUICK, ConvergenceWarning, cached_fit, quick_data
+from rivalrymodel.inference import QUICK, ConvergenceWarning, cached_fit, quick_data
 from rivalrymodel.plotting import plot_calibration
 
 matplotlib.use("Agg")
@@ -123,7 +123,7 @@ ax = plot_calibration(result, ["full", "elo", "season_best"])
 rows = []
 for name, fit in fits.items():
     for paced in (False, True):
-        h = fit.head_to_head("Josh Kerr", "Jakob Ingebrigtsen", date="2025-09-17", paced=paced)
+        h = rm.head_to_head(fit, "Josh Kerr", "Jakob Ingebrigtsen", date="2025-09-17", paced=paced)
         rows.append(h.assign(variant=name))
 h2h = pd.concat(rows)[["variant", "paced", "p_a_ahead", "p_a_ahead_lo", "p_a_ahead_hi"]]
 h2h.round(3)

@@ -2,10 +2,21 @@
 
 __version__ = "0.1.0"
 
-from .championship import Qualify
 from .data import RaceData, load_dataset
-from .fitting import ConvergenceWarning, Fit, load_fit
-from .forecast import Forecast, StartList, UnknownAthleteError
+from .forecasting import (
+    Fitted,
+    Forecast,
+    Forecaster,
+    ModelForecaster,
+    Qualify,
+    StartList,
+    UnknownAthleteError,
+    forecast,
+    head_to_head,
+    rivalry,
+    simulate_championship,
+)
+from .inference import ConvergenceWarning, Fit, FitFileError, fit, load_fit, prior_predictive
 from .schema import DataValidationError, Event, Round, Status
 from .spec import ModelSpec, Prior, variants
 
@@ -14,7 +25,11 @@ __all__ = [
     "DataValidationError",
     "Event",
     "Fit",
+    "FitFileError",
+    "Fitted",
     "Forecast",
+    "Forecaster",
+    "ModelForecaster",
     "ModelSpec",
     "Prior",
     "Qualify",
@@ -23,7 +38,13 @@ __all__ = [
     "StartList",
     "Status",
     "UnknownAthleteError",
+    "fit",
+    "forecast",
+    "head_to_head",
     "load_dataset",
     "load_fit",
+    "prior_predictive",
+    "rivalry",
+    "simulate_championship",
     "variants",
 ]

@@ -43,7 +43,7 @@ def _say(text: str) -> None:
 
 def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
     """A saved fit (--fit), or one sampled (and cached) on the data before --as-of / the date."""
-    from .fitting import QUICK, cached_fit, load_fit, quick_data
+    from .inference import QUICK, cached_fit, load_fit, quick_data
     from .spec import variants
 
     if getattr(args, "fit", None):
@@ -84,7 +84,7 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _start_list(args: argparse.Namespace):
-    from .forecast import StartList
+    from .forecasting import StartList
 
     if bool(args.athletes) == bool(args.start_list):
         raise _UsageError("give either --athletes 'name;name;...' or --start-list FILE")
@@ -114,8 +114,10 @@ def _start_list(args: argparse.Namespace):
 
 def _forecast(args: argparse.Namespace) -> int:
     sl = _start_list(args)
+    from .forecasting import forecast
+
     fit = _get_fit(args, sl.date)
-    fc = fit.forecast(sl, top_k=args.top_k, injury=not args.no_injury, random_seed=args.seed)
+    fc = forecast(fit, sl, top_k=args.top_k, injury=not args.no_injury, random_seed=args.seed)
     print(repr(fc))
     if args.out:
         _say(f"wrote {fc.to_file(args.out)}")
@@ -123,10 +125,12 @@ def _forecast(args: argparse.Namespace) -> int:
 
 
 def _h2h(args: argparse.Namespace) -> int:
+    from .forecasting import head_to_head
+
     day = pd.Timestamp(args.date)
     fit = _get_fit(args, day)
-    df = fit.head_to_head(
-        args.a, args.b, date=day, event=args.event, paced=args.paced, random_seed=args.seed
+    df = head_to_head(
+        fit, args.a, args.b, date=day, event=args.event, paced=args.paced, random_seed=args.seed
     )
     r = df.iloc[0]
     kind = "paced" if args.paced else "unpaced"
@@ -141,9 +145,8 @@ def _h2h(args: argparse.Namespace) -> int:
 def _backtest(args: argparse.Namespace) -> int:
     import concurrent.futures as cf
 
-    from .baselines import BASELINES
-    from .evaluation import backtest, default_targets
-    from .fitting import QUICK
+    from .evaluation import BASELINES, backtest, default_targets
+    from .inference import QUICK
     from .spec import variants
 
     table = variants()

@@ -15,8 +15,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .fitting import Fit
-    from .forecast import Forecast
+    from .inference import Fit
+    from .forecasting import Forecast
 
 __all__ = ["plot_forecast", "plot_abilities", "plot_rivalry", "plot_calibration"]
 
@@ -83,7 +83,7 @@ def plot_abilities(
     The ability is the utility in ``event`` (paced unless ``unpaced``) at mid-season; a season
     without races is carried by the random walk, so its band widens.
     """
-    from .startlist import resolve
+    from .forecasting import resolve
 
     who = resolve(fit, athletes)
     post = fit.posterior

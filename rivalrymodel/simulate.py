@@ -1,4 +1,4 @@
-"""Exact Plackett-Luce race simulation, vectorised over draws and races.
+"""Race simulation, vectorised over draws and races: performances to places, Plackett-Luce draws.
 
 Adding independent standard Gumbel noise to each runner's scaled utility and sorting gives a
 finishing order distributed exactly as Plackett-Luce (Gumbel-max); so does sorting exponential
@@ -11,12 +11,30 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["simulate_places"]
+__all__ = ["gumbel", "places", "plackett_luce_scores", "simulate_places"]
 
 
 def gumbel(rng: np.random.Generator, shape) -> np.ndarray:
     """Standard Gumbel noise as -log of standard exponentials (faster than ``rng.gumbel``)."""
     return -np.log(rng.standard_exponential(size=shape))
+
+
+def places(scores: np.ndarray) -> np.ndarray:
+    """Places (1 = best) along the last axis of performance ``scores`` (higher is better).
+
+    Continuous scores tie with probability 0, so the (faster) unstable sort is exact; padded
+    slots scored ``-inf`` come last.
+    """
+    order = np.argsort(-scores, axis=-1)
+    place = np.empty_like(order)
+    np.put_along_axis(place, order, np.arange(1, scores.shape[-1] + 1), axis=-1)
+    return place
+
+
+def plackett_luce_scores(v: np.ndarray, sims: int, rng: np.random.Generator) -> np.ndarray:
+    """(sample, sims, runner) performances whose order is an exact Plackett-Luce draw: the
+    scaled utilities ``v`` (sample, runner) plus standard Gumbel noise (Gumbel-max)."""
+    return v[:, None, :] + gumbel(rng, (v.shape[0], sims, v.shape[1]))
 
 
 def simulate_places(
@@ -47,164 +65,5 @@ def simulate_places(
     padded = not present.all()
     if padded:
         finish = np.where(present, finish, np.inf)
-    order = np.argsort(finish, axis=-1)
-    place = np.empty_like(order)
-    np.put_along_axis(place, order, np.arange(1, v.shape[-1] + 1), axis=-1)
+    place = places(-finish)
     return np.where(present, place, 0) if padded else place
-
-
-def simulate_dataset(
-    n_athletes: int = 80,
-    seasons: tuple[int, int] = (2016, 2020),
-    races_per_season: int = 120,
-    field_size: tuple[int, int] = (8, 14),
-    *,
-    ability_sd: float = 1.0,
-    step_sd: float = 0.3,
-    distance_sd: float = 0.7,
-    pacing_sd: float = 0.5,
-    injury_mean: float = -1.0,
-    injury_length: float = -0.3,
-    injury_decay_days: float = 60.0,
-    n_injured: int = 20,
-    noise: tuple[float, float, float, float] = (0.3, 0.15, 0.2, 0.0),
-    random_seed: int | None = None,
-):
-    """A synthetic dataset drawn from the model itself, with the true parameters.
-
-    Races are Plackett-Luce draws (Gumbel-max) from the full model's utilities, with times
-    from the times model; ``n_injured`` athletes get one absence each (30-200 days, announced
-    3 days in, no race during it). Used by the parameter-recovery tests and the benchmarks.
-
-    Returns
-    -------
-    (RaceData, dict)
-        The data, validated as any dataset, and the truth: ``ability`` (DataFrame athlete_id,
-        season, ability), ``distance`` and ``unpaced`` (Series by athlete_id), ``injury_mean``,
-        ``injury_length``, ``noise`` (array over heat, semi, unpaced, indoor).
-    """
-    import pandas as pd
-
-    from .covariates import distance_x
-    from .data import from_tables
-    from .schema import Event
-
-    rng = np.random.default_rng(random_seed)
-    ids = np.array([f"S{i:03d}" for i in range(n_athletes)])
-    years = np.arange(seasons[0], seasons[1] + 1)
-    theta = ability_sd * rng.standard_normal(n_athletes)[:, None] + np.cumsum(
-        np.concatenate(
-            [
-                np.zeros((n_athletes, 1)),
-                step_sd * rng.standard_normal((n_athletes, len(years) - 1)),
-            ],
-            axis=1,
-        ),
-        axis=1,
-    )
-    delta = distance_sd * rng.standard_normal(n_athletes)
-    kappa = pacing_sd * rng.standard_normal(n_athletes)
-    gamma = np.asarray(noise, dtype=float)
-
-    events = [Event.M1500, Event.MILE, Event.M3000, Event.M5000]
-    dates = np.sort(
-        np.concatenate(
-            [
-                pd.Timestamp(f"{y}-02-01").to_datetime64()
-                + rng.integers(0, 270, races_per_season).astype("timedelta64[D]")
-                for y in years
-            ]
-        )
-    ).astype("datetime64[D]")
-
-    injured = rng.choice(n_athletes, size=min(n_injured, n_athletes), replace=False)
-    span = dates[-1] - dates[0]
-    start = dates[0] + (rng.uniform(0.1, 0.8, len(injured)) * span.astype(float)).astype(
-        "timedelta64[D]"
-    )
-    length = rng.integers(30, 200, len(injured)).astype("timedelta64[D]")
-
-    race_rows, result_rows = [], []
-    last_return = {}
-    for r, day in enumerate(dates):
-        away = injured[(start <= day) & (day < start + length)]
-        pool = np.setdiff1d(np.arange(n_athletes), away)
-        n = min(len(pool), int(rng.integers(field_size[0], field_size[1] + 1)))
-        field = rng.choice(pool, size=n, replace=False)
-        event = events[int(rng.integers(len(events)))]
-        paced = bool(rng.random() < 0.7)
-        indoor = bool(rng.random() < 0.2)
-        rnd = "heat" if rng.random() < 0.15 else "final"
-        s = int(str(day)[:4]) - seasons[0]
-        u = theta[field, s] + delta[field] * distance_x(event) + kappa[field] * (not paced)
-        for k, a in enumerate(field):
-            hit = np.flatnonzero(injured == a)
-            if len(hit) and day >= start[hit[0]] + length[hit[0]]:
-                back = last_return.setdefault(a, day)
-                days = float((day - back).astype(int))
-                ln = np.log(float(length[hit[0]].astype(int)) / 90.0)
-                u[k] += (injury_mean + injury_length * ln) * np.exp(-days / injury_decay_days)
-        tau = np.exp(gamma @ np.array([rnd == "heat", 0.0, not paced, indoor], dtype=float))
-        order = np.argsort(-(u / tau + rng.gumbel(size=n)), kind="stable")
-        pace = np.log(0.16) + 0.01 * rng.standard_normal()
-        base = np.exp(np.log(event.distance_m) + pace - 0.01 * u / tau)
-        times = np.sort(base * np.exp(0.003 * rng.standard_normal(n)))
-        rid = f"sim{r:05d}"
-        race_rows.append(
-            [
-                rid,
-                str(day),
-                str(day)[:4],
-                "Simulated meet",
-                "Nowhere",
-                event.value,
-                str(indoor).lower(),
-                rnd,
-                "1" if rnd == "heat" else "0",
-                str(paced).lower(),
-                str(not paced).lower(),
-                "true",
-                "simulated",
-            ]
-        )
-        for place, k in enumerate(order, start=1):
-            result_rows.append(
-                [rid, ids[field[k]], str(place), f"{times[place - 1]:.2f}", "OK", "simulated"]
-            )
-
-    from .schema import TABLES
-
-    cols = {f: [c.name for c in TABLES[f]] for f in TABLES}
-    athletes = pd.DataFrame(
-        [[i, f"Sim Runner {i}", "SIM", "", "", "simulated"] for i in ids],
-        columns=cols["athletes.csv"],
-    )
-    announced = start + np.timedelta64(3, "D")
-    absences = pd.DataFrame(
-        [
-            [ids[a], str(s0), "", "injury", "simulated layoff", str(an), "day", "simulated"]
-            for a, s0, an in zip(injured, start, announced, strict=True)
-        ],
-        columns=cols["absences.csv"],
-    )
-    data = from_tables(
-        athletes,
-        pd.DataFrame(race_rows, columns=cols["races.csv"]),
-        pd.DataFrame(result_rows, columns=cols["results.csv"]),
-        absences,
-    )
-    truth = {
-        "ability": pd.DataFrame(
-            {
-                "athlete_id": np.repeat(ids, len(years)),
-                "season": np.tile(years, n_athletes),
-                "ability": theta.ravel(),
-            }
-        ),
-        "distance": pd.Series(delta, index=ids),
-        "unpaced": pd.Series(kappa, index=ids),
-        "injury_mean": injury_mean,
-        "injury_length": injury_length,
-        "noise": gamma,
-    }
-    return data, truth

@@ -1,7 +1,8 @@
 """ModelSpec: an immutable description of a model variant, with its priors as named fields.
 
-A spec is data. ``spec.fit(data)`` returns a new :class:`~rivalrymodel.fitting.Fit` and leaves the
-spec untouched; change a prior with ``spec.replace(step_sd=Prior("HalfNormal", sigma=0.1))``.
+A spec is data. ``rm.fit(spec, data)`` returns a new :class:`~rivalrymodel.inference.Fit` and
+leaves the spec untouched; change a prior with ``spec.replace(step_sd=Prior("HalfNormal",
+sigma=0.1))``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import pymc as pm
 
-    from .data import RaceData
-    from .fitting import Fit
+__all__ = ["Prior", "ModelSpec", "variants", "FAMILY_NAMES"]
 
-__all__ = ["Prior", "ModelSpec", "variants"]
-
-Family = Literal["plackett_luce", "times"]
 DnfRule = Literal["exclude", "last"]
+
+# The names of the registered likelihood families (rivalrymodel.models.families.register fills
+# it): a spec is checked against them without the spec layer importing the models.
+FAMILY_NAMES: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,9 @@ class ModelSpec:
     name
         The variant's name (printed, and kept with saved fits).
     family
-        ``"plackett_luce"`` ranks the finishers of each race; ``"times"`` models log finish time
-        with a race effect and Student-t noise, so that margins count too.
+        A registered likelihood family (``rivalrymodel.models.FAMILIES``): ``"plackett_luce"``
+        ranks the finishers of each race; ``"times"`` models log finish time with a race
+        effect and Student-t noise, so that margins count too.
     dynamic
         theta is a Gaussian random walk over seasons (else one ability per athlete).
     distance, pacing, injury, race_noise
@@ -89,7 +91,7 @@ class ModelSpec:
         ``"exclude"`` drops DNF runners from the ranking; ``"last"`` ranks them below all
         finishers (they stay in every finisher's denominator). The default is ``"exclude"``:
         the bundled data cannot tell a pacemaker from a runner who failed to finish (no source
-        labels pacers), and ranking pacemakers last shrinks abilities (DESIGN.md section 7).
+        labels pacers), and ranking pacemakers last shrinks abilities (docs/model.md).
     injury_decay_days
         The injury effect decays as exp(-days since return / this).
     centred, centre_min_results
@@ -105,7 +107,7 @@ class ModelSpec:
     """
 
     name: str = "full"
-    family: Family = "plackett_luce"
+    family: str = "plackett_luce"
     dynamic: bool = True
     distance: bool = True
     pacing: bool = True
@@ -129,9 +131,9 @@ class ModelSpec:
     time_nu: Prior = _prior("Gamma", alpha=2.0, beta=0.1)
 
     def __post_init__(self) -> None:
-        if self.family not in ("plackett_luce", "times"):
+        if self.family not in FAMILY_NAMES:
             raise ValueError(
-                f"ModelSpec.family must be 'plackett_luce' or 'times', not {self.family!r}"
+                f"ModelSpec.family must be one of {sorted(FAMILY_NAMES)}, not {self.family!r}"
             )
         if self.dnf not in ("exclude", "last"):
             raise ValueError(f"ModelSpec.dnf must be 'exclude' or 'last', not {self.dnf!r}")
@@ -189,43 +191,6 @@ class ModelSpec:
         if "centred" in d:
             d["centred"] = tuple(d["centred"])
         return cls(**d)
-
-    def build(self, data: RaceData) -> pm.Model:
-        """The PyMC model of this spec on ``data``."""
-        from .models import build_model
-
-        return build_model(data, self)[0]
-
-    def fit(
-        self,
-        data: RaceData,
-        *,
-        draws: int = 1000,
-        tune: int = 500,
-        chains: int = 4,
-        random_seed: int | None = None,
-        sampler: Literal["nutpie", "pymc"] = "nutpie",
-        progress: bool | None = None,
-    ) -> Fit:
-        """Sample the posterior on ``data``; see :func:`rivalrymodel.fitting.fit`."""
-        from .fitting import fit
-
-        return fit(
-            self,
-            data,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            random_seed=random_seed,
-            sampler=sampler,
-            progress=progress,
-        )
-
-    def prior_predictive(self, data: RaceData, *, draws: int = 500, random_seed: int | None = None):
-        """Races simulated from the prior; see :func:`rivalrymodel.fitting.prior_predictive`."""
-        from .fitting import prior_predictive
-
-        return prior_predictive(self, data, draws=draws, random_seed=random_seed)
 
 
 def variants() -> dict[str, ModelSpec]:

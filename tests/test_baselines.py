@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import rivalrymodel as rm
-from rivalrymodel.baselines import BASELINES, make_baseline
-from rivalrymodel.simulate import simulate_dataset
+from rivalrymodel.evaluation.baselines import BASELINES, make_baseline
+from rivalrymodel.synthetic import simulate_dataset
 
 
 @pytest.fixture(scope="module")

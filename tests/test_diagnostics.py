@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from rivalrymodel import diagnostics as dg
+from rivalrymodel.inference import diagnostics as dg
 
 
 def _chains(seed: int, chains: int = 4, draws: int = 301, k: int = 24) -> np.ndarray:

@@ -12,14 +12,14 @@ import xarray as xr
 
 import rivalrymodel as rm
 from rivalrymodel import evaluation
-from rivalrymodel.forecast import from_strengths
-from rivalrymodel.metrics import (
+from rivalrymodel.forecasting.forecast import from_strengths
+from rivalrymodel.evaluation.metrics import (
     bootstrap_mean,
     expected_calibration_error,
     reliability,
     score_race,
 )
-from rivalrymodel.simulate import simulate_dataset
+from rivalrymodel.synthetic import simulate_dataset
 
 
 def _uniform(n=4):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import rivalrymodel as rm
-from rivalrymodel.simulate import simulate_dataset
+from rivalrymodel.synthetic import simulate_dataset
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ def _quiet_fit(spec, data, **kw):
     """Short test runs may miss the ESS thresholds: that warning is expected and checked apart."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rm.ConvergenceWarning)
-        return spec.fit(data, **kw)
+        return rm.fit(spec, data, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -109,4 +109,4 @@ def test_same_seed_same_numbers(bundled):
 def test_short_run_warns_with_numbers(bundled):
     data = bundled.as_of("2017-01-01")
     with pytest.warns(rm.ConvergenceWarning, match=r"min ess_bulk \d+"):
-        rm.variants()["static"].fit(data, draws=20, tune=20, chains=2, random_seed=1)
+        rm.fit(rm.variants()["static"], data, draws=20, tune=20, chains=2, random_seed=1)

@@ -12,7 +12,7 @@ import xarray as xr
 from scipy.special import expit, softmax
 
 import rivalrymodel as rm
-from rivalrymodel.forecast import pairwise_ahead, plackett_luce_places
+from rivalrymodel.forecasting.forecast import pairwise_ahead, plackett_luce_places
 from rivalrymodel.simulate import simulate_places
 
 
@@ -134,7 +134,7 @@ def test_probabilities_sum_and_table_is_tidy():
     sl = rm.StartList(
         ("Runner C", "runner a", "B", "D", "E"), date="2024-06-01", advance=2, round="heat"
     )
-    fc = fit.forecast(sl, random_seed=0)
+    fc = rm.forecast(fit, sl, random_seed=0)
     d = fc.draws
     np.testing.assert_allclose(d["p_win"].sum(1), 1.0)
     np.testing.assert_allclose(d["p_podium"].sum(1), 3.0)
@@ -155,23 +155,23 @@ def test_same_seed_same_numbers_and_the_seed_matters():
     fit = rm.Fit(forecast_tree(MEANS, sd=0.0))
     # Paced 1500m: the unpaced and distance terms drop out. A season later: random-walk steps.
     sl = rm.StartList(tuple(MEANS), date="2025-06-01", paced=True)
-    a = fit.forecast(sl, top_k=4, random_seed=5).table
-    b = fit.forecast(sl, top_k=4, random_seed=5).table
-    c = fit.forecast(sl, top_k=4, random_seed=6).table
+    a = rm.forecast(fit, sl, top_k=4, random_seed=5).table
+    b = rm.forecast(fit, sl, top_k=4, random_seed=5).table
+    c = rm.forecast(fit, sl, top_k=4, random_seed=6).table
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a["p_top_k"], c["p_top_k"])
     assert (a["seasons_away"] == 1).all()
     # sd 0 within the season, so the whole interval width comes from the projected step.
     same = rm.StartList(tuple(MEANS), date="2024-06-01", paced=True)
-    same_season = fit.forecast(same, random_seed=5)
+    same_season = rm.forecast(fit, same, random_seed=5)
     assert (same_season.table["p_win_hi"] - same_season.table["p_win_lo"]).max() < 1e-9
     assert (a["p_win_hi"] - a["p_win_lo"]).min() > 0.05
 
 
 def test_race_type_noise_flattens_probabilities():
     fit = rm.Fit(forecast_tree(MEANS))
-    final = fit.forecast(rm.StartList(tuple(MEANS), date="2024-06-01", paced=True), random_seed=0)
-    heat = fit.forecast(
+    final = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2024-06-01", paced=True), random_seed=0)
+    heat = rm.forecast(fit, 
         rm.StartList(tuple(MEANS), date="2024-06-01", paced=True, round="heat"), random_seed=0
     )
     # tau = exp(0.4) in a heat: the favourite's chance shrinks towards 1/5.
@@ -182,9 +182,9 @@ def test_forecast_refuses_a_fit_that_saw_the_race():
     fit = rm.Fit(forecast_tree(MEANS, cutoff="2025-01-01"))
     late = rm.StartList(tuple(MEANS), date="2024-12-31")
     with pytest.raises(ValueError, match=r"as_of\(2024-12-31\)"):
-        fit.forecast(late)
+        rm.forecast(fit, late)
     with pytest.raises(ValueError, match=r"as_of\(2024-12-31\)"):
-        fit.simulate_championship([late], [])
+        rm.simulate_championship(fit, [late], [])
 
 
 def test_injury_counts_only_absences_announced_by_the_race_day():
@@ -195,9 +195,9 @@ def test_injury_counts_only_absences_announced_by_the_race_day():
         "announced": "2025-04-01",
     }
     fit = rm.Fit(forecast_tree(MEANS, absences=[absence]))
-    before = fit.forecast(rm.StartList(tuple(MEANS), date="2025-03-20"), random_seed=0)
-    after = fit.forecast(rm.StartList(tuple(MEANS), date="2025-04-10"), random_seed=0)
-    off = fit.forecast(rm.StartList(tuple(MEANS), date="2025-04-10"), injury=False, random_seed=0)
+    before = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2025-03-20"), random_seed=0)
+    after = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2025-04-10"), random_seed=0)
+    off = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2025-04-10"), injury=False, random_seed=0)
     a_before = before.table.set_index("athlete_id").loc["A"]
     a_after = after.table.set_index("athlete_id").loc["A"]
     assert a_before["injury"] == 0.0  # not announced yet
@@ -207,23 +207,23 @@ def test_injury_counts_only_absences_announced_by_the_race_day():
     # A return 60 days before the race: the effect has decayed by e.
     back = dict(absence, returned="2025-02-01", start="2025-01-10", announced="2025-01-15")
     fit = rm.Fit(forecast_tree(MEANS, absences=[back]))
-    fc = fit.forecast(rm.StartList(tuple(MEANS), date="2025-04-02"), random_seed=0)
+    fc = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2025-04-02"), random_seed=0)
     assert fc.table.set_index("athlete_id").loc["A", "injury"] == pytest.approx(-np.exp(-1))
 
 
 def test_unknown_and_ambiguous_names_give_helpful_errors():
     fit = rm.Fit(forecast_tree(MEANS))
     with pytest.raises(rm.UnknownAthleteError, match=r"close matches: Runner A \(id A\)"):
-        fit.forecast(rm.StartList(("Runer A", "B"), date="2024-06-01"))
+        rm.forecast(fit, rm.StartList(("Runer A", "B"), date="2024-06-01"))
     with pytest.raises(rm.UnknownAthleteError, match="no close match"):
-        fit.forecast(rm.StartList(("Zzyzx Qwerty", "B"), date="2024-06-01"))
+        rm.forecast(fit, rm.StartList(("Zzyzx Qwerty", "B"), date="2024-06-01"))
     with pytest.raises(ValueError, match="listed twice"):
         rm.StartList(("A", "A"), date="2024-06-01")
 
 
 def test_an_athlete_without_results_gets_the_population_draws():
     fit = rm.Fit(forecast_tree(MEANS))
-    fc = fit.forecast(rm.StartList(("Nova Newcomer", "A", "E"), date="2024-06-01"), random_seed=0)
+    fc = rm.forecast(fit, rm.StartList(("Nova Newcomer", "A", "E"), date="2024-06-01"), random_seed=0)
     new = fc.table.set_index("athlete_id").loc["NEW"]
     assert not new["known"] and new["seasons_away"] == -1
     assert 0.05 < new["p_win"] < fc.table.set_index("athlete_id").loc["A", "p_win"]
@@ -232,25 +232,25 @@ def test_an_athlete_without_results_gets_the_population_draws():
 
 def test_head_to_head_is_exact_and_consistent():
     fit = rm.Fit(forecast_tree(MEANS))
-    ab = fit.head_to_head("A", "B", date="2024-06-01", paced=True)
-    ba = fit.head_to_head("B", "A", date="2024-06-01", paced=True)
+    ab = rm.head_to_head(fit, "A", "B", date="2024-06-01", paced=True)
+    ba = rm.head_to_head(fit, "B", "A", date="2024-06-01", paced=True)
     assert ab["p_a_ahead"].iloc[0] + ba["p_a_ahead"].iloc[0] == pytest.approx(1.0)
-    fc = fit.forecast(rm.StartList(tuple(MEANS), date="2024-06-01", paced=True), random_seed=0)
+    fc = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2024-06-01", paced=True), random_seed=0)
     i, j = fc.athlete_ids.index("A"), fc.athlete_ids.index("B")
     v = fc.draws["utility"]
     assert ab["p_a_ahead"].iloc[0] == pytest.approx(expit(v[:, i] - v[:, j]).mean(), abs=0.01)
     assert ab["p_a_ahead_lo"].iloc[0] < ab["p_a_ahead"].iloc[0] < ab["p_a_ahead_hi"].iloc[0]
-    r = fit.rivalry("A", "B", ["2024-06-01", "2024-06-01"], random_seed=0)
+    r = rm.rivalry(fit, "A", "B", ["2024-06-01", "2024-06-01"], random_seed=0)
     assert len(r) == 4 and set(r["paced"]) == {True, False}
 
 
 def test_times_family_forecast_sums_and_orders():
     fit = rm.Fit(forecast_tree(MEANS, family="times"))
-    fc = fit.forecast(rm.StartList(tuple(MEANS), date="2024-06-01"), random_seed=0)
+    fc = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2024-06-01"), random_seed=0)
     np.testing.assert_allclose(fc.draws["p_win"].sum(1), 1.0)
     np.testing.assert_allclose(fc.draws["p_podium"].sum(1), 3.0)
     assert list(fc.table["athlete_id"][:2]) == ["A", "B"]
-    h = fit.head_to_head("A", "E", date="2024-06-01", random_seed=0)
+    h = rm.head_to_head(fit, "A", "E", date="2024-06-01", random_seed=0)
     assert h["p_a_ahead"].iloc[0] > 0.6
 
 
@@ -260,9 +260,9 @@ def test_championship_where_everyone_advances_equals_the_final_forecast():
         rm.StartList(("A", "C", "E"), date="2024-06-01", round="heat"),
         rm.StartList(("B", "D"), date="2024-06-01", round="heat"),
     ]
-    out = fit.simulate_championship(heats, [rm.Qualify(3)], sims=50, random_seed=0)
+    out = rm.simulate_championship(fit, heats, [rm.Qualify(3)], sims=50, random_seed=0)
     assert (out["p_final"] == 1.0).all()
-    exact = fit.forecast(rm.StartList(tuple(MEANS), date="2024-06-01"), random_seed=0).table
+    exact = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2024-06-01"), random_seed=0).table
     got = out.set_index("athlete_id")["p_win"]
     want = exact.set_index("athlete_id")["p_win"]
     # 1,000 draws x 50 championships: standard error <= 0.0023.
@@ -278,7 +278,7 @@ def test_championship_rounds_respect_the_qualifying_rules():
         rm.StartList(tuple(ids[h::3]), date="2024-06-01", round="heat") for h in range(3)
     ]  # three heats of 4
     rules = [rm.Qualify(2, 2, next_sections=2), rm.Qualify(2, 0)]  # 8 to two semis, 4 to final
-    out = fit.simulate_championship(heats, rules, sims=20, random_seed=1)
+    out = rm.simulate_championship(fit, heats, rules, sims=20, random_seed=1)
     assert list(out.columns[:3]) == ["athlete_id", "athlete", "heat"]
     assert out["p_semi"].sum() == pytest.approx(8.0)
     assert out["p_final"].sum() == pytest.approx(4.0)
@@ -286,10 +286,10 @@ def test_championship_rounds_respect_the_qualifying_rules():
     assert out["p_medal"].sum() == pytest.approx(3.0)
     assert (out["p_final"] <= out["p_semi"] + 1e-12).all()
     assert out["athlete_id"].iloc[0] == "R00"
-    again = fit.simulate_championship(heats, rules, sims=20, random_seed=1)
+    again = rm.simulate_championship(fit, heats, rules, sims=20, random_seed=1)
     pd.testing.assert_frame_equal(out, again)
     with pytest.raises(ValueError, match="must lead to a final"):
-        fit.simulate_championship(heats, [rm.Qualify(2, 0, next_sections=2)])
+        rm.simulate_championship(fit, heats, [rm.Qualify(2, 0, next_sections=2)])
 
 
 def test_championship_times_family_uses_fastest_losers():
@@ -297,7 +297,7 @@ def test_championship_times_family_uses_fastest_losers():
     fit = rm.Fit(forecast_tree(means, family="times"))
     ids = list(means)
     heats = [rm.StartList(tuple(ids[h::2]), date="2024-06-01", round="heat") for h in range(2)]
-    out = fit.simulate_championship(heats, [rm.Qualify(1, 2)], sims=20, random_seed=0)
+    out = rm.simulate_championship(fit, heats, [rm.Qualify(1, 2)], sims=20, random_seed=0)
     assert out["p_final"].sum() == pytest.approx(4.0)
     assert out["p_win"].sum() == pytest.approx(1.0)
 
@@ -317,7 +317,7 @@ def test_start_list_from_a_bundled_race_leaves_out_dns_and_pacers():
 
 def test_a_fit_as_of_a_date_carries_only_absences_known_then():
     """Real data: the fit's absence table (what forecasts use) is leakage-free."""
-    from rivalrymodel.fitting import forecast_attrs
+    from rivalrymodel.inference import forecast_attrs
 
     data = rm.load_dataset()
     day = pd.Timestamp("2025-09-13")
@@ -338,7 +338,7 @@ def test_a_fit_as_of_a_date_carries_only_absences_known_then():
 def test_place_distribution_and_pairwise_tables():
     fit = rm.Fit(forecast_tree(MEANS, draws=200))
     sl = rm.StartList(tuple(MEANS), date="2024-03-01", paced=True)
-    fc = fit.forecast(sl, sims=400, random_seed=2)
+    fc = rm.forecast(fit, sl, sims=400, random_seed=2)
     np.testing.assert_allclose(fc.place_probs.sum(axis=0), 1.0)
     np.testing.assert_allclose(fc.place_probs.sum(axis=1), 1.0)
     exact = np.mean([exact_places(np.exp(row)) for row in fc.draws["utility"]], axis=0)

@@ -21,7 +21,7 @@ def fit():
 
 
 def test_forecast_bars_show_the_probabilities_and_whiskers(fit):
-    fc = fit.forecast(rm.StartList(tuple(MEANS), date="2024-06-01", name="Test final"))
+    fc = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2024-06-01", name="Test final"))
     ax = plot_forecast(fc)
     widths = sorted(p.get_width() for p in ax.patches)
     np.testing.assert_allclose(widths, sorted(100 * fc.table["p_win"]))
@@ -35,7 +35,7 @@ def test_forecast_bars_show_the_probabilities_and_whiskers(fit):
 def test_championship_table_without_intervals(fit):
     heats = [rm.StartList(("A", "C", "E"), date="2024-06-01", round="heat"),
              rm.StartList(("B", "D"), date="2024-06-01", round="heat")]  # fmt: skip
-    champ = fit.simulate_championship(heats, [rm.Qualify(2)], sims=10, random_seed=0)
+    champ = rm.simulate_championship(fit, heats, [rm.Qualify(2)], sims=10, random_seed=0)
     ax = plot_forecast(champ, column="p_final")
     assert ax.get_xlim()[1] == pytest.approx(100.0)  # capped: everyone's P(final) is high
     assert len(ax.patches) == 5
@@ -47,7 +47,7 @@ def test_ability_bands_and_rivalry_lines(fit):
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == ["Runner A", "Runner E"]
     assert lines[0].get_ydata()[0] == pytest.approx(1.5, abs=0.1)
-    r = fit.rivalry("A", "B", ["2024-06-01", "2025-06-01"], random_seed=0)
+    r = rm.rivalry(fit, "A", "B", ["2024-06-01", "2025-06-01"], random_seed=0)
     ax = plot_rivalry(r)
     assert len(ax.get_lines()) == 3  # paced, unpaced, the 50% line
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), r[r["paced"]]["p_a_ahead"])

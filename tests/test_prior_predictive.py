@@ -15,7 +15,7 @@ def data():
 
 
 def test_plackett_luce_prior_gives_favourites_a_plausible_share_of_wins(data):
-    tree = rm.ModelSpec().prior_predictive(data, draws=200, random_seed=11)
+    tree = rm.prior_predictive(rm.ModelSpec(), data, draws=200, random_seed=11)
     place = tree["prior_predictive"]["place"].to_numpy()[0]  # (draw, result)
     u = tree["prior"]["utility"].to_numpy()[0]
     race = tree["constant_data"]["race_index"].to_numpy()
@@ -39,7 +39,7 @@ def test_plackett_luce_prior_gives_favourites_a_plausible_share_of_wins(data):
 
 
 def test_times_prior_gives_plausible_winning_margins(data):
-    tree = rm.variants()["times"].prior_predictive(data, draws=100, random_seed=12)
+    tree = rm.prior_predictive(rm.variants()["times"], data, draws=100, random_seed=12)
     log_t = tree["prior_predictive"]["log_time"].to_numpy()[0]  # (draw, result)
     race = tree["constant_data"]["race_index"].to_numpy()
     # Student-t tails with a small prior nu can overflow exp: those are the 99th-percentile

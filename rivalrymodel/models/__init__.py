@@ -1,4 +1,4 @@
-"""Likelihood families: each builds a PyMC model from (RaceData, ModelSpec)."""
+"""The models layer: likelihood families (objects, registered once) built from shared terms."""
 
 from __future__ import annotations
 
@@ -8,13 +8,22 @@ import pymc as pm
 from ..data import RaceData
 from ..schema import Event
 from ..spec import ModelSpec
-from . import plackett_luce, times
-from .design import Design, build_design
+from . import design as _design
+from . import plackett_luce, times  # noqa: F401  (each registers its family)
+from .design import Design
+from .draws import ArrayDraws, PosteriorDraws
+from .families import FAMILIES, Family, family_of
 from .terms import busy_coords, coords
 
-__all__ = ["build_model", "Design", "build_design"]
+__all__ = [
+    "build_model", "build_design", "Design", "Family", "FAMILIES", "family_of",
+    "PosteriorDraws", "ArrayDraws",
+]  # fmt: skip
 
-_FAMILIES = {"plackett_luce": plackett_luce.build, "times": times.build}
+
+def build_design(data: RaceData, spec: ModelSpec) -> Design:
+    """The design arrays of ``spec``'s family on ``data``."""
+    return _design.build_design(data, spec, family_of(spec).select)
 
 
 def build_model(
@@ -26,11 +35,12 @@ def build_model(
     for prior predictive simulation; fits leave them out, as storing them per draw is costly.
     ``family_options`` go to the family's builder (Plackett-Luce: ``likelihood="graph"``).
     """
+    family = family_of(spec)
     design = build_design(data, spec)
     c = coords(design)
     c["event"] = np.array([e.value for e in Event])
     c["result"] = np.arange(design.n_obs)
     c.update(busy_coords(design, spec))
     with pm.Model(coords=c) as model:
-        _FAMILIES[spec.family](design, spec, keep_utility=keep_utility, **family_options)
+        family.build(design, spec, keep_utility=keep_utility, **family_options)
     return model, design

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from collections.abc import Callable
+
 from ..covariates import result_covariates
 from ..data import RaceData
-from ..schema import Event, Round, Status
+from ..schema import Event
 from ..spec import ModelSpec
+from .terms import injury, noise
 
-__all__ = ["Design", "build_design", "SLOT_PAD", "SLOT_FINISH", "SLOT_DNF", "NOISE_COLUMNS"]
+__all__ = ["Design", "build_design", "SLOT_PAD", "SLOT_FINISH", "SLOT_DNF"]
 
 SLOT_PAD, SLOT_FINISH, SLOT_DNF = 0, 1, 2
-NOISE_COLUMNS = ("heat", "semi", "unpaced", "indoor")
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,25 +90,15 @@ class Design:
         return np.unique(self.obs_athlete[self.obs_injured])
 
 
-def _select(df: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
-    ok = (df["status"] == Status.OK.value) & df["place"].notna()
-    if spec.family == "times":
-        keep = ok & df["time_s"].notna()
-        df = df[keep].assign(kind=SLOT_FINISH)
-        counted = df
-    else:
-        dnf = df["status"] == Status.DNF.value
-        keep = ok | (dnf if spec.dnf == "last" else False)
-        df = df[keep].assign(kind=np.where(ok[keep], SLOT_FINISH, SLOT_DNF))
-        counted = df[df["kind"] == SLOT_FINISH]
-    # A race says something about abilities only when two of its runners are ranked/timed.
-    n = counted.groupby("race_id").size()
-    return df[df["race_id"].isin(n.index[n >= 2])]
+def build_design(
+    data: RaceData, spec: ModelSpec, select: Callable[[pd.DataFrame, ModelSpec], pd.DataFrame]
+) -> Design:
+    """The arrays of ``spec.family`` on ``data`` (which should already be ``as_of`` the cutoff).
 
-
-def build_design(data: RaceData, spec: ModelSpec) -> Design:
-    """The arrays of ``spec.family`` on ``data`` (which should already be ``as_of`` the cutoff)."""
-    df = _select(result_covariates(data), spec)
+    ``select`` is the family's choice of results (with a ``kind`` column: SLOT_FINISH or
+    SLOT_DNF); :func:`rivalrymodel.models.build_design` passes the registered family's.
+    """
+    df = select(result_covariates(data), spec)
     if df.empty:
         raise ValueError(
             f"no race in the data has two ranked runners for the {spec.family} family "
@@ -136,15 +128,11 @@ def build_design(data: RaceData, spec: ModelSpec) -> Design:
     rank = {r: i for i, r in enumerate(order)}
     obs_race = np.array([rank[r] for r in df["race_id"].to_numpy(dtype=str)])
     races = df.drop_duplicates("race_id").set_index("race_id").loc[order]
-    rnd = races["round"].to_numpy(dtype=str)
-    noise_x = np.column_stack(
-        [
-            rnd == Round.HEAT.value,
-            rnd == Round.SEMI.value,
-            ~races["paced"].to_numpy(dtype=bool),
-            races["indoor"].to_numpy(dtype=bool),
-        ]
-    ).astype(float)
+    noise_x = noise.noise_rows(
+        races["round"].to_numpy(dtype=str),
+        races["paced"].to_numpy(dtype=bool),
+        races["indoor"].to_numpy(dtype=bool),
+    )
 
     n_obs = len(df)
     pos = df.groupby("race_id", sort=False).cumcount().to_numpy()
@@ -155,12 +143,7 @@ def build_design(data: RaceData, spec: ModelSpec) -> Design:
     slot_kind[obs_race, pos] = df["kind"].to_numpy()
 
     since = df["days_since_return"].to_numpy(dtype=float)
-    injured = np.isfinite(since)
-    decay = np.where(injured, np.exp(-np.nan_to_num(since) / spec.injury_decay_days), 0.0)
-    length = df["absence_days"].to_numpy(dtype=float)
-    loglen = np.where(
-        injured, np.log(np.clip(np.nan_to_num(length, nan=90.0), 1.0, None) / 90.0), 0.0
-    )
+    decay, loglen_decay = injury.features(since, df["absence_days"], spec.injury_decay_days)
 
     dist = df["event"].map({e.value: e.distance_m for e in Event}).to_numpy(dtype=float)
     time_s = df["time_s"].to_numpy(dtype=float)
@@ -179,8 +162,8 @@ def build_design(data: RaceData, spec: ModelSpec) -> Design:
         obs_x=df["x_distance"].to_numpy(dtype=float),
         obs_unpaced=df["unpaced"].to_numpy(dtype=float),
         obs_inj_decay=decay,
-        obs_inj_loglen=loglen * decay,
-        obs_injured=injured & (decay > 1e-6),
+        obs_inj_loglen=loglen_decay,
+        obs_injured=np.isfinite(since) & (decay > 1e-6),
         obs_log_time=np.log(time_s),
         obs_log_distance=np.log(dist),
         race_ids=np.asarray(order),

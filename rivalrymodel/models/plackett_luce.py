@@ -14,15 +14,21 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
+import xarray as xr
+from scipy.special import expit
 
+from ..schema import Status
+from ..simulate import gumbel, plackett_luce_scores, simulate_places
 from ..spec import ModelSpec
-from .design import SLOT_FINISH, SLOT_PAD, Design
+from .design import SLOT_DNF, SLOT_FINISH, SLOT_PAD, Design
+from .families import Family, register
 from .pl_kernel import race_logp, race_structure
 from .terms import athlete_utility, race_noise_scale
 
-__all__ = ["plackett_luce_logp", "build", "buckets"]
+__all__ = ["plackett_luce_logp", "build", "buckets", "PlackettLuce"]
 
 
 def plackett_luce_logp(slot_kind: pt.TensorLike, v: pt.TensorLike) -> pt.TensorVariable:
@@ -115,3 +121,65 @@ def build(
         observed=np.arange(design.n_races),
         dims="race",
     )
+
+
+def two_ranked(df: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+    """The rows of races with two or more ``counted`` runners: only those say something."""
+    n = counted.groupby("race_id").size()
+    return df[df["race_id"].isin(n.index[n >= 2])]
+
+
+class PlackettLuce(Family):
+    """Finishing orders of the finishers (DNFs ranked last with ``spec.dnf == "last"``)."""
+
+    name = "plackett_luce"
+    observed = "finish_order"
+    exact = True
+
+    def select(self, df, spec):
+        ok = (df["status"] == Status.OK.value) & df["place"].notna()
+        dnf = df["status"] == Status.DNF.value
+        keep = ok | (dnf if spec.dnf == "last" else False)
+        df = df[keep].assign(kind=np.where(ok[keep], SLOT_FINISH, SLOT_DNF))
+        return two_ranked(df, df[df["kind"] == SLOT_FINISH])
+
+    def build(self, design, spec, *, keep_utility=False, **options):
+        build(design, spec, keep_utility=keep_utility, **options)
+
+    def observed_data(self, design):
+        return xr.Dataset({self.observed: (("race", "slot"), design.slot_kind)})
+
+    def race_scores(self, posterior, spec, v, round, sims, rng):
+        return plackett_luce_scores(v, sims, rng)
+
+    def section_scores(self, posterior, spec, v, round, sims, rng):
+        return v + gumbel(rng, v.shape)
+
+    def qualifying_key(self, place, score):
+        # No times: the best places first, ties broken by the simulated performance.
+        return -place + 0.5 * expit(score)
+
+    def prior_predictive(self, model, design, draws, random_seed):
+        with model:
+            tree = pm.sample_prior_predictive(
+                draws=draws, var_names=["utility", "race_tau"], random_seed=random_seed
+            )
+        u = tree["prior"]["utility"].to_numpy()  # (chain, draw, result)
+        tau = tree["prior"]["race_tau"].to_numpy()
+        v = np.append(u / tau[..., design.obs_race], np.zeros(u.shape[:-1] + (1,)), axis=-1)
+        padded = v[..., design.slots]  # (chain, draw, race, slot)
+        present = design.slot_kind != SLOT_PAD
+        sim = simulate_places(padded, present, np.random.default_rng(random_seed))
+        place = np.zeros(u.shape, dtype=np.int64)
+        r, slot = np.nonzero(present)
+        place[..., design.slots[r, slot]] = sim[..., r, slot]
+        real = np.zeros(design.n_obs, dtype=np.int64)
+        real[design.slots[r, slot]] = slot + 1
+        tree["prior_predictive"] = xr.DataTree(
+            xr.Dataset({"place": (("chain", "draw", "result"), place)})
+        )
+        tree["observed_data"] = xr.DataTree(xr.Dataset({"place": (("result",), real)}))
+        return tree
+
+
+register(PlackettLuce())

@@ -12,13 +12,16 @@ from __future__ import annotations
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
+import xarray as xr
 
-from ..schema import Event
+from ..schema import Event, Round, Status
 from ..spec import ModelSpec
-from .design import Design
+from .design import SLOT_FINISH, Design
+from .families import Family, register
+from .plackett_luce import two_ranked
 from .terms import athlete_utility, race_noise_scale
 
-__all__ = ["build"]
+__all__ = ["build", "Times"]
 
 # Typical log pace (log seconds per metre) of a men's elite middle-distance race, about 2:40/km:
 # the centre of the event means' prior, not a fitted number.
@@ -46,3 +49,59 @@ def build(design: Design, spec: ModelSpec, *, keep_utility: bool = False) -> Non
     mu = design.obs_log_distance + eta[design.obs_race] - spec.time_scale * u / tau[design.obs_race]
     nu = spec.time_nu.create("time_nu")
     pm.StudentT("log_time", nu=nu, mu=mu, sigma=obs_sd, observed=design.obs_log_time, dims="result")
+
+
+def _result_sd(posterior, round: str) -> np.ndarray:
+    """The result noise sd per draw: heats and semis have their own (larger) scale."""
+    sd = posterior.draws("time_sd")
+    if round != Round.FINAL.value:
+        sd = sd * np.exp(posterior.draws("time_sd_heat"))
+    return sd
+
+
+class Times(Family):
+    """Log finish times of the timed finishers (Student-t noise, a pace per race)."""
+
+    name = "times"
+    observed = "log_time"
+    exact = False
+
+    def select(self, df, spec):
+        ok = (df["status"] == Status.OK.value) & df["place"].notna() & df["time_s"].notna()
+        df = df[ok].assign(kind=SLOT_FINISH)
+        return two_ranked(df, df)
+
+    def build(self, design, spec, *, keep_utility=False, **options):
+        build(design, spec, keep_utility=keep_utility, **options)
+
+    def observed_data(self, design):
+        return xr.Dataset({self.observed: (("result",), design.obs_log_time)})
+
+    def race_scores(self, posterior, spec, v, round, sims, rng):
+        # Minus the log finish time relative to the race's pace (which all runners share).
+        shape = (v.shape[0], sims, v.shape[1])
+        nu = posterior.draws("time_nu")[:, None, None]
+        sd = _result_sd(posterior, round)[:, None, None]
+        return spec.time_scale * v[:, None, :] - sd * rng.standard_t(nu, size=shape)
+
+    def section_scores(self, posterior, spec, v, round, sims, rng):
+        sd = np.repeat(_result_sd(posterior, round), sims)
+        nu = np.repeat(posterior.draws("time_nu"), sims)
+        race_sd = np.repeat(posterior.draws("race_sd"), sims)
+        noise = sd[:, None, None] * rng.standard_t(nu, size=v.shape[::-1]).T
+        pace = race_sd[:, None, None] * rng.standard_normal(v.shape[:2])[..., None]
+        return spec.time_scale * v - noise - pace
+
+    def qualifying_key(self, place, score):
+        return score  # the fastest losers by time, across sections
+
+    def prior_predictive(self, model, design, draws, random_seed):
+        with model:
+            tree = pm.sample_prior_predictive(
+                draws=draws, var_names=["utility", "race_tau", "log_time"], random_seed=random_seed
+            )
+        tree["observed_data"] = xr.DataTree(self.observed_data(design))
+        return tree
+
+
+register(Times())

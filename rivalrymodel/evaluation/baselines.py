@@ -1,10 +1,14 @@
 """Baselines the model has to beat, forecasting the same start lists as the same Forecast.
 
-Each baseline is built on a :class:`~rivalrymodel.data.RaceData` and asked for a race with
-``baseline.forecast(start_list)``; it reads only the races strictly before the start list's
-date (rating baselines replay them in date order and keep their state, so a backtest that asks
-in date order pays for each race once). None of them uses absences. Their forecasts are point
-forecasts: Plackett-Luce strengths without uncertainty, so the intervals collapse to the point.
+Every baseline is a :class:`~rivalrymodel.forecasting.Forecaster`: ``baseline.fit(data)`` rates
+the athletes on ``data`` (the caller cuts it with ``data.as_of(origin)``; no baseline filters
+dates by itself) and ``fitted.forecast(start_list)`` forecasts a race. None of them uses
+absences. Their forecasts are point forecasts: Plackett-Luce strengths without uncertainty, so
+the intervals collapse to the point.
+
+A new baseline is one subclass of :class:`Baseline` with a ``name`` and a ``rate(data)`` that
+returns an object with ``strengths(athlete_ids, start_list)`` (log-strengths, NaN for an athlete
+it has not seen).
 
 - ``uniform``: every runner equally likely.
 - ``season_best``: a softmax of minus each runner's best time of the last 365 days, converted to
@@ -18,16 +22,21 @@ forecasts: Plackett-Luce strengths without uncertainty, so the intervals collaps
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from .data import RaceData
-from .forecast import Forecast, StartList, from_strengths
-from .schema import Event, Status
-from .startlist import lookups, match_athletes
+from ..data import RaceData
+from ..forecasting import Fitted, Forecast, Forecaster, StartList, from_strengths
+from ..forecasting.startlist import check_distinct, lookups, match_athletes
+from ..schema import Event, Status
 
-__all__ = ["BASELINES", "make_baseline", "Uniform", "SeasonBest", "Elo", "OpenSkill"]
+__all__ = [
+    "BASELINES", "make_baseline", "Baseline", "FittedBaseline", "Uniform", "SeasonBest", "Elo",
+    "OpenSkill",
+]  # fmt: skip
 
 _RIEGEL = 1.06
 _NEW = "a runner the baseline has not seen gets the field's median strength"
@@ -46,27 +55,21 @@ def _names(data: RaceData, ids) -> list[str]:
     return [str(names.get(a, a)) for a in ids]
 
 
-class _Baseline:
-    name = "baseline"
+class FittedBaseline(Fitted):
+    """A baseline's ratings on its data, forecasting through the shared Plackett-Luce code."""
 
-    def __init__(self, data: RaceData):
+    def __init__(self, name: str, data: RaceData, ratings):
+        self.name = name
         self.data = data
-        self._lookups: tuple = ()
+        self.ratings = ratings
+        ath = data.athletes
+        self._lookups = lookups(ath["athlete_id"], ath["name"])
 
-    def _ids(self, start_list: StartList) -> list[str]:
-        """Start-list entries as athlete ids (ids, or names as in StartList)."""
-        if not self._lookups:
-            ath = self.data.athletes
-            self._lookups = lookups(ath["athlete_id"], ath["name"])
+    def forecast(self, start_list: StartList, *, random_seed=None, top_k=None) -> Forecast:
         rows = match_athletes(start_list.athletes, *self._lookups, where="the data")
-        return [r[0] for r in rows]
-
-    def strengths(self, ids: list[str], start_list: StartList) -> np.ndarray:
-        raise NotImplementedError
-
-    def forecast(self, start_list: StartList, *, top_k: int | None = None) -> Forecast:
-        ids = self._ids(start_list)
-        v = np.asarray(self.strengths(ids, start_list), dtype=float)
+        ids = [r[0] for r in rows]
+        check_distinct(start_list.athletes, ids)
+        v = np.asarray(self.ratings.strengths(ids, start_list), dtype=float)
         missing = ~np.isfinite(v)
         if missing.all():
             v = np.zeros(len(ids))
@@ -77,22 +80,44 @@ class _Baseline:
         return from_strengths(v[None, :], info, start_list, top_k=top_k, sims=200, rng=0)
 
 
-class Uniform(_Baseline):
-    """Every runner equally likely."""
+class Baseline(Forecaster):
+    """Public base of a point-rating baseline: implement ``rate(data)``."""
 
-    name = "uniform"
+    name = "baseline"
 
+    def fit(self, data: RaceData) -> FittedBaseline:
+        return FittedBaseline(self.name, data, self.rate(data))
+
+    @abstractmethod
+    def rate(self, data: RaceData):
+        """Ratings learnt from ``data``: an object with ``strengths(ids, start_list)``."""
+
+
+class _Constant:
     def strengths(self, ids, start_list):
         return np.zeros(len(ids))
 
 
-class SeasonBest(_Baseline):
+class Uniform(Baseline):
+    """Every runner equally likely."""
+
+    name = "uniform"
+
+    def rate(self, data):
+        return _Constant()
+
+
+class SeasonBest(Baseline):
     """Softmax of minus the best Riegel-converted time of the last 365 days."""
 
     name = "season_best"
 
+    def rate(self, data):
+        return _SeasonBests(data)
+
+
+class _SeasonBests:
     def __init__(self, data: RaceData):
-        super().__init__(data)
         df = _finishes(data).dropna(subset=["time_s"])
         dist = df["event"].map({e.value: e.distance_m for e in Event}).astype(float)
         # Every time as a 1500m-equivalent: the ordering does not depend on the target distance.
@@ -161,31 +186,24 @@ def _prior_best(t: pd.DataFrame) -> np.ndarray:
     return out
 
 
-class _Rating(_Baseline):
-    """Replays the races before each asked date once, in date order."""
+class _Rating(Baseline):
+    """Replays every race of the data once, in date order."""
 
-    def __init__(self, data: RaceData):
-        super().__init__(data)
+    def rate(self, data):
+        state = self._start()
         groups = _finishes(data).groupby(["date", "race_id"], sort=False)["athlete_id"]
-        self._races = [(day, list(order)) for (day, _), order in groups if len(order) >= 2]
-        self._reset()
+        for _, order in groups:
+            if len(order) >= 2:
+                self._update(state, list(order))
+        return _Ratings(self, state)
 
-    def _reset(self):
-        self._next = 0
-        self._upto = pd.Timestamp.min
-        self._start()
 
-    def _advance(self, day: pd.Timestamp) -> None:
-        if day < self._upto:
-            self._reset()  # asked out of order: replay from the start
-        while self._next < len(self._races) and self._races[self._next][0] < day:
-            self._update(self._races[self._next][1])
-            self._next += 1
-        self._upto = day
+class _Ratings:
+    def __init__(self, rating: _Rating, state):
+        self.rating, self.state = rating, state
 
     def strengths(self, ids, start_list):
-        self._advance(start_list.date)
-        return self._strengths(ids)
+        return self.rating._strengths(self.state, ids)
 
 
 class Elo(_Rating):
@@ -195,20 +213,20 @@ class Elo(_Rating):
     k = 32.0
 
     def _start(self):
-        self._rating: dict[str, float] = {}
+        return {}
 
-    def _update(self, order):
-        r = np.array([self._rating.get(a, 1500.0) for a in order])
+    def _update(self, rating, order):
+        r = np.array([rating.get(a, 1500.0) for a in order])
         n = len(order)
         expected = 1.0 / (1.0 + 10.0 ** ((r[None, :] - r[:, None]) / 400.0))  # P(row ahead)
         np.fill_diagonal(expected, 0.0)
         actual = np.triu(np.ones((n, n)), 1)  # the row runner finished ahead of the column one
         delta = self.k / (n - 1) * (actual - expected).sum(axis=1)
         for a, new in zip(order, r + delta, strict=True):
-            self._rating[a] = float(new)
+            rating[a] = float(new)
 
-    def _strengths(self, ids):
-        r = np.array([self._rating.get(a, np.nan) for a in ids])
+    def _strengths(self, rating, ids):
+        r = np.array([rating.get(a, np.nan) for a in ids])
         return r * np.log(10.0) / 400.0
 
 
@@ -220,28 +238,29 @@ class OpenSkill(_Rating):
     def _start(self):
         from openskill.models import PlackettLuce
 
-        self._model = PlackettLuce()
-        self._rating: dict = {}
+        return {"model": PlackettLuce(), "rating": {}}
 
-    def _update(self, order):
-        teams = [[self._rating.get(a) or self._model.rating()] for a in order]
-        for a, (new,) in zip(order, self._model.rate(teams), strict=True):
-            self._rating[a] = new
+    def _update(self, state, order):
+        model, rating = state["model"], state["rating"]
+        teams = [[rating.get(a) or model.rating()] for a in order]
+        for a, (new,) in zip(order, model.rate(teams), strict=True):
+            rating[a] = new
 
-    def _strengths(self, ids):
-        seen = [a in self._rating for a in ids]
+    def _strengths(self, state, ids):
+        model, rating = state["model"], state["rating"]
+        seen = [a in rating for a in ids]
         if not any(seen):
             return np.full(len(ids), np.nan)
-        teams = [[self._rating.get(a) or self._model.rating()] for a in ids]
-        v = np.log(np.clip(self._model.predict_win(teams), 1e-300, None))
+        teams = [[rating.get(a) or model.rating()] for a in ids]
+        v = np.log(np.clip(model.predict_win(teams), 1e-300, None))
         return np.where(seen, v, np.nan)
 
 
 BASELINES = {b.name: b for b in (Uniform, SeasonBest, Elo, OpenSkill)}
 
 
-def make_baseline(name: str, data: RaceData) -> _Baseline:
-    """A baseline by name (``uniform``, ``season_best``, ``elo``, ``openskill``) on ``data``."""
+def make_baseline(name: str) -> Baseline:
+    """A baseline by name (``uniform``, ``season_best``, ``elo``, ``openskill``)."""
     if name not in BASELINES:
         raise ValueError(f"unknown baseline {name!r}; choose from {', '.join(BASELINES)}")
-    return BASELINES[name](data)
+    return BASELINES[name]()

@@ -10,8 +10,8 @@ Per draw, Plackett-Luce answers most questions in closed form, so these carry no
 error: P(win) is the softmax of the strengths; P(second) and P(third) sum over the runners
 ahead; P(a ahead of b) is ``sigmoid(v_a - v_b)`` whoever else runs (Luce's choice axiom); the
 expected place is 1 plus the sum of those pairwise probabilities. Top-k for k > 3, the times
-family and championship rounds are simulated exactly by Gumbel-max (``simulate.simulate_places``),
-vectorised over draws. Each probability is the posterior mean over draws, with a 90% interval of
+family and championship rounds are simulated (the family's ``race_scores``), vectorised over
+draws. Each probability is the posterior mean over draws, with a 90% interval of
 the per-draw probabilities: the uncertainty about the athletes, not about the race.
 """
 
@@ -20,24 +20,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 from scipy.special import expit, softmax
 
-from .projection import _samples, noise_scale, utility_draws
-from .schema import Round
-from .simulate import gumbel
-from .startlist import StartList, UnknownAthleteError, resolve
+from ..simulate import places, plackett_luce_scores
+from .projection import check_cutoff, noise_scale, utility_draws
+from .startlist import StartList
 
-if TYPE_CHECKING:
-    from .fitting import Fit
-
-__all__ = [
-    "StartList", "Forecast", "UnknownAthleteError", "utility_draws", "forecast", "resolve",
-    "head_to_head", "rivalry", "from_strengths",
-]  # fmt: skip
+__all__ = ["Forecast", "forecast", "from_strengths", "plackett_luce_places", "pairwise_ahead"]
 
 _LEVEL = 0.9  # interval mass
 _TAIL = (1 - _LEVEL) / 2
@@ -77,31 +68,6 @@ def plackett_luce_places(v: np.ndarray) -> np.ndarray:
 def pairwise_ahead(v: np.ndarray) -> np.ndarray:
     """P(i finishes ahead of j) per draw, (sample, i, j): exact for Plackett-Luce, any field."""
     return expit(v[..., :, None] - v[..., None, :])
-
-
-def _simulated_scores(fit: Fit, u, tau, start_list, sims, rng) -> np.ndarray:
-    """(sample, sims, runner) race performances, higher is better, one race per (sample, sim).
-
-    Plackett-Luce: scaled utility plus standard Gumbel noise (the order is then exactly PL).
-    Times: minus the log finish time relative to the race's pace, with the fitted Student-t noise.
-    """
-    v = (u / tau[:, None])[:, None, :]
-    shape = (u.shape[0], sims, u.shape[1])
-    if fit.spec.family != "times":
-        return v + gumbel(rng, shape)
-    nu = _samples(fit, "time_nu")[:, None, None]
-    sd = _samples(fit, "time_sd")[:, None, None]
-    if start_list.round != Round.FINAL.value:
-        sd = sd * np.exp(_samples(fit, "time_sd_heat"))[:, None, None]
-    return fit.spec.time_scale * v - sd * rng.standard_t(nu, size=shape)
-
-
-def _places(scores: np.ndarray) -> np.ndarray:
-    # Continuous scores: ties have probability 0, so the (faster) unstable sort is exact.
-    order = np.argsort(-scores, axis=-1)
-    place = np.empty_like(order)
-    np.put_along_axis(place, order, np.arange(1, scores.shape[-1] + 1), axis=-1)
-    return place
 
 
 # --- the forecast -------------------------------------------------------------------------------
@@ -217,17 +183,8 @@ def _summaries(draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return cols
 
 
-def check_cutoff(fit: Fit, start_list: StartList) -> None:
-    """Refuse a forecast from a fit whose data reach the race day (it would see the race)."""
-    if fit.cutoff is not None and start_list.date < fit.cutoff:
-        raise ValueError(
-            f"the fit saw data up to {fit.cutoff:%Y-%m-%d}, after the race on "
-            f"{start_list.date:%Y-%m-%d}: fit on data.as_of({start_list.date:%Y-%m-%d}) instead"
-        )
-
-
 def forecast(
-    fit: Fit,
+    fit,
     start_list: StartList,
     *,
     top_k: int | None = None,
@@ -260,13 +217,20 @@ def forecast(
         Same seed, same numbers.
     """
     check_cutoff(fit, start_list)
+    check_options(top_k=top_k, sims=sims)
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, start_list, injury=injury, absences=absences, random_seed=rng)
-    tau = noise_scale(fit, start_list)
-    if fit.spec.family == "times":
-        scores = _simulated_scores(fit, u, tau, start_list, sims, rng)
-        return _assemble(scores, u / tau[:, None], info, start_list, top_k, exact=False)
-    return from_strengths(u / tau[:, None], info, start_list, top_k=top_k, sims=sims, rng=rng)
+    v = u / noise_scale(fit, start_list)[:, None]
+    scores = fit.family.race_scores(fit, fit.spec, v, start_list.round, sims, rng)
+    return _assemble(scores, v, info, start_list, top_k, exact=fit.family.exact)
+
+
+def check_options(*, top_k: int | None = None, sims: int = 1) -> None:
+    """Refuse a top-k or a number of simulations below 1 (before any work is done)."""
+    if top_k is not None and int(top_k) < 1:
+        raise ValueError(f"top_k must be >= 1, not {top_k}")
+    if int(sims) < 1:
+        raise ValueError(f"sims must be >= 1, not {sims}")
 
 
 def from_strengths(
@@ -285,15 +249,14 @@ def from_strengths(
     athlete_id and athlete (missing known/injury/seasons_away columns are filled in).
     """
     rng = np.random.default_rng(rng)
-    scores = v[:, None, :] + gumbel(rng, (v.shape[0], sims, v.shape[1]))
-    return _assemble(scores, v, info, start_list, top_k, exact=True)
+    return _assemble(plackett_luce_scores(v, sims, rng), v, info, start_list, top_k, exact=True)
 
 
 def _assemble(scores, v, info, start_list, top_k, *, exact: bool) -> Forecast:
     """Per-draw probabilities (closed form where ``exact``, else from ``scores``) and the table."""
     n = v.shape[1]
     k = min(top_k or start_list.advance or 8, n)
-    place = _places(scores)  # (sample, sims, runner)
+    place = places(scores)  # (sample, sims, runner)
     # (runner, place) frequencies over all simulated races, by counting.
     cells = (np.arange(n) * n + place - 1).reshape(-1)
     place_probs = np.bincount(cells, minlength=n * n).reshape(n, n) / (place.size / n)
@@ -333,71 +296,3 @@ def _assemble(scores, v, info, start_list, top_k, *, exact: bool) -> Forecast:
         place_probs=place_probs,
         pairwise=pair.mean(axis=0),
     )
-
-
-def head_to_head(
-    fit: Fit,
-    a: str,
-    b: str,
-    *,
-    date: str | pd.Timestamp,
-    event: str = "1500m",
-    paced: bool = False,
-    round: str = "final",
-    indoor: bool = False,
-    injury: bool = True,
-    sims: int = 200,
-    random_seed: int | np.random.Generator | None = None,
-) -> pd.DataFrame:
-    """P(a finishes ahead of b) in a race on ``date``, with its 90% interval over draws.
-
-    Under Plackett-Luce this does not depend on who else runs (Luce's choice axiom), so it is
-    exact per draw: ``sigmoid((u_a - u_b) / tau)``. The times family simulates ``sims`` races of
-    the pair per draw. A date before the fit's cutoff is a hindcast: the posterior has seen the
-    races around it. Returns one row: athlete_a, athlete_b, date, event, paced, p_a_ahead,
-    p_a_ahead_lo, p_a_ahead_hi, utility_diff (mean of u_a - u_b on the race's scale).
-    """
-    sl = StartList((a, b), event=event, date=date, round=round, paced=paced, indoor=indoor)
-    rng = np.random.default_rng(random_seed)
-    u, info = utility_draws(fit, sl, injury=injury, random_seed=rng)
-    tau = noise_scale(fit, sl)
-    if fit.spec.family == "times":
-        scores = _simulated_scores(fit, u, tau, sl, sims, rng)
-        p = (scores[..., 0] > scores[..., 1]).mean(axis=1)
-    else:
-        p = expit((u[:, 0] - u[:, 1]) / tau)
-    return pd.DataFrame(
-        {
-            "athlete_a": [info["athlete"][0]],
-            "athlete_b": [info["athlete"][1]],
-            "date": [sl.date],
-            "event": [sl.event],
-            "paced": [sl.paced],
-            "p_a_ahead": [p.mean()],
-            "p_a_ahead_lo": [np.quantile(p, _TAIL)],
-            "p_a_ahead_hi": [np.quantile(p, 1 - _TAIL)],
-            "utility_diff": [((u[:, 0] - u[:, 1]) / tau).mean()],
-        }
-    )
-
-
-def rivalry(
-    fit: Fit,
-    a: str,
-    b: str,
-    dates: Sequence[str | pd.Timestamp],
-    *,
-    event: str = "1500m",
-    paced: bool | Sequence[bool] = (True, False),
-    random_seed: int | None = None,
-    **kwargs,
-) -> pd.DataFrame:
-    """:func:`head_to_head` over ``dates`` (and paced and/or unpaced races): one row each."""
-    paced_list = [paced] if isinstance(paced, bool) else list(paced)
-    rng = np.random.default_rng(random_seed)
-    rows = [
-        head_to_head(fit, a, b, date=d, event=event, paced=p, random_seed=rng, **kwargs)
-        for p in paced_list
-        for d in dates
-    ]
-    return pd.concat(rows, ignore_index=True)

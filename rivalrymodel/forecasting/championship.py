@@ -10,20 +10,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
 
-from .forecast import check_cutoff
-from .projection import _samples, noise_scale, utility_draws
-from .schema import Round
-from .simulate import gumbel
+from ..schema import Round
+from ..simulate import places
+from .projection import check_cutoff, noise_scale, utility_draws
 from .startlist import StartList
-
-if TYPE_CHECKING:
-    from .fitting import Fit
 
 __all__ = ["Qualify", "simulate_championship"]
 
@@ -63,36 +57,24 @@ def _round_names(first: str, rules: Sequence[Qualify]) -> list[str]:
     return names
 
 
-def _run_round(v, fields, rule, rng, times=None):
+def _run_round(fit, v, fields, rule, round_name, sims, rng):
     """Simulate one round; return places (N, sections, width) and the qualifier mask.
 
     ``v`` (N, athletes) scaled utilities, ``fields`` (N, sections, width) athlete indices with
-    -1 for padding; ``times`` is None for Plackett-Luce, else (time_scale, and per simulation
-    the result noise sd, its Student-t nu and the race-pace sd).
+    -1 for padding; the family simulates the sections' performances and orders the fastest
+    losers.
     """
     pad = fields < 0
     gathered = np.take_along_axis(v, np.where(pad, 0, fields).reshape(len(v), -1), axis=1)
     gathered = gathered.reshape(fields.shape)
-    if times is None:
-        score = gathered + gumbel(rng, fields.shape)
-    else:
-        scale, sd, nu, race_sd = times
-        noise = sd[:, None, None] * rng.standard_t(nu, size=fields.shape[::-1]).T
-        pace = race_sd[:, None, None] * rng.standard_normal(fields.shape[:2])[..., None]
-        score = scale * gathered - noise - pace
+    score = fit.family.section_scores(fit, fit.spec, gathered, round_name, sims, rng)
     score = np.where(pad, -np.inf, score)
-    order = np.argsort(-score, axis=-1, kind="stable")
-    place = np.empty_like(order)
-    np.put_along_axis(place, order, np.arange(1, fields.shape[-1] + 1), axis=-1)
-    place = np.where(pad, 0, place)
+    place = np.where(pad, 0, places(score))
     if rule is None:
         return place, None
     auto = (place >= 1) & (place <= rule.per_heat)
     if rule.fastest:
-        if times is None:
-            key = -place + 0.5 * expit(score)
-        else:
-            key = score
+        key = fit.family.qualifying_key(place, score)
         key = np.where(auto | pad, -np.inf, key).reshape(len(v), -1)
         best = np.argsort(-key, axis=1, kind="stable")[:, : rule.fastest]
         extra = np.zeros(key.shape, dtype=bool)
@@ -122,7 +104,7 @@ def _next_fields(fields, qualified, sections, rng):
 
 
 def simulate_championship(
-    fit: Fit,
+    fit,
     heats: Sequence[StartList],
     rules: Sequence[Qualify],
     *,
@@ -166,7 +148,6 @@ def simulate_championship(
     n_samples, n_ath = u.shape
     n = n_samples * sims
     u = np.repeat(u, sims, axis=0)
-    times = fit.spec.family == "times"
 
     width = max(len(h.athletes) for h in heats)
     fields = np.full((len(heats), width), -1)
@@ -182,15 +163,8 @@ def simulate_championship(
         sl = dataclasses.replace(whole, round=name)
         tau = np.repeat(noise_scale(fit, sl), sims)
         v = u / tau[:, None]
-        noise = None
-        if times:
-            sd = _samples(fit, "time_sd")
-            if name != Round.FINAL.value:
-                sd = sd * np.exp(_samples(fit, "time_sd_heat"))
-            per_sim = [np.repeat(_samples(fit, k), sims) for k in ("time_nu", "race_sd")]
-            noise = (fit.spec.time_scale, np.repeat(sd, sims), *per_sim)
         rule = rules[r] if r < len(rules) else None
-        place, qualified = _run_round(v, fields, rule, rng, noise)
+        place, qualified = _run_round(fit, v, fields, rule, name, sims, rng)
         if r > 0:
             reached[name] = _membership(fields, n_ath)
         if rule is not None:

@@ -1,8 +1,8 @@
-"""The athlete terms both likelihood families share: ability, distance, pacing, injury, noise.
+"""The ability term: theta per athlete-season cell, a Gaussian random walk over an athlete's seasons.
 
-Every athlete-level term is non-centred (standard-normal raw variables times a learned scale)
-and zero-sum over athletes (a ``ZeroSumNormal`` with the athlete axis last): a shift common to
-all athletes cancels inside a race, so only differences are identified.
+The PyMC piece builds theta from a base ability per athlete (zero-sum) plus the walk; the numpy
+piece projects the posterior draws to a race day: the nearest season's cell, plus one walk step
+of ``step_sd`` per season in between, and the population's draws for athletes the fit never saw.
 """
 
 from __future__ import annotations
@@ -10,31 +10,11 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
 
-from ..spec import ModelSpec
-from .design import NOISE_COLUMNS, Design
-
-__all__ = ["coords", "athlete_utility", "race_noise_scale"]
-
-
-def coords(design: Design) -> dict[str, np.ndarray]:
-    """Model coordinates with real names (athlete ids; cells as ``id:season``)."""
-    return {
-        "athlete": design.athlete_ids,
-        "cell": design.cell_labels,
-        "race": design.race_ids,
-        "noise_term": np.array(NOISE_COLUMNS),
-        "injured_athlete": design.athlete_ids[design.injured_athletes],
-    }
-
-
-def busy_coords(design: Design, spec: ModelSpec) -> dict[str, np.ndarray]:
-    busy = busy_athletes(design, spec)
-    if not busy.any():
-        return {}
-    return {"busy_athlete": design.athlete_ids[busy], "other_athlete": design.athlete_ids[~busy]}
+__all__ = ["busy_athletes", "theta", "nearest_cells", "project", "population"]
 
 
 def _walk_logp(later, base, step_sd, _shape, *, first_cell, cell_athlete):
@@ -57,14 +37,14 @@ def _walk_random(base, step_sd, _shape, rng=None, size=None, *, first_cell, cell
     return full[later_idx]
 
 
-def busy_athletes(design: Design, spec: ModelSpec) -> np.ndarray:
-    """Mask of the athletes whose ability is centred (see :func:`_ability`)."""
+def busy_athletes(design, spec) -> np.ndarray:
+    """Mask of the athletes whose ability is centred (see :func:`theta`)."""
     if "ability" not in spec.centred:
         return np.zeros(design.n_athletes, dtype=bool)
     return np.bincount(design.obs_athlete, minlength=design.n_athletes) >= spec.centre_min_results
 
 
-def _ability(design: Design, spec: ModelSpec) -> pt.TensorVariable:
+def theta(design, spec) -> pt.TensorVariable:
     """theta per cell: a base ability per athlete plus a Gaussian random walk over its seasons.
 
     Most athletes have few results: their base and steps are non-centred (standard normals
@@ -86,18 +66,18 @@ def _ability(design: Design, spec: ModelSpec) -> pt.TensorVariable:
         base = b - b.mean()
     else:
         base = sd * pm.ZeroSumNormal("ability_z", sigma=1.0, dims="athlete")
-    theta = base[design.cell_athlete]
+    th = base[design.cell_athlete]
     n_cells = len(design.cell_athlete)
     later = np.setdiff1d(np.arange(n_cells), design.first_cell)
     if not spec.dynamic or len(later) == 0:
-        return pm.Deterministic("ability", theta, dims="cell")
+        return pm.Deterministic("ability", th, dims="cell")
     step_sd = spec.step_sd.create("step_sd")
     quiet_later = later[~busy[design.cell_athlete[later]]]
     if len(quiet_later):
         steps = pm.Normal("step_z", 0.0, 1.0, shape=len(quiet_later))
         walk = pt.cumsum(pt.zeros(n_cells)[quiet_later].set(steps))
         # Each athlete's walk starts at 0 in its first cell: subtract the running total there.
-        theta = theta + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
+        th = th + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
     busy_later = later[busy[design.cell_athlete[later]]]
     if len(busy_later):
         cells = np.flatnonzero(busy[design.cell_athlete])  # contiguous per athlete, in order
@@ -113,55 +93,45 @@ def _ability(design: Design, spec: ModelSpec) -> pt.TensorVariable:
             random=partial(_walk_random, **kw),
             signature="(a),(),(k)->(k)",
         )
-        theta = theta[busy_later].set(levels)
-    return pm.Deterministic("ability", theta, dims="cell")
+        th = th[busy_later].set(levels)
+    return pm.Deterministic("ability", th, dims="cell")
 
 
-def _athlete_effect(name: str, prior, design: Design, centred: bool) -> pt.TensorVariable:
-    sd = prior.create(f"{name}_sd")
-    if centred:
-        return pm.ZeroSumNormal(name, sigma=sd, dims="athlete")
-    z = pm.ZeroSumNormal(f"{name}_z", sigma=1.0, dims="athlete")
-    return pm.Deterministic(name, sd * z, dims="athlete")
+def nearest_cells(
+    cell_athlete: np.ndarray, cell_season: np.ndarray, athletes, season: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per athlete: the index of its cell nearest to ``season`` (the earlier on a tie) and the
+    number of seasons between, i.e. the random-walk steps a projection adds."""
+    order = pd.DataFrame({"a": cell_athlete, "gap": np.abs(np.asarray(cell_season) - season)})
+    nearest = order.reset_index().sort_values(["gap", "index"]).drop_duplicates("a")
+    nearest = nearest.set_index("a").reindex(list(athletes))
+    return nearest["index"].to_numpy(), nearest["gap"].to_numpy()
 
 
-def athlete_utility(design: Design, spec: ModelSpec) -> pt.TensorVariable:
-    """u per observation (higher = better), in the model's context."""
-    a = design.obs_athlete
-    u = _ability(design, spec)[design.obs_cell]
-    if spec.distance:
-        u = (
-            u
-            + _athlete_effect("distance", spec.distance_sd, design, "distance" in spec.centred)[a]
-            * design.obs_x
-        )
-    if spec.pacing:
-        u = (
-            u
-            + _athlete_effect("unpaced", spec.pacing_sd, design, "unpaced" in spec.centred)[a]
-            * design.obs_unpaced
-        )
-    if spec.injury:
-        mean = spec.injury_mean.create("injury_mean")
-        per_len = spec.injury_length.create("injury_length")
-        hurt = design.injured_athletes
-        if len(hurt):
-            sd = spec.injury_sd.create("injury_sd")
-            z = pm.Normal("injury_z", 0.0, 1.0, dims="injured_athlete")
-            beta = pm.Deterministic("injury", mean + sd * z, dims="injured_athlete")
-            # Athletes never seen after an absence get the population mean (their decay is 0).
-            lookup = np.full(design.n_athletes, len(hurt))
-            lookup[hurt] = np.arange(len(hurt))
-            beta_obs = pt.concatenate([beta, pt.stack([mean])])[lookup[a]]
-        else:
-            beta_obs = mean
-        u = u + beta_obs * design.obs_inj_decay + per_len * design.obs_inj_loglen
-    return u
+def project(posterior, athlete_ids, known: np.ndarray, season: int, rng) -> tuple:
+    """(sample, runner) ability draws in ``season`` and the walk steps added per runner.
+
+    Runners not ``known`` to the fit get zeros here (see :func:`population`); a known runner
+    seen last in an earlier season (or first in a later one) gets one step of ``step_sd`` per
+    season in between.
+    """
+    th = posterior.draws("ability")
+    u = np.zeros((posterior.n_samples, len(athlete_ids)))
+    gap = np.zeros(len(athlete_ids), dtype=int)
+    cell, steps = nearest_cells(
+        posterior.coord("cell_athlete").astype(str),
+        posterior.coord("cell_season"),
+        np.asarray(athlete_ids)[known],
+        season,
+    )
+    gap[known] = steps
+    u[:, known] = th[:, cell.astype(int)]
+    if posterior.has("step_sd") and gap.any():
+        u += posterior.draws("step_sd")[:, None] * np.sqrt(gap) * rng.standard_normal(u.shape)
+    return u, gap
 
 
-def race_noise_scale(design: Design, spec: ModelSpec) -> pt.TensorVariable:
-    """tau per race; 1 for a paced outdoor final, which pins the utility scale."""
-    if not spec.race_noise:
-        return pt.ones(design.n_races)
-    gamma = spec.noise.create("noise", dims="noise_term")
-    return pt.exp(pt.dot(design.race_noise_x, gamma))
+def population(posterior, n: int, rng) -> np.ndarray:
+    """(sample, n) abilities of athletes the fit never saw: Normal(0, ability_sd) per draw."""
+    sd = posterior.draws("ability_sd")[:, None]
+    return sd * rng.standard_normal((posterior.n_samples, n))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .forecast import Forecast
+from ..forecasting import Forecast
 
 __all__ = ["score_race", "reliability", "expected_calibration_error", "bootstrap_mean"]
 

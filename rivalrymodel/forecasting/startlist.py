@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .data import RaceData
-from .datasets.identity import normalise
-from .models.design import NOISE_COLUMNS
-from .schema import Event, Round, Status
-
-if TYPE_CHECKING:
-    from .fitting import Fit
+from ..data import RaceData
+from ..datasets.identity import normalise
+from ..models.terms.noise import noise_rows
+from ..schema import Event, Round, Status
 
 __all__ = ["StartList", "UnknownAthleteError", "resolve"]
 
@@ -70,6 +65,11 @@ class StartList:
         object.__setattr__(self, "date", pd.Timestamp(self.date).normalize())
         object.__setattr__(self, "event", Event(self.event).value)
         object.__setattr__(self, "round", Round(self.round).value)
+        for flag in ("paced", "indoor"):
+            if not isinstance(getattr(self, flag), bool | np.bool_):
+                raise ValueError(
+                    f"StartList.{flag} must be True or False, not {getattr(self, flag)!r}"
+                )
         if len(self.athletes) < 2:
             raise ValueError(f"a start list needs at least 2 athletes, got {list(self.athletes)}")
         if len(set(self.athletes)) != len(self.athletes):
@@ -102,13 +102,7 @@ class StartList:
     @property
     def noise_x(self) -> np.ndarray:
         """The race's row of the noise design (heat, semi, unpaced, indoor)."""
-        flags = {
-            "heat": self.round == Round.HEAT.value,
-            "semi": self.round == Round.SEMI.value,
-            "unpaced": not self.paced,
-            "indoor": self.indoor,
-        }
-        return np.array([float(flags[c]) for c in NOISE_COLUMNS])
+        return noise_rows(self.round, self.paced, self.indoor)
 
 
 _STARTED = [Status.OK.value, Status.DNF.value, Status.DQ.value]
@@ -147,27 +141,31 @@ def match_athletes(entries: Sequence[str], by_id: dict, by_key: dict, where: str
     return rows
 
 
-def _roster(fit: Fit) -> tuple[dict, dict]:
-    """Lookups of every athlete the fit can name: those with posterior terms (their index),
-    then the rest of the data it saw (index -1: no results before the cutoff)."""
-    if "roster" not in fit._cache:
-        post = fit.posterior
-        extra = json.loads(fit._tree.attrs.get("athletes", "[]"))
-        ids = list(post["athlete"].to_numpy()) + [r["athlete_id"] for r in extra]
-        names = list(post["athlete_name"].to_numpy()) + [r["name"] for r in extra]
-        index = list(range(post.sizes["athlete"])) + [-1] * len(extra)
-        fit._cache["roster"] = lookups(ids, names, index)
-    return fit._cache["roster"]
-
-
-def resolve(fit: Fit, athletes: Sequence[str]) -> pd.DataFrame:
+def resolve(fit, athletes: Sequence[str]) -> pd.DataFrame:
     """Athlete id, name and posterior index (-1: no results before the fit's cutoff) per entry.
+
+    ``fit`` is anything with a ``roster`` (athlete_id, name, index), e.g. a Fit: those with
+    posterior terms first, then the rest of the data it saw.
 
     Raises
     ------
     UnknownAthleteError
         For a name or id the fit does not know, listing the closest names it does know; or a
-        name that two athletes share, listing their ids.
+        name that two athletes share, listing their ids; or one runner entered twice under two
+        spellings.
     """
-    rows = match_athletes(athletes, *_roster(fit), where="the fit")
+    r = fit.roster
+    rows = match_athletes(athletes, *lookups(r["athlete_id"], r["name"], r["index"]), "the fit")
+    check_distinct(athletes, [row[0] for row in rows])
     return pd.DataFrame(rows, columns=["athlete_id", "name", "index"])
+
+
+def check_distinct(entries: Sequence[str], ids: Sequence[str]) -> None:
+    """Refuse a start list that names one athlete twice (e.g. by name and by id)."""
+    seen: dict[str, str] = {}
+    for entry, a in zip(entries, ids, strict=True):
+        if a in seen:
+            raise UnknownAthleteError(
+                f"{seen[a]!r} and {entry!r} are the same athlete (id {a}): list each runner once"
+            )
+        seen[a] = entry

@@ -1,9 +1,9 @@
 """Rolling-origin backtests: forecast real start lists from only what was known before each race.
 
-A model (a :class:`~rivalrymodel.spec.ModelSpec`) is refitted at each origin on
-``data.as_of(origin)``: per season (1 January of the race's season), per month (the 1st) or per
-race (the race day itself), always strictly before the race. A baseline replays the races before
-each race day. Every forecast is scored against the result (:mod:`rivalrymodel.metrics`).
+Every forecaster, the model and the baselines alike, is fitted at each origin on
+``data.as_of(origin)`` (the same information for all): per season (1 January of the race's
+season), per month (the 1st) or per race (the race day itself), always strictly before the
+race. Every forecast is scored against the result (:mod:`.metrics`).
 
 The (model x origin) grid runs through any ``concurrent.futures.Executor``: a local process pool
 by default, or a Dask ``distributed`` client's executor (``client.get_executor()``) for more than
@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .baselines import BASELINES, make_baseline
-from .data import RaceData
-from .forecast import StartList
+from ..data import RaceData
+from ..forecasting import Forecaster, ModelForecaster, StartList
+from ..spec import ModelSpec
+from .baselines import make_baseline
 from .metrics import bootstrap_mean, expected_calibration_error, reliability, score_race
-from .spec import ModelSpec
 
 __all__ = ["default_targets", "backtest", "Backtest", "METRICS", "DIAMOND_LEAGUE"]
 
@@ -110,38 +110,16 @@ def _score(name, fc, data, race_id) -> tuple[dict, pd.DataFrame]:
     return row, probs
 
 
-def _run_model(spec_json, data, origin, race_ids, fit_kwargs, cache_dir, seed, months):
-    """One grid cell: fit the spec as of ``origin`` (cached) and score its target races."""
-    from .fitting import ConvergenceWarning, cached_fit, quick_data
-
-    spec = ModelSpec.from_json(spec_json)
-    seen = data.as_of(origin)
-    if months:
-        seen = quick_data(seen, months)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        fit = cached_fit(spec, seen, cache_dir=cache_dir, random_seed=seed, **fit_kwargs)
-    notes = [str(w.message) for w in caught]
+def _run(forecaster: Forecaster, data, origin, race_ids, seed):
+    """One grid cell: fit the forecaster on ``data.as_of(origin)`` and score its targets."""
+    fitted = forecaster.fit(data.as_of(origin))
     rows, probs = [], []
     for rid in race_ids:
         sl = StartList.from_race(data, rid)
-        fc = fit.forecast(sl, random_seed=seed)
-        row, p = _score(spec.name, fc, data, rid)
-        rows.append(row | {"origin": origin, "converged": not notes})
+        row, p = _score(forecaster.name, fitted.forecast(sl, random_seed=seed), data, rid)
+        rows.append(row | {"origin": origin, "converged": not fitted.notes})
         probs.append(p)
-    return rows, probs, notes
-
-
-def _run_baseline(name, data, race_ids):
-    """A baseline over all its targets in date order (it reads only the races before each)."""
-    b = make_baseline(name, data)
-    rows, probs = [], []
-    for rid in race_ids:
-        sl = StartList.from_race(data, rid)
-        row, p = _score(name, b.forecast(sl), data, rid)
-        rows.append(row | {"origin": sl.date, "converged": True})
-        probs.append(p)
-    return rows, probs, []
+    return rows, probs, list(fitted.notes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -209,8 +187,10 @@ def backtest(
     Parameters
     ----------
     models
-        Model specs (refitted per origin) and baseline names (``uniform``, ``season_best``,
-        ``elo``, ``openskill``).
+        Forecasters (:class:`~rivalrymodel.forecasting.Forecaster`), model specs (a
+        :class:`~rivalrymodel.forecasting.ModelForecaster` with ``fit_kwargs``) and baseline
+        names (``uniform``, ``season_best``, ``elo``, ``openskill``); each is fitted at every
+        origin on ``data.as_of(origin)``.
     data
         All the data; each forecast sees only ``data.as_of`` its origin.
     targets
@@ -228,17 +208,15 @@ def backtest(
     targets = default_targets(data) if targets is None else targets
     targets = targets.assign(date=pd.to_datetime(targets["date"]))
     origins = targets["date"].map(lambda d: _origin(d, refit))
+    forecasters = [
+        _as_forecaster(m, fit_kwargs or {}, cache_dir, random_seed, quick_data_months)
+        for m in models
+    ]
     jobs = []
-    for m in models:
-        if isinstance(m, str):
-            if m not in BASELINES:
-                raise ValueError(f"unknown baseline {m!r}; choose from {', '.join(BASELINES)}")
-            jobs.append((f"baseline {m}", _run_baseline, (m, data, list(targets["race_id"]))))
-            continue
+    for f in forecasters:
         for origin, group in targets.groupby(origins):
-            args = (m.to_json(), data, origin, list(group["race_id"]), fit_kwargs or {},
-                    cache_dir, random_seed, quick_data_months)  # fmt: skip
-            jobs.append((f"{m.name} as of {origin:%Y-%m-%d}", _run_model, args))
+            args = (f, data, origin, list(group["race_id"]), random_seed)
+            jobs.append((f"{f.name} as of {origin:%Y-%m-%d}", _run, args))
     own = executor is None
     executor = executor or cf.ProcessPoolExecutor()
     rows, probs, notes = [], [], []
@@ -257,3 +235,13 @@ def backtest(
     races = pd.DataFrame(rows).merge(targets[["race_id", "date", "set", "event"]], on="race_id")
     races = races.sort_values(["model", "date", "race_id"]).reset_index(drop=True)
     return Backtest(races, pd.concat(probs, ignore_index=True), notes)
+
+
+def _as_forecaster(m, fit_kwargs, cache_dir, seed, months) -> Forecaster:
+    if isinstance(m, Forecaster):
+        return m
+    if isinstance(m, ModelSpec):
+        return ModelForecaster(
+            m, cache_dir=cache_dir, quick_data_months=months, random_seed=seed, **fit_kwargs
+        )
+    return make_baseline(m)

@@ -1,0 +1,13 @@
+"""The evaluation layer: baselines, scores and rolling-origin backtests."""
+
+from __future__ import annotations
+
+from .backtest import DIAMOND_LEAGUE, METRICS, Backtest, backtest, default_targets
+from .baselines import BASELINES, Baseline, FittedBaseline, make_baseline
+from .metrics import bootstrap_mean, expected_calibration_error, reliability, score_race
+
+__all__ = [
+    "backtest", "default_targets", "Backtest", "METRICS", "DIAMOND_LEAGUE", "BASELINES",
+    "Baseline", "FittedBaseline", "make_baseline", "score_race", "reliability",
+    "expected_calibration_error", "bootstrap_mean",
+]  # fmt: skip

@@ -1,0 +1,17 @@
+"""The forecasting layer: start lists, race-day projection, race probabilities, head to head,
+championships, and the forecaster protocol shared with the baselines."""
+
+from __future__ import annotations
+
+from .championship import Qualify, simulate_championship
+from .forecast import Forecast, format_table, forecast, from_strengths
+from .forecaster import Fitted, FittedModel, Forecaster, ModelForecaster
+from .h2h import head_to_head, rivalry
+from .projection import utility_draws
+from .startlist import StartList, UnknownAthleteError, resolve
+
+__all__ = [
+    "StartList", "UnknownAthleteError", "resolve", "Forecast", "forecast", "from_strengths",
+    "format_table", "head_to_head", "rivalry", "Qualify", "simulate_championship",
+    "utility_draws", "Forecaster", "Fitted", "ModelForecaster", "FittedModel",
+]  # fmt: skip

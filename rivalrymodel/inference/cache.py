@@ -1,0 +1,74 @@
+"""A disk cache of fits that several processes can share.
+
+Entries are keyed by (spec, data fingerprint, cutoff, sampler settings, version). A writer holds
+an exclusive lock on the entry while it samples and saves (a second process asking for the same
+entry waits, then loads it); the file is written under a unique temporary name and renamed into
+place; a reader verifies the entry's checksum, and an entry that fails is refitted with a
+warning. A fit is reproducible, so the cache changes nothing but the time.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import warnings
+from pathlib import Path
+
+from .. import __version__
+from ..data import RaceData
+from ..spec import ModelSpec
+from .posterior import Fit
+from .sampling import fit
+from .storage import FitFileError, load_fit
+
+__all__ = ["cached_fit", "default_cache_dir", "CacheWarning"]
+
+
+class CacheWarning(UserWarning):
+    """A cache entry was damaged and has been refitted."""
+
+
+def default_cache_dir() -> Path:
+    """``RIVALRYMODEL_CACHE``, else ~/.cache/rivalrymodel."""
+    override = os.environ.get("RIVALRYMODEL_CACHE")
+    return Path(override) if override else Path.home() / ".cache" / "rivalrymodel"
+
+
+def entry_path(spec: ModelSpec, data: RaceData, cache_dir=None, **kwargs) -> Path:
+    """Where the cached fit of these arguments lives."""
+    key = json.dumps(
+        {"spec": spec.to_json(), "data": data.fingerprint(), "cutoff": str(data.cutoff),
+         "version": __version__, **{k: kwargs[k] for k in sorted(kwargs) if k != "progress"}},
+        sort_keys=True,
+    )  # fmt: skip
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Path(cache_dir or default_cache_dir()) / f"{spec.name}-{digest}.nc"
+
+
+def cached_fit(
+    spec: ModelSpec, data: RaceData, *, cache_dir: str | Path | None = None, **kwargs
+) -> Fit:
+    """:func:`~.sampling.fit`, kept on disk; ``kwargs`` go to it.
+
+    ``random_seed`` must be given, as an unseeded fit is not reproducible. A cached fit that
+    failed its convergence checks repeats its ConvergenceWarning when loaded.
+    """
+    if kwargs.get("random_seed") is None:
+        raise ValueError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
+    path = entry_path(spec, data, cache_dir, **kwargs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on a crash
+        if path.exists():
+            try:
+                result = load_fit(path)
+            except FitFileError as err:
+                warnings.warn(f"cache entry refitted: {err}", CacheWarning, stacklevel=2)
+            else:
+                result.check()
+                return result
+        result = fit(spec, data, **kwargs)
+        result.save(path)
+    return result

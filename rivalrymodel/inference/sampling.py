@@ -1,0 +1,179 @@
+"""Sample a ModelSpec on RaceData and keep the result as a :class:`~.posterior.Fit`.
+
+nutpie is the default sampler: it samples the compiled PyMC model directly, about twice as fast
+end to end as ``pm.sample`` (docs/model.md). ``sampler="pymc"`` uses PyMC's own NUTS.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Literal
+
+import pandas as pd
+import pymc as pm
+import xarray as xr
+
+from .. import __version__
+from ..covariates import absence_returns
+from ..data import RaceData
+from ..models import Design, build_model, family_of
+from ..spec import ModelSpec
+from .posterior import Fit
+from .storage import compact
+
+__all__ = ["fit", "prior_predictive", "forecast_attrs", "QUICK", "quick_data"]
+
+QUICK = {"draws": 150, "tune": 150, "chains": 2}
+"""Sampler settings of a smoke run (examples and CLI ``--quick``): it will not converge."""
+
+
+def quick_data(data: RaceData, months: int = 18) -> RaceData:
+    """The last ``months`` of ``data`` before its cutoff (or last race), for a smoke run."""
+    end = data.cutoff if data.cutoff is not None else data.races["date"].max()
+    return data.since(pd.Timestamp(end) - pd.DateOffset(months=months))
+
+
+def _label(tree: xr.DataTree, design: Design) -> None:
+    """Give athletes their names and cells their athlete and season, as coordinates."""
+    cell_athlete = design.athlete_ids[design.cell_athlete]
+    for group in ("posterior", "log_likelihood", "observed_data", "prior"):
+        if group not in tree.children:
+            continue
+        ds = tree[group].to_dataset()
+        if "athlete" in ds.dims:
+            ds = ds.assign_coords(athlete_name=("athlete", design.athlete_names))
+        if "cell" in ds.dims:
+            ds = ds.assign_coords(
+                cell_athlete=("cell", cell_athlete), cell_season=("cell", design.cell_season)
+            )
+        if "race" in ds.dims:
+            ds = ds.assign_coords(race_date=("race", design.race_dates.astype("datetime64[ns]")))
+        tree[group] = xr.DataTree(ds)
+
+
+def fit(
+    spec: ModelSpec,
+    data: RaceData,
+    *,
+    draws: int = 1000,
+    tune: int = 500,
+    chains: int = 4,
+    random_seed: int | None = None,
+    sampler: Literal["nutpie", "pymc"] = "nutpie",
+    progress: bool | None = None,
+) -> Fit:
+    """Sample the posterior of ``spec`` on ``data``.
+
+    Parameters
+    ----------
+    spec, data
+        The model and the data it sees (use ``data.as_of(date)`` for a forecast as of a date).
+    draws, tune, chains
+        Posterior draws and warm-up iterations per chain, and the number of chains. 500
+        warm-up iterations are enough for nutpie's mass-matrix adaptation on the bundled data
+        (``benchmarks/README.md``).
+    random_seed
+        Same seed, data and spec: same draws.
+    sampler
+        ``"nutpie"`` (default) or ``"pymc"``.
+    progress
+        Show a progress bar; default: only when stderr is a terminal.
+
+    Returns
+    -------
+    Fit
+        The posterior (draws as stored by :func:`~.storage.compact`) with its log-likelihood
+        and observed data. Emits a :class:`ConvergenceWarning` with the numbers when a
+        diagnostic fails.
+    """
+    if progress is None:
+        progress = sys.stderr.isatty()
+    for name, value in (("draws", draws), ("tune", tune), ("chains", chains)):
+        if int(value) < (0 if name == "tune" else 1):
+            raise ValueError(f"{name} must be >= {0 if name == 'tune' else 1}, not {value}")
+    clock = _Clock()
+    model, design = build_model(data, spec)
+    clock("build")
+    if sampler == "nutpie":
+        import nutpie
+
+        compiled = nutpie.compile_pymc_model(model)
+        clock("compile")
+        tree = nutpie.sample(
+            compiled, draws=draws, tune=tune, chains=chains, seed=random_seed,
+            progress_bar=progress, save_warmup=False,
+        )  # fmt: skip
+    elif sampler == "pymc":
+        with model:
+            tree = pm.sample(
+                draws=draws, tune=tune, chains=chains, random_seed=random_seed,
+                progressbar=progress, nuts_sampler="pymc", compute_convergence_checks=False,
+            )  # fmt: skip
+    else:
+        raise ValueError(f"sampler must be 'nutpie' or 'pymc', not {sampler!r}")
+    clock("sample")
+    tree = pm.compute_log_likelihood(tree, model=model, progressbar=False)
+    clock("log_likelihood")
+    tree["observed_data"] = xr.DataTree(family_of(spec).observed_data(design))
+    # nutpie keeps free-text divergence messages as Python objects, which netCDF cannot store.
+    stats = tree["sample_stats"].to_dataset()
+    stats = stats.drop_vars([v for v in stats.data_vars if stats[v].dtype == object])
+    tree["sample_stats"] = xr.DataTree(stats)
+    _label(tree, design)
+    tree["posterior"] = xr.DataTree(compact(tree["posterior"].to_dataset()))
+    tree.attrs.update(
+        spec=spec.to_json(),
+        cutoff="" if data.cutoff is None else f"{data.cutoff:%Y-%m-%d}",
+        data_fingerprint=data.fingerprint(),
+        rivalrymodel_version=__version__,
+        sampler=sampler,
+        random_seed=-1 if random_seed is None else int(random_seed),
+        **forecast_attrs(data),
+    )
+    result = Fit(tree)
+    result.check()
+    clock("diagnostics")
+    result._tree.attrs["timings_s"] = json.dumps(clock.laps)
+    return result
+
+
+def forecast_attrs(data: RaceData) -> dict[str, str]:
+    """What a forecast needs besides the draws, as JSON attributes of the fit's tree: the
+    athletes' names, and the absences the data know (announced by their cutoff) with returns."""
+    returns = absence_returns(data)[["athlete_id", "start", "returned", "announced"]]
+    return {
+        "athletes": data.athletes[["athlete_id", "name"]].to_json(orient="records"),
+        "absences": returns.to_json(orient="records", date_format="iso"),
+    }
+
+
+class _Clock:
+    """Wall-clock seconds per stage of a fit, kept in the fit (``fit.timings``)."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._last, 3)
+        self._last = now
+
+
+def prior_predictive(
+    spec: ModelSpec, data: RaceData, *, draws: int = 500, random_seed: int | None = None
+) -> xr.DataTree:
+    """Simulate the observed races from the prior.
+
+    The tree's ``prior`` group holds each draw's ``utility`` per observation and ``race_tau``
+    per race. Plackett-Luce: ``prior_predictive['place']`` (chain, draw, result) is a finishing
+    order simulated exactly, and ``observed_data['place']`` the real one (places among the
+    modelled runners of each race). Times: ``log_time`` simulated and observed.
+    ``constant_data`` holds each observation's race index.
+    """
+    model, design = build_model(data, spec, keep_utility=True)
+    tree = family_of(spec).prior_predictive(model, design, draws, random_seed)
+    tree["constant_data"] = xr.DataTree(xr.Dataset({"race_index": (("result",), design.obs_race)}))
+    return tree
