@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser(__doc__.splitlines()[0]).parse_args(argv)
     data = rm.load_dataset()
     fit = fit_as_of(args, "2026-01-01")
-    h2h = rm.rivalry(fit, KERR, JAKOB, DATES, paced=(True, False), random_seed=args.seed)
+    # Hindcasts: the fit has seen the races around these dates.
+    h2h = rm.rivalry(
+        fit, KERR, JAKOB, DATES, paced=(True, False), hindcast=True, random_seed=args.seed
+    )
     table = h2h.assign(
         race=h2h["paced"].map({True: "paced", False: "unpaced"}),
         date=h2h["date"].dt.strftime("%Y-%m-%d"),

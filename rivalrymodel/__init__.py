@@ -1,7 +1,6 @@
 """rivalrymodel: Bayesian forecasts of men's middle-distance races."""
 
-__version__ = "0.1.0"
-
+from ._version import __version__  # noqa: F401  (rivalrymodel.__version__)
 from .data import RaceData, load_dataset
 from .forecasting import (
     Fitted,

@@ -15,8 +15,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .inference import Fit
     from .forecasting import Forecast
+    from .inference import Fit
 
 __all__ = ["plot_forecast", "plot_abilities", "plot_rivalry", "plot_calibration"]
 

@@ -8,6 +8,7 @@ import pytest
 
 import rivalrymodel as rm
 from rivalrymodel.evaluation.baselines import BASELINES, make_baseline
+from rivalrymodel.forecasting.forecast import CSV_COLUMNS
 from rivalrymodel.synthetic import simulate_dataset
 
 
@@ -15,6 +16,11 @@ from rivalrymodel.synthetic import simulate_dataset
 def sim():
     data, truth = simulate_dataset(n_athletes=30, races_per_season=60, random_seed=5)
     return data, truth
+
+
+def _fitted(name, data, date):
+    """A baseline fitted, as every forecaster is, on the data as of the race date."""
+    return make_baseline(name).fit(data.as_of(date))
 
 
 def _start(data, date, n=8, seed=0):
@@ -25,25 +31,33 @@ def _start(data, date, n=8, seed=0):
 @pytest.mark.parametrize("name", sorted(BASELINES))
 def test_baseline_forecast_is_a_point_forecast_of_the_same_shape(sim, name):
     data, _ = sim
-    fc = make_baseline(name, data).forecast(_start(data, "2019-06-01"))
+    fc = _fitted(name, data, "2019-06-01").forecast(_start(data, "2019-06-01"))
     t = fc.table
-    assert set(rm.forecast.CSV_COLUMNS) <= set(t.columns)
+    assert set(CSV_COLUMNS) <= set(t.columns)
     assert t["p_win"].sum() == pytest.approx(1.0) and t["p_podium"].sum() == pytest.approx(3.0)
     assert (t["p_win_lo"] == t["p_win"]).all() and (t["p_win_hi"] == t["p_win"]).all()
     assert fc.pairwise.shape == (8, 8) and fc.place_probs.shape == (8, 8)
 
 
 @pytest.mark.parametrize("name", sorted(BASELINES))
-def test_baselines_see_only_races_before_the_date(sim, name):
+def test_baselines_use_only_the_data_they_are_fitted_on(sim, name):
+    """Fitted on data.as_of(D), nothing after D reaches a baseline: reversing the order of
+    every later race changes no forecast, and a rating fitted on all the data does differ."""
     data, _ = sim
     sl = _start(data, "2018-07-01", seed=1)
-    full = make_baseline(name, data).forecast(sl).table
-    past = make_baseline(name, data.as_of(sl.date)).forecast(sl).table
-    pd.testing.assert_frame_equal(full, past)
-    # Asked out of date order, a rating baseline replays and gives the same answer.
-    b = make_baseline(name, data)
-    b.forecast(_start(data, "2020-06-01"))
-    pd.testing.assert_frame_equal(b.forecast(sl).table, full)
+    res = data.results
+    later = res["race_id"].isin(data.races.loc[data.races["date"] >= sl.date, "race_id"])
+    n = res.groupby("race_id")["place"].transform("max")
+    flipped = res.assign(
+        place=res["place"].where(~later, n + 1 - res["place"]),
+        time_s=res["time_s"].where(~later),
+    )
+    other = rm.RaceData(data.athletes, data.races, flipped, data.absences)
+    past = _fitted(name, data, sl.date).forecast(sl).table
+    pd.testing.assert_frame_equal(past, _fitted(name, other, sl.date).forecast(sl).table)
+    if name in ("elo", "openskill"):  # the others look only at the year before the race
+        whole = make_baseline(name).fit(data).forecast(sl).table
+        assert not np.allclose(whole["p_win"], past["p_win"])
 
 
 def test_informative_baselines_beat_uniform_on_simulated_races(sim):
@@ -52,7 +66,7 @@ def test_informative_baselines_beat_uniform_on_simulated_races(sim):
     races = data.races[data.races["date"] >= "2019-01-01"].head(40)
     res = data.results
     for name in ("season_best", "elo", "openskill"):
-        b = make_baseline(name, data)
+        b = make_baseline(name).fit(data.as_of("2019-01-01"))
         losses = []
         for rid in races["race_id"]:
             sl = rm.StartList.from_race(data, rid)
@@ -64,35 +78,36 @@ def test_informative_baselines_beat_uniform_on_simulated_races(sim):
 
 
 def test_elo_arithmetic_on_a_two_runner_race():
-    b = BASELINES["elo"].__new__(BASELINES["elo"])
-    b._start()
-    b._update(["A", "B"])  # A ahead of B, both new at 1500: expected 0.5 each
-    assert b._rating == {"A": pytest.approx(1516.0), "B": pytest.approx(1484.0)}
-    b._update(["A", "B", "C"])
+    b = BASELINES["elo"]()
+    rating = b._start()
+    b._update(rating, ["A", "B"])  # A ahead of B, both new at 1500: expected 0.5 each
+    assert rating == {"A": pytest.approx(1516.0), "B": pytest.approx(1484.0)}
+    b._update(rating, ["A", "B", "C"])
     # Three runners: K/(n-1) = 16 per pair; C new at 1500.
     e_ab = 1 / (1 + 10 ** ((1484 - 1516) / 400))
     e_ac = 1 / (1 + 10 ** ((1500 - 1516) / 400))
-    assert b._rating["A"] == pytest.approx(1516 + 16 * ((1 - e_ab) + (1 - e_ac)))
+    assert rating["A"] == pytest.approx(1516 + 16 * ((1 - e_ab) + (1 - e_ac)))
 
 
 def test_openskill_strengths_reproduce_its_win_probabilities(sim):
     data, _ = sim
-    b = make_baseline("openskill", data)
     sl = _start(data, "2020-01-01", seed=3)
+    b = _fitted("openskill", data, sl.date)
     fc = b.forecast(sl)
-    teams = [[b._rating[a]] for a in fc.athlete_ids]
-    want = np.array(b._model.predict_win(teams))
+    state = b.ratings.state
+    teams = [[state["rating"][a]] for a in fc.athlete_ids]
+    want = np.array(state["model"].predict_win(teams))
     got = fc.table.set_index("athlete_id").loc[list(fc.athlete_ids), "p_win"].to_numpy()
     np.testing.assert_allclose(got, want / want.sum(), rtol=1e-9)
 
 
 def test_season_best_converts_distances_and_fits_a_temperature(sim):
     data, _ = sim
-    b = make_baseline("season_best", data)
-    t = b.temperature(2019)
-    assert 0.05 < t < 20
     sl = _start(data, "2019-06-01", seed=4)
-    best = b._best(list(sl.athletes), sl.date)
+    b = _fitted("season_best", data, sl.date)
+    t = b.ratings.temperature(2019)
+    assert 0.05 < t < 20
+    best = b.ratings._best(list(sl.athletes), sl.date)
     p = b.forecast(sl).table.set_index("athlete_id").loc[list(sl.athletes), "p_win"]
     known = np.isfinite(best)
     order_time = np.argsort(best[known])
@@ -102,8 +117,10 @@ def test_season_best_converts_distances_and_fits_a_temperature(sim):
 
 def test_baselines_resolve_names_like_the_model(sim):
     data, _ = sim
-    b = make_baseline("elo", data)
+    b = _fitted("elo", data, "2019-06-01")
     by_name = b.forecast(rm.StartList(("sim runner s001", "S002"), date="2019-06-01")).table
     assert set(by_name["athlete_id"]) == {"S001", "S002"}
     with pytest.raises(rm.UnknownAthleteError, match=r"close matches: Sim Runner S001"):
         b.forecast(rm.StartList(("Sim Runer S001", "S002"), date="2019-06-01"))
+    with pytest.raises(rm.UnknownAthleteError, match=r"same athlete \(id S001\)"):
+        b.forecast(rm.StartList(("sim runner s001", "S001"), date="2019-06-01"))

@@ -11,6 +11,7 @@ import pytest
 
 import rivalrymodel as rm
 from rivalrymodel.cli import main
+from rivalrymodel.forecasting.forecast import CSV_COLUMNS
 
 
 def test_summary_prints_coverage_and_key_athletes(capsys):
@@ -88,7 +89,7 @@ def test_forecast_from_a_saved_fit_prints_and_writes_csv_and_json(saved_fit, tmp
     printed = capsys.readouterr().out
     assert "Runner A" in printed and "win % [90%]" in printed
     df = pd.read_csv(out, dtype={"athlete_id": str})
-    assert list(df.columns) == rm.forecast.CSV_COLUMNS
+    assert list(df.columns) == CSV_COLUMNS
     assert df["p_win"].sum() == pytest.approx(1.0, abs=0.002)
     assert df["p_podium"].sum() == pytest.approx(3.0, abs=0.002)
     assert list(df["athlete_id"]) == ["A", "B", "C"]

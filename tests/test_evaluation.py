@@ -12,13 +12,14 @@ import xarray as xr
 
 import rivalrymodel as rm
 from rivalrymodel import evaluation
-from rivalrymodel.forecasting.forecast import from_strengths
+from rivalrymodel.evaluation import make_baseline
 from rivalrymodel.evaluation.metrics import (
     bootstrap_mean,
     expected_calibration_error,
     reliability,
     score_race,
 )
+from rivalrymodel.forecasting.forecast import from_strengths
 from rivalrymodel.synthetic import simulate_dataset
 
 
@@ -102,26 +103,40 @@ def _fake_fit(seen: rm.RaceData) -> rm.Fit:
     return rm.Fit(tree)
 
 
-def test_no_target_race_later_result_or_later_absence_reaches_its_forecast(sim, monkeypatch):
+class _Spy(rm.Forecaster):
+    """A baseline that records the data it is fitted on."""
+
+    def __init__(self, name, seen):
+        self.name, self.seen = name, seen
+
+    def fit(self, data):
+        self.seen.setdefault(self.name, {})[data.cutoff] = data
+        return make_baseline(self.name.removeprefix("spy_")).fit(data)
+
+
+def test_no_target_race_later_result_or_later_absence_reaches_any_forecaster(sim, monkeypatch):
+    """The model and every baseline see exactly data.as_of(origin), through one runner."""
     data, targets = sim
-    seen_by_origin = {}
+    seen = {}
 
-    def fake_cached_fit(spec, seen, **kwargs):
-        seen_by_origin[seen.cutoff] = seen
-        return _fake_fit(seen)
+    def fake_cached_fit(spec, data_seen, **kwargs):
+        seen.setdefault(spec.name, {})[data_seen.cutoff] = data_seen
+        return _fake_fit(data_seen)
 
-    monkeypatch.setattr("rivalrymodel.fitting.cached_fit", fake_cached_fit)
-    spec = rm.ModelSpec(name="fake")
+    monkeypatch.setattr("rivalrymodel.forecasting.forecaster.cached_fit", fake_cached_fit)
+    models = [rm.ModelSpec(name="fake"), *(_Spy(f"spy_{b}", seen) for b in evaluation.BASELINES)]
     with cf.ThreadPoolExecutor(1) as ex:  # in-process, so the patched fit is used
-        bt = evaluation.backtest([spec], data, targets, refit="monthly", executor=ex,
+        bt = evaluation.backtest(models, data, targets, refit="monthly", executor=ex,
                                  progress=False)  # fmt: skip
-    assert len(bt.races) == len(targets)
+    assert len(bt.races) == len(targets) * len(models)
+    assert set(seen) == {m.name for m in models}
     for _, row in bt.races.iterrows():
-        seen = seen_by_origin[row["origin"]]
+        got = seen[row["model"]][row["origin"]]
         assert row["origin"] <= row["date"]
-        assert (seen.races["date"] < row["origin"]).all()
-        assert row["race_id"] not in set(seen.races["race_id"])
-        assert (seen.absences["announced"] <= row["origin"]).all()
+        assert (got.races["date"] < row["origin"]).all()
+        assert row["race_id"] not in set(got.races["race_id"])
+        assert (got.absences["announced"] <= row["origin"]).all()
+        assert got.fingerprint() == data.as_of(row["origin"]).fingerprint()
     assert set(bt.races["origin"]) == {d.replace(day=1) for d in pd.to_datetime(targets["date"])}
 
 

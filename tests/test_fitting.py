@@ -148,11 +148,39 @@ def test_save_and_load_round_trip_exactly(tmp_path, suffix):
 
 
 def test_load_fit_errors_name_the_path(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nothing.nc"):
+    with pytest.raises(rm.FitFileError, match="nothing.nc: no saved fit"):
         rm.load_fit(tmp_path / "nothing.nc")
     xr.DataTree(xr.Dataset({"x": ("a", [1.0])})).to_netcdf(tmp_path / "other.nc")
-    with pytest.raises(ValueError, match="other.nc.*not a rivalrymodel fit"):
+    with pytest.raises(rm.FitFileError, match="other.nc.*not a rivalrymodel fit"):
         rm.load_fit(tmp_path / "other.nc")
+
+
+def test_damaged_or_truncated_fit_files_are_refused_in_one_line(tmp_path):
+    path = Fit(fake_tree()).save(tmp_path / "fit.nc")
+    raw = bytearray(path.read_bytes())
+    truncated = tmp_path / "truncated.nc"
+    truncated.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(rm.FitFileError, match=r"truncated.nc: not a readable fit file") as err:
+        rm.load_fit(truncated)
+    assert "\n" not in str(err.value)
+    # A changed draw in a file that is otherwise valid HDF5: the checksum catches it.
+    import h5py
+
+    with h5py.File(path, "r+") as f:
+        f["posterior/step_sd"][0, 0] = 99.0
+    with pytest.raises(rm.FitFileError, match="fit.nc: checksum mismatch"):
+        rm.load_fit(path)
+    # Flipped bytes anywhere in the data: refused, never loaded silently.
+    for at in range(len(raw) // 3, len(raw), len(raw) // 7):
+        bad = bytearray(raw)
+        bad[at] ^= 0xFF
+        (tmp_path / "flipped.nc").write_bytes(bytes(bad))
+        try:
+            back = rm.load_fit(tmp_path / "flipped.nc")
+        except rm.FitFileError:
+            continue
+        # A flip in unused bytes (padding, free space) changes nothing that is read.
+        xr.testing.assert_identical(back.posterior, Fit(fake_tree()).posterior)
 
 
 def test_fit_tree_is_a_copy():

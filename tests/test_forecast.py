@@ -12,7 +12,12 @@ import xarray as xr
 from scipy.special import expit, softmax
 
 import rivalrymodel as rm
-from rivalrymodel.forecasting.forecast import pairwise_ahead, plackett_luce_places
+from rivalrymodel.forecasting.forecast import (
+    CSV_COLUMNS,
+    from_strengths,
+    pairwise_ahead,
+    plackett_luce_places,
+)
 from rivalrymodel.simulate import simulate_places
 
 
@@ -115,7 +120,7 @@ def test_closed_form_places_match_enumeration():
 def test_forecast_matches_exact_probabilities_within_monte_carlo_error():
     sl = rm.StartList(tuple(MEANS), date="2024-03-01", paced=True, round="final")
     # Per draw, the exact place distribution by enumeration; averaged over draws.
-    sub = rm.Fit(forecast_tree(MEANS, draws=200)).forecast(sl, top_k=4, sims=400, random_seed=1)
+    sub = rm.forecast(rm.Fit(forecast_tree(MEANS, draws=200)), sl, top_k=4, sims=400, random_seed=1)
     exact = np.mean([exact_places(np.exp(row)) for row in sub.draws["utility"]], axis=0)
     t = sub.table.set_index("athlete_id").loc[list(MEANS)]
     np.testing.assert_allclose(t["p_win"], exact[:, 0], atol=1e-10)
@@ -145,7 +150,7 @@ def test_probabilities_sum_and_table_is_tidy():
     assert t["p_win"].is_monotonic_decreasing
     assert ((t["p_win_lo"] <= t["p_win"]) & (t["p_win"] <= t["p_win_hi"])).all()
     assert (t["p_win_hi"] - t["p_win_lo"] > 0.01).all()  # the posterior's uncertainty shows
-    assert set(rm.forecast.CSV_COLUMNS) <= set(t.columns)
+    assert set(CSV_COLUMNS) <= set(t.columns)
     long = fc.draws_frame()
     assert len(long) == 5 * 1000 and set(long["athlete_id"]) == set(MEANS)
     assert "Runner A" in repr(fc)
@@ -170,9 +175,11 @@ def test_same_seed_same_numbers_and_the_seed_matters():
 
 def test_race_type_noise_flattens_probabilities():
     fit = rm.Fit(forecast_tree(MEANS))
-    final = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2024-06-01", paced=True), random_seed=0)
-    heat = rm.forecast(fit, 
-        rm.StartList(tuple(MEANS), date="2024-06-01", paced=True, round="heat"), random_seed=0
+    final = rm.forecast(
+        fit, rm.StartList(tuple(MEANS), date="2024-06-01", paced=True), random_seed=0
+    )
+    heat = rm.forecast(
+        fit, rm.StartList(tuple(MEANS), date="2024-06-01", paced=True, round="heat"), random_seed=0
     )
     # tau = exp(0.4) in a heat: the favourite's chance shrinks towards 1/5.
     assert 0.2 < heat.table["p_win"].iloc[0] < final.table["p_win"].iloc[0]
@@ -197,7 +204,9 @@ def test_injury_counts_only_absences_announced_by_the_race_day():
     fit = rm.Fit(forecast_tree(MEANS, absences=[absence]))
     before = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2025-03-20"), random_seed=0)
     after = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2025-04-10"), random_seed=0)
-    off = rm.forecast(fit, rm.StartList(tuple(MEANS), date="2025-04-10"), injury=False, random_seed=0)
+    off = rm.forecast(
+        fit, rm.StartList(tuple(MEANS), date="2025-04-10"), injury=False, random_seed=0
+    )
     a_before = before.table.set_index("athlete_id").loc["A"]
     a_after = after.table.set_index("athlete_id").loc["A"]
     assert a_before["injury"] == 0.0  # not announced yet
@@ -223,7 +232,9 @@ def test_unknown_and_ambiguous_names_give_helpful_errors():
 
 def test_an_athlete_without_results_gets_the_population_draws():
     fit = rm.Fit(forecast_tree(MEANS))
-    fc = rm.forecast(fit, rm.StartList(("Nova Newcomer", "A", "E"), date="2024-06-01"), random_seed=0)
+    fc = rm.forecast(
+        fit, rm.StartList(("Nova Newcomer", "A", "E"), date="2024-06-01"), random_seed=0
+    )
     new = fc.table.set_index("athlete_id").loc["NEW"]
     assert not new["known"] and new["seasons_away"] == -1
     assert 0.05 < new["p_win"] < fc.table.set_index("athlete_id").loc["A", "p_win"]
@@ -348,7 +359,7 @@ def test_place_distribution_and_pairwise_tables():
     np.testing.assert_allclose(fc.pairwise[0, 1], expit(v[:, 0] - v[:, 1]).mean())
     # A point forecast (one "draw"), as the baselines make: intervals collapse to the point.
     info = pd.DataFrame({"athlete_id": list(MEANS), "athlete": list(MEANS)})
-    point = rm.forecast.from_strengths(np.array([list(MEANS.values())]), info, sl, rng=0)
+    point = from_strengths(np.array([list(MEANS.values())]), info, sl, rng=0)
     t = point.table
     assert (t["p_win"] == t["p_win_lo"]).all() and (t["p_win"] == t["p_win_hi"]).all()
     np.testing.assert_allclose(t["p_win"], softmax(list(MEANS.values())))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import sys
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 

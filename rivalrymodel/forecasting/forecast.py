@@ -17,9 +17,9 @@ the per-draw probabilities: the uncertainty about the athletes, not about the ra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from scipy.special import expit, softmax

@@ -36,8 +36,9 @@ def head_to_head(
     Under Plackett-Luce this does not depend on who else runs (Luce's choice axiom), so it is
     exact per draw: ``sigmoid((u_a - u_b) / tau)``. The times family simulates ``sims`` races of
     the pair per draw. A date before the fit's cutoff is refused unless ``hindcast=True`` (the
-    posterior has seen the races around it). Returns one row: athlete_a, athlete_b, date, event, paced, p_a_ahead,
-    p_a_ahead_lo, p_a_ahead_hi, utility_diff (mean of u_a - u_b on the race's scale).
+    posterior has seen the races around it). Returns one row: athlete_a, athlete_b, date,
+    event, paced, p_a_ahead, p_a_ahead_lo, p_a_ahead_hi, utility_diff (mean of u_a - u_b on
+    the race's scale).
     """
     sl = StartList((a, b), event=event, date=date, round=round, paced=paced, indoor=indoor)
     if not hindcast:

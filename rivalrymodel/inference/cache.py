@@ -16,7 +16,7 @@ import os
 import warnings
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..data import RaceData
 from ..spec import ModelSpec
 from .posterior import Fit

@@ -267,4 +267,3 @@ def _diagnostics_table(post: xr.Dataset, stats) -> pd.DataFrame:
     )
     df.loc[df.index[-1], "passed"] = bool(df["passed"].all()) and div <= THRESHOLDS["divergences"]
     return df.set_index("parameter")
-

@@ -15,7 +15,7 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
-from .. import __version__
+from .._version import __version__
 from ..covariates import absence_returns
 from ..data import RaceData
 from ..models import Design, build_model, family_of

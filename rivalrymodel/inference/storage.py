@@ -135,7 +135,9 @@ def load_fit(path: str | Path) -> Fit:
             tree = xr.open_datatree(path, engine="h5netcdf").load()
     except Exception as err:  # h5py/zarr raise many kinds for a damaged file
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise FitFileError(f"{path}: not a readable fit file (damaged or truncated: {first})")
+        raise FitFileError(
+            f"{path}: not a readable fit file (damaged or truncated: {first})"
+        ) from None
     if "spec" not in tree.attrs or "posterior" not in tree.children:
         raise FitFileError(f"{path}: not a rivalrymodel fit (no 'spec' attribute)")
     want = tree.attrs.get("checksum")

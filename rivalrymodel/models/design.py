@@ -8,12 +8,11 @@ without PyMC.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from collections.abc import Callable
 
 from ..covariates import result_covariates
 from ..data import RaceData

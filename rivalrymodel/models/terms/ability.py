@@ -1,4 +1,4 @@
-"""The ability term: theta per athlete-season cell, a Gaussian random walk over an athlete's seasons.
+"""The ability term: theta per athlete-season cell, a Gaussian random walk over seasons.
 
 The PyMC piece builds theta from a base ability per athlete (zero-sum) plus the walk; the numpy
 piece projects the posterior draws to a race day: the nearest season's cell, plus one walk step

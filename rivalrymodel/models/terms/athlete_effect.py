@@ -30,5 +30,7 @@ def forecast_effect(posterior, name: str, weight: float, index: np.ndarray, rng)
     out[:, known] = weight * posterior.draws(name)[:, index[known]]
     if (~known).any():
         sd = posterior.draws(f"{name}_sd")[:, None]
-        out[:, ~known] = weight * sd * rng.standard_normal((posterior.n_samples, int((~known).sum())))
+        out[:, ~known] = (
+            weight * sd * rng.standard_normal((posterior.n_samples, int((~known).sum())))
+        )
     return out

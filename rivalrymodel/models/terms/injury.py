@@ -1,6 +1,7 @@
 """The injury term: the utility change of racing soon after a known absence.
 
-    effect = beta_i * decay + beta_len * log(length / 90 d) * decay,  decay = exp(-days / decay_days)
+    effect = beta_i * decay + beta_len * log(length / 90 d) * decay
+    decay = exp(-days / decay_days)
 
 with ``days`` the days since the athlete's return (first race back) and ``length`` the absence's
 length. beta_i is hierarchical over the athletes seen racing after an absence; everyone else gets

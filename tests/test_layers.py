@@ -1,0 +1,148 @@
+"""The package's layers import one way: data -> spec -> models -> inference -> forecasting ->
+evaluation -> faces. Every import counts: module level, inside functions, TYPE_CHECKING blocks."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "rivalrymodel"
+
+LAYERS = ["data", "spec", "models", "inference", "forecasting", "evaluation", "faces"]
+
+# Module (dotted, under rivalrymodel) or package prefix -> layer. A module not listed fails the
+# test: a new module has to be given its place.
+LAYER_OF = {
+    "_version": "data",
+    "schema": "data",
+    "data": "data",
+    "covariates": "data",
+    "coverage": "data",
+    "datasets": "data",
+    "names": "data",
+    "sheet": "data",
+    "spec": "spec",
+    "models": "models",
+    "simulate": "models",
+    "synthetic": "models",
+    "inference": "inference",
+    "forecasting": "forecasting",
+    "evaluation": "evaluation",
+    "cli": "faces",
+    "plotting": "faces",
+}
+
+
+def layer(module: str) -> str:
+    """The layer of ``rivalrymodel.<module>`` (the package root is above every layer)."""
+    if module == "":
+        return "root"
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        key = ".".join(parts[:n])
+        if key in LAYER_OF:
+            return LAYER_OF[key]
+    raise KeyError(f"rivalrymodel.{module} has no layer in LAYER_OF")
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Modules of the package that ``path`` imports (dotted, relative to rivalrymodel)."""
+    name = _module_name(path)
+    is_pkg = path.name == "__init__.py"
+    here = name.split(".") if name else []
+    package = here if is_pkg else here[:-1]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == "rivalrymodel" or a.name.startswith("rivalrymodel."):
+                    out.add(a.name.removeprefix("rivalrymodel").lstrip("."))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            elif node.module and node.module.split(".")[0] == "rivalrymodel":
+                target = node.module.removeprefix("rivalrymodel").lstrip(".")
+            else:
+                continue
+            out.add(target)
+            if node.module is None:  # from . import x: x may be a module
+                for a in node.names:
+                    sub = f"{target}.{a.name}" if target else a.name
+                    if (PACKAGE / sub.replace(".", "/")).with_suffix(".py").exists() or (
+                        PACKAGE / sub.replace(".", "/")
+                    ).is_dir():
+                        out.add(sub)
+    return out
+
+
+def package_graph() -> dict[str, set[str]]:
+    return {_module_name(p): imports_of(p) for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def violations(graph: dict[str, set[str]]) -> list[str]:
+    """Every import that runs against the layer order (the package root may import all)."""
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    bad = []
+    for module, targets in graph.items():
+        if module == "":
+            continue
+        mine = layer(module)
+        for t in sorted(targets):
+            theirs = layer(t)
+            if theirs == "root" or rank[theirs] > rank[mine]:
+                bad.append(f"rivalrymodel.{module} ({mine}) imports rivalrymodel.{t} ({theirs})")
+    return bad
+
+
+def test_every_module_has_a_layer():
+    for module in package_graph():
+        if module:
+            assert layer(module) in LAYERS
+
+
+def test_no_import_runs_against_the_layer_order():
+    assert violations(package_graph()) == []
+
+
+def test_the_check_sees_a_back_edge_of_any_kind(tmp_path):
+    graph = package_graph()
+    assert violations({**graph, "spec": graph["spec"] | {"inference.posterior"}}) == [
+        "rivalrymodel.spec (spec) imports rivalrymodel.inference.posterior (inference)"
+    ]
+    assert violations({"models.design": {""}})  # the package root is above every layer
+    # Imports inside functions and TYPE_CHECKING blocks are found too.
+    src = tmp_path / "mod.py"
+    src.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .inference import Fit\n"
+        "def f():\n    from .evaluation import backtest\n    import rivalrymodel.cli\n"
+    )
+    fake = PACKAGE / "_layer_probe.py"
+    try:
+        fake.write_text(src.read_text())
+        assert imports_of(fake) == {"inference", "evaluation", "cli"}
+    finally:
+        fake.unlink()
+
+
+def test_unknown_modules_are_an_error():
+    with pytest.raises(KeyError, match="has no layer"):
+        layer("mystery")
+
+
+def test_no_code_outside_models_asks_for_a_family_by_name():
+    for path in PACKAGE.rglob("*.py"):
+        if "models" in path.relative_to(PACKAGE).parts:
+            continue
+        text = path.read_text()
+        assert "family ==" not in text and "family !=" not in text, path
