@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,16 +116,43 @@ class RaceData:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Read every cell as a string; a row with the wrong number of fields is an error."""
-    file = path.name
+    """Read every cell as a string; a row with the wrong number of fields is an error.
+
+    A UTF-8 byte-order mark (Excel's "CSV UTF-8") is accepted. Encoding and quoting errors,
+    duplicate column names and short or long rows name the file and the row.
+    """
+    return read_csv_strings(path.read_bytes(), path.name)
+
+
+def read_csv_strings(data: bytes, file: str) -> pd.DataFrame:
+    """Parse CSV bytes (UTF-8, optional BOM) into a DataFrame of strings; errors name ``file``."""
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh, strict=True))
-    except (csv.Error, UnicodeDecodeError) as err:
-        raise DataValidationError(str(path), f"malformed CSV: {err}") from err
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise _line_error(
+            file, line, f"not UTF-8 text ({err.reason})", data[err.start : err.end]
+        ) from err
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, start = [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        value = lines[start - 1] if start <= len(lines) else ""
+        raise _line_error(file, start, f"malformed CSV: {err}", value) from err
     if not rows:
-        raise DataValidationError(str(path), "empty file: no header row")
+        raise DataValidationError(file, "empty file: no header row")
     header, body = rows[0], rows[1:]
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise DataValidationError(
+                file, "column name appears twice in the header", column=name, value=name
+            )
+        seen.add(name)
     for i, row in enumerate(body, start=1):
         if len(row) != len(header):
             raise DataValidationError(
@@ -135,6 +163,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
                 value=",".join(row),
             )
     return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _line_error(file: str, line: int, problem: str, value: object) -> DataValidationError:
+    """An error at CSV line ``line`` (1 = the header): data row ``line - 1``."""
+    if line <= 1:
+        return DataValidationError(file, f"header line: {problem} (value {value!r})")
+    return DataValidationError(file, problem, row=line - 1, value=value)
 
 
 def load_dataset(
@@ -162,6 +197,8 @@ def load_dataset(
         if not fpath.is_file():
             raise DataValidationError(str(fpath), "file not found")
         raw[file] = _read_csv(fpath)
+    if raw["races.csv"].empty:
+        raise DataValidationError(str(folder), "no races: races.csv holds a header and no rows")
     return from_tables(
         raw["athletes.csv"], raw["races.csv"], raw["results.csv"], raw["absences.csv"], today=today
     )
