@@ -12,10 +12,14 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .schema import TABLES, DataValidationError, check_dataset, parse_table
+
+if TYPE_CHECKING:
+    from .sheet import AddedResults
 
 __all__ = ["RaceData", "load_dataset", "from_tables", "bundled_data_dir"]
 
@@ -43,6 +47,8 @@ class RaceData:
     _results: pd.DataFrame
     _absences: pd.DataFrame
     cutoff: pd.Timestamp | None = None
+    #: What :meth:`with_results` added (None on any other RaceData).
+    added: AddedResults | None = None
 
     # Shallow copies are cheap under pandas copy-on-write, and edits to them never reach us.
     @property
@@ -96,6 +102,47 @@ class RaceData:
             self._absences,
             cutoff=self.cutoff,
         )
+
+    def with_results(
+        self,
+        sheet: str | os.PathLike | pd.DataFrame,
+        absences: str | os.PathLike | pd.DataFrame | None = None,
+        *,
+        replace: bool = False,
+        today: dt.date | None = None,
+    ) -> RaceData:
+        """A new RaceData with a user's own results (and absences) added.
+
+        Parameters
+        ----------
+        sheet
+            CSV path or DataFrame, one row per runner per race (docs/own_results.md); races are
+            grouped by (date, competition, event, round, heat).
+        absences
+            Optional CSV path or DataFrame with ``athlete, start, end, kind, announced, source``.
+        replace
+            Replace a race of the data that a sheet race repeats (same date, event, round and
+            heat, a runner in common) instead of refusing it; likewise an absence with the same
+            athlete and start.
+        today
+            Dates after this are rejected (default: the real today).
+
+        Returns
+        -------
+        RaceData
+            With the rows added (``as_of`` treats them as any other) and ``added`` telling what
+            was added; ``str(data.added)`` is one line such as ``added 2 races, 9 results, 0 new
+            athletes``.
+
+        Raises
+        ------
+        DataValidationError
+            One line naming the sheet, row, column and value: a bad cell, an ambiguous name
+            (the candidates listed), a repeated race, a date on or after this data's cutoff.
+        """
+        from .sheet import add_results
+
+        return add_results(self, sheet, absences, replace=replace, today=today)
 
     def fingerprint(self) -> str:
         """A hash of the content, for caching fits by data."""

@@ -40,6 +40,7 @@ class DataValidationError(ValueError):
         value: object = None,
     ):
         self.file, self.row, self.column, self.value = file, row, column, value
+        self.problem = problem
         where = [file]
         if row is not None:
             where.append(f"row {row} (line {row + 1})")
