@@ -7,9 +7,11 @@ from .data import RaceData, load_dataset
 from .fitting import ConvergenceWarning, Fit, load_fit
 from .forecast import Forecast, StartList, UnknownAthleteError
 from .schema import DataValidationError, Event, Round, Status
+from .sheet import AddedResults
 from .spec import ModelSpec, Prior, variants
 
 __all__ = [
+    "AddedResults",
     "ConvergenceWarning",
     "DataValidationError",
     "Event",
