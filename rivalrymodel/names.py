@@ -38,11 +38,14 @@ class NameResolver:
                 if spelling.strip():
                     keys.add((normalise(spelling), aid, country))
         self.keys = sorted(keys)
+        self.by_key: dict[str, list[tuple[str, str]]] = {}
+        for key, aid, country in self.keys:
+            self.by_key.setdefault(key, []).append((aid, country))
 
     def candidates(self, name: str, country: str = "") -> list[str]:
         """The ids ``name`` (of ``country``, ``""`` = unknown) may be; one id = resolved."""
         key = normalise(name)
-        same = [(aid, c) for k, aid, c in self.keys if k == key]
+        same = self.by_key.get(key, [])
         hits = {aid for aid, c in same if c == country} if country else set()
         hits = hits or {aid for aid, _ in same}
         if not hits:

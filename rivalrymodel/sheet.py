@@ -343,26 +343,26 @@ def _race_id(key: tuple, taken: set[str]) -> str:
 
 
 def _repeated_races(file, df, data, races, results, replace) -> set[str]:
-    """The data's races a sheet race repeats (same date, event, round and heat, and a runner in
-    common): an error, or with ``replace`` the ids of the races to drop."""
+    """The data's races a sheet race repeats: an error, or with ``replace`` their ids.
+
+    A repeat is a race of the same date and event with a runner in common, whatever its round
+    and heat: a runner runs one race of an event a day (build rule 11), and a section typed
+    ``0`` for the data's ``1`` must not count a race twice.
+    """
     drop, old = set(), data._races
     for race in races.itertuples(index=False):
-        same = old["race_id"][
-            (old["date"] == race.date)
-            & (old["event"] == race.event)
-            & (old["round"] == race.round)
-            & (old["heat"] == race.heat)
-        ]
+        same = old[(old["date"] == race.date) & (old["event"] == race.event)]
         mine = results["race_id"] == race.race_id
-        theirs = data._results[data._results["race_id"].isin(same)]
+        theirs = data._results[data._results["race_id"].isin(same["race_id"])]
         common = theirs[theirs["athlete_id"].isin(results.loc[mine, "athlete_id"])]
         if common.empty:
             continue
         if not replace:
             i = int(np.flatnonzero(mine & results["athlete_id"].isin(common["athlete_id"]))[0])
+            hit = same.set_index("race_id").loc[common["race_id"].iloc[0]]
             problem = (
-                f"repeats race {common['race_id'].iloc[0]} of the data (same date, event, round "
-                f"and heat, {common['athlete_id'].nunique()} runner(s) in common); "
+                f"repeats race {hit.name} of the data ({hit['round']} {hit['heat']}, same date "
+                f"and event, {common['athlete_id'].nunique()} runner(s) in common); "
                 "pass replace=True to replace it"
             )
             name = df["athlete"][i]

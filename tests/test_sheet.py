@@ -78,7 +78,9 @@ def test_dataframe_and_csv_give_the_same_data(tiny, tmp_path):
     rows = [_row("1", "Josh KERR", "GBR", "3:31.45"), _row("2", "Jakob INGEBRIGTSEN", "NOR", "")]
     from_csv = tiny.with_results(_sheet(tmp_path, rows))
     frame = pd.DataFrame(rows, columns=HEADER).astype({"place": int})
+    before = frame.copy()
     assert tiny.with_results(frame).fingerprint() == from_csv.fingerprint()
+    pd.testing.assert_frame_equal(frame, before)  # the user's frame is left alone
 
 
 @pytest.mark.parametrize(
@@ -253,6 +255,12 @@ def test_repeated_race_refused_then_replaced(tiny, tmp_path):
     assert str(data.added).endswith("; replaced 1 race (R3)")
     new = data.results[data.results["race_id"].str.startswith("2023-08-23_1500m_final_")]
     assert new.set_index("athlete_id")["time_s"].to_dict() == {"A2": 209.38, "A1": 209.65}
+
+
+def test_repeat_with_another_section_number_is_refused(tiny, tmp_path):
+    meet = [*REPEAT[:4], "1"]  # the data's R3 is heat 0
+    err = _error(tiny, _sheet(tmp_path, [_row("1", "Josh Kerr", "GBR", "3:29.38", meet=meet)]))
+    assert "repeats race R3 of the data (final 0, same date and event, 1 runner(s)" in str(err)
 
 
 def test_same_day_race_without_common_runner_is_not_a_repeat(tiny, tmp_path):
