@@ -63,11 +63,13 @@ class NameResolver:
         born = f", born {a['birth_date']:%Y-%m-%d}" if pd.notna(a["birth_date"]) else ""
         return f"{aid} {a['name']} ({a['country'] or 'no country'}{born})"
 
-    def ambiguous(self, file: str, row: int, column: str, name: str, hits) -> DataValidationError:
+    def ambiguous(self, file, row, column, name, hits, country="") -> DataValidationError:
+        """The error for a name with several candidates, listing them."""
         listed = "; ".join(self.describe(h) for h in hits)
+        fix = "give an athlete_id column" if country else "add the country or an athlete_id column"
         return DataValidationError(
             file,
-            f"ambiguous name, candidates: {listed}; add the country or an athlete_id column",
+            f"ambiguous name, candidates: {listed}; {fix}",
             row=row,
             column=column,
             value=name,
@@ -94,7 +96,7 @@ def resolve_names(file: str, df: pd.DataFrame, athletes: pd.DataFrame):
             continue
         hits = resolver.candidates(r.athlete, r.country)
         if len(hits) > 1:
-            raise resolver.ambiguous(file, i, "athlete", r.athlete, hits)
+            raise resolver.ambiguous(file, i, "athlete", r.athlete, hits, r.country)
         if hits:
             ids.append(hits[0])
             continue

@@ -393,7 +393,7 @@ def _absences(sheet, athletes, data, today, replace):
     for i, r in enumerate(df.itertuples(index=False), start=1):
         hits = [r.athlete_id] if r.athlete_id else resolver.candidates(r.athlete, r.country)
         if len(hits) > 1:
-            raise resolver.ambiguous(file, i, "athlete", r.athlete, hits)
+            raise resolver.ambiguous(file, i, "athlete", r.athlete, hits, r.country)
         if not hits or hits[0] not in resolver.athletes.index:
             column = "athlete_id" if r.athlete_id else "athlete"
             problem = "no athlete of the data or of the results sheet has this name or id"
