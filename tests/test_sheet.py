@@ -323,3 +323,19 @@ def test_absence_errors(tiny, tmp_path):
 
 def test_exported_from_the_package():
     assert rm.AddedResults.__name__ == "AddedResults"
+
+
+def test_sheet_saved_by_excel_with_a_bom(tiny, tmp_path):
+    path = _sheet(tmp_path, [_row("1", "Josh KERR", "GBR", "3:31.45")])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert tiny.with_results(path).added.results == 1
+
+
+def test_dnf_with_a_time_is_refused_in_the_sheets_terms(tiny, tmp_path):
+    rows = [
+        _row("1", "Josh KERR", "GBR", "3:31.45"),
+        _row("", "Jakob INGEBRIGTSEN", "NOR", "3:40.00", "DNF"),
+    ]
+    err = _error(tiny, _sheet(tmp_path, rows))
+    assert (err.file, err.row, err.column, err.value) == ("own.csv", 2, "time", "3:40.00")
+    assert "carry no time" in str(err)
