@@ -17,9 +17,11 @@ from .forecasting import (
 )
 from .inference import ConvergenceWarning, Fit, FitFileError, fit, load_fit, prior_predictive
 from .schema import DataValidationError, Event, Round, Status
+from .sheet import AddedResults
 from .spec import ModelSpec, Prior, variants
 
 __all__ = [
+    "AddedResults",
     "ConvergenceWarning",
     "DataValidationError",
     "Event",

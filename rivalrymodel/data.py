@@ -8,13 +8,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .schema import TABLES, DataValidationError, check_dataset, parse_table
+
+if TYPE_CHECKING:
+    from .sheet import AddedResults
 
 __all__ = ["RaceData", "load_dataset", "from_tables", "bundled_data_dir"]
 
@@ -42,6 +47,8 @@ class RaceData:
     _results: pd.DataFrame
     _absences: pd.DataFrame
     cutoff: pd.Timestamp | None = None
+    #: What :meth:`with_results` added (None on any other RaceData).
+    added: AddedResults | None = None
 
     # Shallow copies are cheap under pandas copy-on-write, and edits to them never reach us.
     @property
@@ -96,6 +103,47 @@ class RaceData:
             cutoff=self.cutoff,
         )
 
+    def with_results(
+        self,
+        sheet: str | os.PathLike | pd.DataFrame,
+        absences: str | os.PathLike | pd.DataFrame | None = None,
+        *,
+        replace: bool = False,
+        today: dt.date | None = None,
+    ) -> RaceData:
+        """A new RaceData with a user's own results (and absences) added.
+
+        Parameters
+        ----------
+        sheet
+            CSV path or DataFrame, one row per runner per race (docs/own_results.md); races are
+            grouped by (date, competition, event, round, heat).
+        absences
+            Optional CSV path or DataFrame with ``athlete, start, end, kind, announced, source``.
+        replace
+            Replace a race of the data that a sheet race repeats (same date, event, round and
+            heat, a runner in common) instead of refusing it; likewise an absence with the same
+            athlete and start.
+        today
+            Dates after this are rejected (default: the real today).
+
+        Returns
+        -------
+        RaceData
+            With the rows added (``as_of`` treats them as any other) and ``added`` telling what
+            was added; ``str(data.added)`` is one line such as ``added 2 races, 9 results, 0 new
+            athletes``.
+
+        Raises
+        ------
+        DataValidationError
+            One line naming the sheet, row, column and value: a bad cell, an ambiguous name
+            (the candidates listed), a repeated race, a date on or after this data's cutoff.
+        """
+        from .sheet import add_results
+
+        return add_results(self, sheet, absences, replace=replace, today=today)
+
     def fingerprint(self) -> str:
         """A hash of the content, for caching fits by data."""
         h = hashlib.sha256()
@@ -115,16 +163,43 @@ class RaceData:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Read every cell as a string; a row with the wrong number of fields is an error."""
-    file = path.name
+    """Read every cell as a string; a row with the wrong number of fields is an error.
+
+    A UTF-8 byte-order mark (Excel's "CSV UTF-8") is accepted. Encoding and quoting errors,
+    duplicate column names and short or long rows name the file and the row.
+    """
+    return read_csv_strings(path.read_bytes(), path.name)
+
+
+def read_csv_strings(data: bytes, file: str) -> pd.DataFrame:
+    """Parse CSV bytes (UTF-8, optional BOM) into a DataFrame of strings; errors name ``file``."""
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh, strict=True))
-    except (csv.Error, UnicodeDecodeError) as err:
-        raise DataValidationError(str(path), f"malformed CSV: {err}") from err
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise _line_error(
+            file, line, f"not UTF-8 text ({err.reason})", data[err.start : err.end]
+        ) from err
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, start = [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        value = lines[start - 1] if start <= len(lines) else ""
+        raise _line_error(file, start, f"malformed CSV: {err}", value) from err
     if not rows:
-        raise DataValidationError(str(path), "empty file: no header row")
+        raise DataValidationError(file, "empty file: no header row")
     header, body = rows[0], rows[1:]
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise DataValidationError(
+                file, "column name appears twice in the header", column=name, value=name
+            )
+        seen.add(name)
     for i, row in enumerate(body, start=1):
         if len(row) != len(header):
             raise DataValidationError(
@@ -135,6 +210,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
                 value=",".join(row),
             )
     return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _line_error(file: str, line: int, problem: str, value: object) -> DataValidationError:
+    """An error at CSV line ``line`` (1 = the header): data row ``line - 1``."""
+    if line <= 1:
+        return DataValidationError(file, f"header line: {problem} (value {value!r})")
+    return DataValidationError(file, problem, row=line - 1, value=value)
 
 
 def load_dataset(
@@ -162,6 +244,8 @@ def load_dataset(
         if not fpath.is_file():
             raise DataValidationError(str(fpath), "file not found")
         raw[file] = _read_csv(fpath)
+    if raw["races.csv"].empty:
+        raise DataValidationError(str(folder), "no races: races.csv holds a header and no rows")
     return from_tables(
         raw["athletes.csv"], raw["races.csv"], raw["results.csv"], raw["absences.csv"], today=today
     )

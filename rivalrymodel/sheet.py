@@ -1,0 +1,424 @@
+"""Your own results: a flat sheet, one row per runner per race, added to a RaceData (issue 21).
+
+The sheet's columns are :data:`SHEET_COLUMNS` (required) and :data:`OPTIONAL_COLUMNS`, an absence
+sheet's :data:`ABSENCE_COLUMNS` and :data:`OPTIONAL_ABSENCE_COLUMNS` (docs/own_results.md). Names
+are resolved by :mod:`rivalrymodel.names`. Every bad cell raises :class:`DataValidationError`
+naming file, row, column and value; the added rows then pass the dataset's own checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .names import NameResolver, resolve_names
+from .schema import (
+    TABLES,
+    AbsenceKind,
+    DataValidationError,
+    DatePrecision,
+    Event,
+    Round,
+    Status,
+    check_dataset,
+    parse_table,
+)
+
+if TYPE_CHECKING:
+    from .data import RaceData
+
+__all__ = [
+    "ABSENCE_COLUMNS",
+    "OPTIONAL_ABSENCE_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "SHEET_COLUMNS",
+    "AddedResults",
+    "add_results",
+]
+
+SHEET_COLUMNS = (
+    "date", "competition", "event", "round", "heat", "place", "athlete", "country", "time",
+    "status", "source",
+)  # fmt: skip
+OPTIONAL_COLUMNS = ("venue", "indoor", "championship", "paced", "field_complete", "athlete_id")
+ABSENCE_COLUMNS = ("athlete", "start", "end", "kind", "announced", "source")
+OPTIONAL_ABSENCE_COLUMNS = ("country", "description", "precision", "athlete_id")
+RACE_KEY = ["date", "competition", "event", "round", "heat"]
+_RACE_LEVEL = ["venue", "indoor", "championship", "paced", "field_complete"]
+# m:ss.xx, mm:ss.x, or plain seconds; at most two decimals (the dataset's precision).
+_TIME = re.compile(
+    r"(?P<m>[0-9]{1,2}):(?P<s>[0-5][0-9](?:\.[0-9]{1,2})?)|[0-9]{1,4}(?:\.[0-9]{1,2})?"
+)
+_TIME_PROBLEM = "not a time (3:31.45, 13:05.2 or seconds such as 211.45)"
+# A column of the results or absences table -> the sheet column a user would fix.
+_SHEET_COLUMN = {"time_s": "time", "athlete_id": "athlete", "race_id": "event"}
+
+
+@dataclass(frozen=True)
+class AddedResults:
+    """What :meth:`RaceData.with_results` added; ``str()`` is one line for a CLI.
+
+    Attributes
+    ----------
+    races, results, absences : int
+        Rows added to each table.
+    new_athletes : tuple of (athlete_id, name)
+        Names that matched no athlete of the data and became new athletes.
+    replaced : tuple of str
+        Race ids of the data's races that ``replace=True`` replaced.
+    """
+
+    races: int
+    results: int
+    new_athletes: tuple[tuple[str, str], ...] = ()
+    absences: int = 0
+    replaced: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        new = len(self.new_athletes)
+        who = ", ".join(f"{name} = {aid}" for aid, name in self.new_athletes)
+        line = f"added {_count(self.races, 'race')}, {_count(self.results, 'result')}, "
+        line += _count(new, "new athlete") + (f" ({who})" if new else "")
+        if self.absences:
+            line += f", {_count(self.absences, 'absence')}"
+        if self.replaced:
+            line += f"; replaced {_count(len(self.replaced), 'race')} ({', '.join(self.replaced)})"
+        return line
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def add_results(
+    data: RaceData,
+    sheet: str | os.PathLike | pd.DataFrame,
+    absences: str | os.PathLike | pd.DataFrame | None = None,
+    *,
+    replace: bool = False,
+    today: dt.date | None = None,
+) -> RaceData:
+    """``data`` with the sheet's races and the absence sheet's rows; see RaceData.with_results."""
+    from .data import RaceData
+
+    today = today or dt.date.today()
+    df, file = _read(sheet, SHEET_COLUMNS, OPTIONAL_COLUMNS, "sheet")
+    _check_cells(file, df, today, data.cutoff)
+    df["athlete_id"], new_athletes = resolve_names(file, df, data._athletes)
+    athletes = data._athletes
+    if len(new_athletes):
+        athletes = pd.concat([athletes, parse_table("athletes.csv", new_athletes)])
+        athletes = athletes.reset_index(drop=True)
+    races, results = _tables(file, df, set(data._races["race_id"]), today)
+    drop = _repeated_races(file, df, data, races, results, replace)
+    ab_df, ab_file, ab = _absences(absences, athletes, data, today, replace)
+    try:
+        check_dataset(athletes, races, results, ab)
+    except DataValidationError as err:
+        if err.file == "absences.csv":
+            raise _in_sheet(err, ab_file, ab_df) from err
+        raise _in_sheet(err, file, df) from err
+    old_ab = data._absences
+    if replace:
+        pairs = set(zip(ab["athlete_id"], ab["start"], strict=True))
+        old = zip(old_ab["athlete_id"], old_ab["start"], strict=True)
+        old_ab = old_ab[[pair not in pairs for pair in old]]
+    all_races = _concat(data._races[~data._races["race_id"].isin(drop)], races)
+    summary = AddedResults(
+        races=len(races),
+        results=len(results),
+        new_athletes=tuple(zip(new_athletes["athlete_id"], new_athletes["name"], strict=True)),
+        absences=len(ab),
+        replaced=tuple(sorted(drop)),
+    )
+    return RaceData(
+        athletes,
+        all_races.sort_values(["date", "race_id"], kind="stable").reset_index(drop=True),
+        _concat(data._results[~data._results["race_id"].isin(drop)], results),
+        _concat(old_ab, ab),
+        cutoff=data.cutoff,
+        added=summary,
+    )
+
+
+def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Append without pandas' warning on empty frames."""
+    frames = [df for df in (old, new) if len(df)] or [old]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _read(sheet, columns, optional, default_name) -> tuple[pd.DataFrame, str]:
+    """The sheet as stripped strings with every optional column present; its file name."""
+    from .data import read_csv_strings
+
+    if isinstance(sheet, pd.DataFrame):
+        file = default_name
+        dup = sheet.columns[sheet.columns.duplicated()]
+        if len(dup):
+            raise DataValidationError(
+                file, "column name appears twice", column=dup[0], value=dup[0]
+            )
+        raw = sheet.map(_cell).rename(columns=str)
+    else:
+        path = Path(sheet)
+        file = path.name
+        if not path.is_file():
+            raise DataValidationError(str(path), "file not found")
+        raw = read_csv_strings(path.read_bytes(), file)
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise DataValidationError(file, f"missing column(s) {missing}; found {list(raw.columns)}")
+    unknown = [c for c in raw.columns if c not in columns + optional]
+    if unknown:
+        problem = f"unknown column; allowed: {list(columns + optional)}"
+        raise DataValidationError(file, problem, column=unknown[0], value=unknown[0])
+    if raw.empty:
+        raise DataValidationError(file, "no rows: the sheet holds only a header")
+    raw = raw.reindex(columns=list(columns + optional), fill_value="")
+    return raw.map(lambda v: str(v).strip()).reset_index(drop=True), file
+
+
+def _cell(value) -> str:
+    """One cell of a user's DataFrame as the text a CSV would hold."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp | dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _check(file, df, checks) -> None:
+    """Raise for the first row failing a check; ``checks``: (column, ok(value, row), problem)."""
+    for column, ok, problem in checks:
+        for i, (v, r) in enumerate(zip(df[column], df.itertuples(index=False), strict=True)):
+            if not ok(v, r):
+                raise DataValidationError(file, problem, row=i + 1, column=column, value=v)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and dt.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _matches(pattern: str, empty_ok: bool = False):
+    return lambda v, r: (empty_ok and v == "") or re.fullmatch(pattern, v) is not None
+
+
+def _one_of(choices, empty_ok: bool = False):
+    allowed = sorted(m.value for m in choices)
+    return lambda v, r: v in allowed or (empty_ok and v == ""), f"unknown value; allowed: {allowed}"
+
+
+def _dates(columns, today, optional=()) -> list:
+    iso, future = "not an ISO date (YYYY-MM-DD)", f"date is after today ({today})"
+    out = []
+    for col in columns:
+        out.append((col, lambda v, r, e=col in optional: (e and v == "") or _is_date(v), iso))
+        out.append((col, lambda v, r: v <= today.isoformat(), future))
+    return out
+
+
+_FILLED = (lambda v, r: v != "", "required value is empty")
+_BOOL = (_matches("true|false", empty_ok=True), "not a boolean (true/false, empty = the default)")
+
+
+def _check_cells(file, df, today, cutoff) -> None:
+    checks = _dates(["date"], today)
+    if cutoff is not None:
+        day = f"{cutoff:%Y-%m-%d}"
+        problem = f"on or after the data's as_of cutoff ({day}): as_of keeps only races before it"
+        checks.append(("date", lambda v, r: v < day, problem))
+    checks += [
+        ("event", *_one_of(Event)),
+        ("round", *_one_of(Round)),
+        ("heat", _matches("0|[1-9][0-9]*"), "not a heat number (0 = a single race; 1, 2, ...)"),
+        ("status", *_one_of(Status)),
+        (
+            "place",
+            lambda v, r: r.status != "OK" or re.fullmatch("[1-9][0-9]*", v) is not None,
+            "not a place (1, 2, 3, ...): a finisher (status OK) needs one",
+        ),
+        (
+            "place",
+            lambda v, r: r.status == "OK" or v == "",
+            "only status OK may have a place (DNF/DQ/DNS/PACER have none)",
+        ),
+        ("athlete", *_FILLED),
+        ("country", _matches("[A-Z]{3}", True), "not a 3-letter country code (GBR, USA, ...)"),
+        ("time", lambda v, r: v == "" or _TIME.fullmatch(v) is not None, _TIME_PROBLEM),
+        ("source", *_FILLED),
+    ]
+    _check(file, df, checks + [(col, *_BOOL) for col in _RACE_LEVEL[1:]])
+
+
+def _seconds(text: str) -> str:
+    m = _TIME.fullmatch(text)
+    if not text or m is None:
+        return ""
+    return f"{60 * int(m['m']) + float(m['s']) if m['m'] else float(text):.2f}"
+
+
+def _tables(file, df, taken: set[str], today) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed races (one per date, competition, event, round, heat) and results (sheet order)."""
+    race = df.groupby(RACE_KEY, sort=False).ngroup().to_numpy()
+    first = df.groupby(RACE_KEY, sort=False).cumcount().to_numpy() == 0
+    for col in _RACE_LEVEL:
+        expected = df[col].to_numpy()[first][race]
+        differ = df[col].to_numpy() != expected
+        if differ.any():
+            i = int(np.flatnonzero(differ)[0])
+            opened = int(np.flatnonzero(first & (race == race[i]))[0])
+            problem = f"differs from row {opened + 1} of the same race (same {', '.join(RACE_KEY)})"
+            raise DataValidationError(file, problem, row=i + 1, column=col, value=df[col].iloc[i])
+    heads = df[first].reset_index(drop=True)
+    ids = []
+    for key in heads[RACE_KEY].itertuples(index=False):
+        ids.append(_race_id(tuple(key), taken))
+        taken.add(ids[-1])
+    champ = heads["championship"].replace("", "false")
+    unpaced = (heads["round"] != "final") | (champ == "true")
+    pieces = df["source"].str.split(" ; ")
+    sources = pieces.groupby(race).agg(lambda s: " ; ".join(sorted({p for ps in s for p in ps})))
+    races = pd.DataFrame(
+        {
+            "race_id": ids,
+            "date": heads["date"],
+            "season": heads["date"].str[:4],
+            "competition": heads["competition"],
+            "venue": heads["venue"],
+            "event": heads["event"],
+            "indoor": heads["indoor"].replace("", "false"),
+            "round": heads["round"],
+            "heat": heads["heat"],
+            "paced": heads["paced"].where(heads["paced"] != "", np.where(unpaced, "false", "true")),
+            "championship": champ,
+            "field_complete": heads["field_complete"].replace("", "false"),
+            "source": sources.to_numpy(),
+        }
+    )
+    results = pd.DataFrame(
+        {
+            "race_id": np.asarray(ids, dtype=object)[race],
+            "athlete_id": df["athlete_id"],
+            "place": df["place"],
+            "time_s": df["time"].map(_seconds),
+            "status": df["status"],
+            "source": df["source"],
+        }
+    )
+    pair = results["race_id"] + " " + results["athlete_id"]
+    dup = pair.duplicated().to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        opened = int(np.flatnonzero(pair.to_numpy() == pair.iloc[i])[0])
+        problem = f"the same athlete as row {opened + 1}, in the same race"
+        raise DataValidationError(
+            file, problem, row=i + 1, column="athlete", value=df["athlete"][i]
+        )
+    return parse_table("races.csv", races, today), parse_table("results.csv", results, today)
+
+
+def _race_id(key: tuple, taken: set[str]) -> str:
+    """``<date>_<event>_<round><heat>_<6 hex>`` as the build's, hashed from the sheet's key."""
+    date, _competition, event, rnd, heat = key
+    salt = 0
+    while True:
+        digest = hashlib.sha1("|".join(("own", *key, str(salt))).encode()).hexdigest()[:6]
+        race_id = f"{date}_{event}_{rnd}{'' if heat == '0' else heat}_{digest}"
+        if race_id not in taken:
+            return race_id
+        salt += 1
+
+
+def _repeated_races(file, df, data, races, results, replace) -> set[str]:
+    """The data's races a sheet race repeats: an error, or with ``replace`` their ids.
+
+    A repeat is a race of the same date and event with a runner in common, whatever its round
+    and heat: a runner runs one race of an event a day (build rule 11), and a section typed
+    ``0`` for the data's ``1`` must not count a race twice.
+    """
+    drop, old = set(), data._races
+    for race in races.itertuples(index=False):
+        same = old[(old["date"] == race.date) & (old["event"] == race.event)]
+        mine = results["race_id"] == race.race_id
+        theirs = data._results[data._results["race_id"].isin(same["race_id"])]
+        common = theirs[theirs["athlete_id"].isin(results.loc[mine, "athlete_id"])]
+        if common.empty:
+            continue
+        if not replace:
+            i = int(np.flatnonzero(mine & results["athlete_id"].isin(common["athlete_id"]))[0])
+            hit = same.set_index("race_id").loc[common["race_id"].iloc[0]]
+            problem = (
+                f"repeats race {hit.name} of the data ({hit['round']} {hit['heat']}, same date "
+                f"and event, {common['athlete_id'].nunique()} runner(s) in common); "
+                "pass replace=True to replace it"
+            )
+            name = df["athlete"][i]
+            raise DataValidationError(file, problem, row=i + 1, column="athlete", value=name)
+        drop |= set(common["race_id"])
+    return drop
+
+
+def _absences(sheet, athletes, data, today, replace):
+    """The absence sheet: (its strings, its file name, the typed rows with athlete ids)."""
+    cols = [c.name for c in TABLES["absences.csv"]]
+    if sheet is None:
+        empty = pd.DataFrame(columns=cols, dtype=str)
+        return empty, "absences", parse_table("absences.csv", empty, today)
+    df, file = _read(sheet, ABSENCE_COLUMNS, OPTIONAL_ABSENCE_COLUMNS, "absences")
+    checks = [("athlete", *_FILLED), *_dates(["start", "end", "announced"], today, ("end",))]
+    if data.cutoff is not None:
+        day = f"{data.cutoff:%Y-%m-%d}"
+        problem = f"announced after the data's as_of cutoff ({day})"
+        checks.append(("announced", lambda v, r: v <= day, problem))
+    checks += [
+        ("kind", *_one_of(AbsenceKind)),
+        ("precision", *_one_of(DatePrecision, empty_ok=True)),
+        ("source", *_FILLED),
+    ]
+    _check(file, df, checks)
+    resolver, ids = NameResolver(athletes), []
+    for i, r in enumerate(df.itertuples(index=False), start=1):
+        hits = [r.athlete_id] if r.athlete_id else resolver.candidates(r.athlete, r.country)
+        if len(hits) > 1:
+            raise resolver.ambiguous(file, i, "athlete", r.athlete, hits, r.country)
+        if not hits or hits[0] not in resolver.athletes.index:
+            column = "athlete_id" if r.athlete_id else "athlete"
+            problem = "no athlete of the data or of the results sheet has this name or id"
+            raise DataValidationError(file, problem, row=i, column=column, value=getattr(r, column))
+        ids.append(hits[0])
+    raw = df.assign(
+        athlete_id=ids,
+        description=df["description"].where(df["description"] != "", df["kind"]),
+        precision=df["precision"].where(df["precision"] != "", "day"),
+    )
+    typed = parse_table("absences.csv", raw[cols], today)
+    old = set(zip(data._absences["athlete_id"], data._absences["start"], strict=True))
+    for i, pair in enumerate(zip(typed["athlete_id"], typed["start"], strict=True)):
+        if pair in old and not replace:
+            problem = "the data holds an absence of this athlete from this start; pass replace=True"
+            raise DataValidationError(
+                file, problem, row=i + 1, column="start", value=df["start"][i]
+            )
+    return df, file, typed
+
+
+def _in_sheet(err: DataValidationError, file: str, df: pd.DataFrame) -> DataValidationError:
+    """An error of the added results or absences table, told in the sheet's row and column."""
+    if err.row is None or err.column is None:
+        return DataValidationError(file, err.problem)
+    column = _SHEET_COLUMN.get(err.column, err.column)
+    value = df[column].iloc[err.row - 1] if column in df.columns else err.value
+    return DataValidationError(file, err.problem, row=err.row, column=column, value=value)
