@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,12 +24,10 @@ from .schema import (
     AbsenceKind,
     DataValidationError,
     DatePrecision,
-    Event,
-    Round,
-    Status,
     check_dataset,
     parse_table,
 )
+from .sheet_checks import FILLED, RACE_LEVEL, cell_text, check, check_cells, dates, one_of, seconds
 
 if TYPE_CHECKING:
     from .data import RaceData
@@ -52,12 +49,6 @@ OPTIONAL_COLUMNS = ("venue", "indoor", "championship", "paced", "field_complete"
 ABSENCE_COLUMNS = ("athlete", "start", "end", "kind", "announced", "source")
 OPTIONAL_ABSENCE_COLUMNS = ("country", "description", "precision", "athlete_id")
 RACE_KEY = ["date", "competition", "event", "round", "heat"]
-_RACE_LEVEL = ["venue", "indoor", "championship", "paced", "field_complete"]
-# m:ss.xx, mm:ss.x, or plain seconds; at most two decimals (the dataset's precision).
-_TIME = re.compile(
-    r"(?P<m>[0-9]{1,2}):(?P<s>[0-5][0-9](?:\.[0-9]{1,2})?)|[0-9]{1,4}(?:\.[0-9]{1,2})?"
-)
-_TIME_PROBLEM = "not a time (3:31.45, 13:05.2 or seconds such as 211.45)"
 # A column of the results or absences table -> the sheet column a user would fix.
 _SHEET_COLUMN = {"time_s": "time", "athlete_id": "athlete", "race_id": "event"}
 
@@ -111,7 +102,7 @@ def add_results(
 
     today = today or dt.date.today()
     df, file = _read(sheet, SHEET_COLUMNS, OPTIONAL_COLUMNS, "sheet")
-    _check_cells(file, df, today, data.cutoff)
+    check_cells(file, df, today, data.cutoff)
     df["athlete_id"], new_athletes = resolve_names(file, df, data._athletes)
     athletes = data._athletes
     if len(new_athletes):
@@ -166,7 +157,7 @@ def _read(sheet, columns, optional, default_name) -> tuple[pd.DataFrame, str]:
             raise DataValidationError(
                 file, "column name appears twice", column=dup[0], value=dup[0]
             )
-        raw = sheet.map(_cell).rename(columns=str)
+        raw = sheet.map(cell_text).rename(columns=str)
     else:
         path = Path(sheet)
         file = path.name
@@ -186,95 +177,11 @@ def _read(sheet, columns, optional, default_name) -> tuple[pd.DataFrame, str]:
     return raw.map(lambda v: str(v).strip()).reset_index(drop=True), file
 
 
-def _cell(value) -> str:
-    """One cell of a user's DataFrame as the text a CSV would hold."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    if isinstance(value, pd.Timestamp | dt.date):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
-def _check(file, df, checks) -> None:
-    """Raise for the first row failing a check; ``checks``: (column, ok(value, row), problem)."""
-    for column, ok, problem in checks:
-        for i, (v, r) in enumerate(zip(df[column], df.itertuples(index=False), strict=True)):
-            if not ok(v, r):
-                raise DataValidationError(file, problem, row=i + 1, column=column, value=v)
-
-
-def _is_date(value: str) -> bool:
-    try:
-        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and dt.date.fromisoformat(value))
-    except ValueError:
-        return False
-
-
-def _matches(pattern: str, empty_ok: bool = False):
-    return lambda v, r: (empty_ok and v == "") or re.fullmatch(pattern, v) is not None
-
-
-def _one_of(choices, empty_ok: bool = False):
-    allowed = sorted(m.value for m in choices)
-    return lambda v, r: v in allowed or (empty_ok and v == ""), f"unknown value; allowed: {allowed}"
-
-
-def _dates(columns, today, optional=()) -> list:
-    iso, future = "not an ISO date (YYYY-MM-DD)", f"date is after today ({today})"
-    out = []
-    for col in columns:
-        out.append((col, lambda v, r, e=col in optional: (e and v == "") or _is_date(v), iso))
-        out.append((col, lambda v, r: v <= today.isoformat(), future))
-    return out
-
-
-_FILLED = (lambda v, r: v != "", "required value is empty")
-_BOOL = (_matches("true|false", empty_ok=True), "not a boolean (true/false, empty = the default)")
-
-
-def _check_cells(file, df, today, cutoff) -> None:
-    checks = _dates(["date"], today)
-    if cutoff is not None:
-        day = f"{cutoff:%Y-%m-%d}"
-        problem = f"on or after the data's as_of cutoff ({day}): as_of keeps only races before it"
-        checks.append(("date", lambda v, r: v < day, problem))
-    checks += [
-        ("event", *_one_of(Event)),
-        ("round", *_one_of(Round)),
-        ("heat", _matches("0|[1-9][0-9]*"), "not a heat number (0 = a single race; 1, 2, ...)"),
-        ("status", *_one_of(Status)),
-        (
-            "place",
-            lambda v, r: r.status != "OK" or re.fullmatch("[1-9][0-9]*", v) is not None,
-            "not a place (1, 2, 3, ...): a finisher (status OK) needs one",
-        ),
-        (
-            "place",
-            lambda v, r: r.status == "OK" or v == "",
-            "only status OK may have a place (DNF/DQ/DNS/PACER have none)",
-        ),
-        ("athlete", *_FILLED),
-        ("country", _matches("[A-Z]{3}", True), "not a 3-letter country code (GBR, USA, ...)"),
-        ("time", lambda v, r: v == "" or _TIME.fullmatch(v) is not None, _TIME_PROBLEM),
-        ("source", *_FILLED),
-    ]
-    _check(file, df, checks + [(col, *_BOOL) for col in _RACE_LEVEL[1:]])
-
-
-def _seconds(text: str) -> str:
-    m = _TIME.fullmatch(text)
-    if not text or m is None:
-        return ""
-    return f"{60 * int(m['m']) + float(m['s']) if m['m'] else float(text):.2f}"
-
-
 def _tables(file, df, taken: set[str], today) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed races (one per date, competition, event, round, heat) and results (sheet order)."""
     race = df.groupby(RACE_KEY, sort=False).ngroup().to_numpy()
     first = df.groupby(RACE_KEY, sort=False).cumcount().to_numpy() == 0
-    for col in _RACE_LEVEL:
+    for col in RACE_LEVEL:
         expected = df[col].to_numpy()[first][race]
         differ = df[col].to_numpy() != expected
         if differ.any():
@@ -313,7 +220,7 @@ def _tables(file, df, taken: set[str], today) -> tuple[pd.DataFrame, pd.DataFram
             "race_id": np.asarray(ids, dtype=object)[race],
             "athlete_id": df["athlete_id"],
             "place": df["place"],
-            "time_s": df["time"].map(_seconds),
+            "time_s": df["time"].map(seconds),
             "status": df["status"],
             "source": df["source"],
         }
@@ -378,17 +285,17 @@ def _absences(sheet, athletes, data, today, replace):
         empty = pd.DataFrame(columns=cols, dtype=str)
         return empty, "absences", parse_table("absences.csv", empty, today)
     df, file = _read(sheet, ABSENCE_COLUMNS, OPTIONAL_ABSENCE_COLUMNS, "absences")
-    checks = [("athlete", *_FILLED), *_dates(["start", "end", "announced"], today, ("end",))]
+    checks = [("athlete", *FILLED), *dates(["start", "end", "announced"], today, ("end",))]
     if data.cutoff is not None:
         day = f"{data.cutoff:%Y-%m-%d}"
         problem = f"announced after the data's as_of cutoff ({day})"
         checks.append(("announced", lambda v, r: v <= day, problem))
     checks += [
-        ("kind", *_one_of(AbsenceKind)),
-        ("precision", *_one_of(DatePrecision, empty_ok=True)),
-        ("source", *_FILLED),
+        ("kind", *one_of(AbsenceKind)),
+        ("precision", *one_of(DatePrecision, empty_ok=True)),
+        ("source", *FILLED),
     ]
-    _check(file, df, checks)
+    check(file, df, checks)
     resolver, ids = NameResolver(athletes), []
     for i, r in enumerate(df.itertuples(index=False), start=1):
         hits = [r.athlete_id] if r.athlete_id else resolver.candidates(r.athlete, r.country)

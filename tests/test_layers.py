@@ -23,6 +23,7 @@ LAYER_OF = {
     "datasets": "data",
     "names": "data",
     "sheet": "data",
+    "sheet_checks": "data",
     "spec": "spec",
     "models": "models",
     "simulate": "models",

@@ -1,0 +1,107 @@
+"""Cell checks of a results sheet: every bad cell is one line naming file, row, column, value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from .schema import DataValidationError, Event, Round, Status
+
+__all__ = [
+    "RACE_LEVEL", "FILLED", "BOOL", "cell_text", "check", "check_cells", "dates", "matches",
+    "one_of", "seconds",
+]  # fmt: skip
+
+RACE_LEVEL = ["venue", "indoor", "championship", "paced", "field_complete"]
+# m:ss.xx, mm:ss.x, or plain seconds; at most two decimals (the dataset's precision).
+_TIME = re.compile(
+    r"(?P<m>[0-9]{1,2}):(?P<s>[0-5][0-9](?:\.[0-9]{1,2})?)|[0-9]{1,4}(?:\.[0-9]{1,2})?"
+)
+_TIME_PROBLEM = "not a time (3:31.45, 13:05.2 or seconds such as 211.45)"
+
+
+def cell_text(value) -> str:
+    """One cell of a user's DataFrame as the text a CSV would hold."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp | dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def check(file, df, checks) -> None:
+    """Raise for the first row failing a check; ``checks``: (column, ok(value, row), problem)."""
+    for column, ok, problem in checks:
+        for i, (v, r) in enumerate(zip(df[column], df.itertuples(index=False), strict=True)):
+            if not ok(v, r):
+                raise DataValidationError(file, problem, row=i + 1, column=column, value=v)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and dt.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def matches(pattern: str, empty_ok: bool = False):
+    return lambda v, r: (empty_ok and v == "") or re.fullmatch(pattern, v) is not None
+
+
+def one_of(choices, empty_ok: bool = False):
+    allowed = sorted(m.value for m in choices)
+    return lambda v, r: v in allowed or (empty_ok and v == ""), f"unknown value; allowed: {allowed}"
+
+
+def dates(columns, today, optional=()) -> list:
+    iso, future = "not an ISO date (YYYY-MM-DD)", f"date is after today ({today})"
+    out = []
+    for col in columns:
+        out.append((col, lambda v, r, e=col in optional: (e and v == "") or _is_date(v), iso))
+        out.append((col, lambda v, r: v <= today.isoformat(), future))
+    return out
+
+
+FILLED = (lambda v, r: v != "", "required value is empty")
+BOOL = (matches("true|false", empty_ok=True), "not a boolean (true/false, empty = the default)")
+
+
+def check_cells(file, df, today, cutoff) -> None:
+    checks = dates(["date"], today)
+    if cutoff is not None:
+        day = f"{cutoff:%Y-%m-%d}"
+        problem = f"on or after the data's as_of cutoff ({day}): as_of keeps only races before it"
+        checks.append(("date", lambda v, r: v < day, problem))
+    checks += [
+        ("event", *one_of(Event)),
+        ("round", *one_of(Round)),
+        ("heat", matches("0|[1-9][0-9]*"), "not a heat number (0 = a single race; 1, 2, ...)"),
+        ("status", *one_of(Status)),
+        (
+            "place",
+            lambda v, r: r.status != "OK" or re.fullmatch("[1-9][0-9]*", v) is not None,
+            "not a place (1, 2, 3, ...): a finisher (status OK) needs one",
+        ),
+        (
+            "place",
+            lambda v, r: r.status == "OK" or v == "",
+            "only status OK may have a place (DNF/DQ/DNS/PACER have none)",
+        ),
+        ("athlete", *FILLED),
+        ("country", matches("[A-Z]{3}", True), "not a 3-letter country code (GBR, USA, ...)"),
+        ("time", lambda v, r: v == "" or _TIME.fullmatch(v) is not None, _TIME_PROBLEM),
+        ("source", *FILLED),
+    ]
+    check(file, df, checks + [(col, *BOOL) for col in RACE_LEVEL[1:]])
+
+
+def seconds(text: str) -> str:
+    m = _TIME.fullmatch(text)
+    if not text or m is None:
+        return ""
+    return f"{60 * int(m['m']) + float(m['s']) if m['m'] else float(text):.2f}"
