@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Which terms earn their place? Comparing the model variants
 #
-# Each variant switches one term of the full model off (DESIGN.md section 5): `static` (no
+# Each variant switches one term of the full model off (docs/model.md): `static` (no
 # change of ability over seasons), `no_pacing` (no separate skill in unpaced championship
 # races) and `no_injury` (no effect of racing soon after an absence). (`single_distance` and the
 # `times` family can be added to `names`; `times` has a different likelihood, so LOO cannot

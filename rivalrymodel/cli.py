@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cli_checks import UsageError as _UsageError
+from .cli_checks import check_options, load_data, start_list_names
+from .cli_checks import say as _say
 from .coverage import absence_counts, athlete_races, championship_rounds, coverage
 from .data import bundled_data_dir, load_dataset
+from .forecasting import UnknownAthleteError
+from .inference import FitFileError
 from .schema import DataValidationError, Event, Round
 
 
@@ -37,10 +42,6 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
 def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
     """A saved fit (--fit), or one sampled (and cached) on the data before --as-of / the date."""
     from .inference import QUICK, cached_fit, load_fit, quick_data
@@ -48,14 +49,22 @@ def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
 
     if getattr(args, "fit", None):
         _say(f"loading {args.fit}")
-        return load_fit(args.fit)
+        fit = load_fit(args.fit)
+        if getattr(args, "add_results", None):
+            raise _UsageError("--add-results needs a fit on the data: drop --fit")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit.check()
+        for w in caught:
+            _say(f"warning: {w.message}")
+        return fit
     as_of = pd.Timestamp(args.as_of) if args.as_of else day
     if as_of is None:
         raise _UsageError("give --as-of DATE (fit on the data strictly before it) or --fit FILE")
     table = variants()
     if args.variant not in table:
         raise _UsageError(f"unknown --variant {args.variant!r}; choose from {', '.join(table)}")
-    data = load_dataset(args.data).as_of(as_of)
+    data = load_data(args).as_of(as_of)
     settings = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
     if args.quick:
         data, settings = quick_data(data), dict(QUICK)
@@ -70,10 +79,6 @@ def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
         _say(f"warning: {w.message}")
     _say(f"fit ready: {fit}")
     return fit
-
-
-class _UsageError(Exception):
-    """A bad option value: printed as one line, exit status 2."""
 
 
 def _fit(args: argparse.Namespace) -> int:
@@ -91,17 +96,7 @@ def _start_list(args: argparse.Namespace):
     if args.athletes:
         names = [a.strip() for a in args.athletes.split(";") if a.strip()]
     else:
-        path = Path(args.start_list)
-        if not path.exists():
-            raise _UsageError(f"{path}: no such start-list file")
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
-        if "athlete" not in df.columns:
-            raise _UsageError(f"{path}: needs a column 'athlete' (names or ids); has {list(df)}")
-        blank = df.index[df["athlete"].str.strip() == ""]
-        if len(blank):
-            i = int(blank[0])
-            raise _UsageError(f"{path}, row {i + 1} (line {i + 2}), column 'athlete': empty")
-        names = list(df["athlete"].str.strip())
+        names = start_list_names(args.start_list)
     return StartList(
         tuple(names),
         event=args.event,
@@ -119,9 +114,19 @@ def _forecast(args: argparse.Namespace) -> int:
     fit = _get_fit(args, sl.date)
     fc = forecast(fit, sl, top_k=args.top_k, injury=not args.no_injury, random_seed=args.seed)
     print(repr(fc))
+    _note_unknown(fc.table)
     if args.out:
         _say(f"wrote {fc.to_file(args.out)}")
     return 0
+
+
+def _note_unknown(table: pd.DataFrame) -> None:
+    new = table.loc[~table["known"].astype(bool), "athlete"]
+    if len(new):
+        _say(
+            f"note: no results before the fit's cutoff for {', '.join(new)}: their numbers are "
+            "the population's (marked * in the table, known = false in --out)"
+        )
 
 
 def _h2h(args: argparse.Namespace) -> int:
@@ -161,7 +166,7 @@ def _backtest(args: argparse.Namespace) -> int:
         if args.baselines == "all"
         else [b.strip() for b in args.baselines.split(",") if b.strip()]
     )
-    data = load_dataset(args.data)
+    data = load_data(args)
     targets = default_targets(data)
     fit_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
     if args.quick:
@@ -233,6 +238,10 @@ def _sampler_options(p: argparse.ArgumentParser, quick: str) -> None:
     p.add_argument("--chains", type=int, default=4)
     p.add_argument("--quick", action="store_true", help=f"smoke run: {quick}")
     p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")
+    p.add_argument(
+        "--add-results", metavar="SHEET", help="your own results sheet (README: own results)"
+    )
+    p.add_argument("--add-absences", metavar="SHEET", help="your own absences sheet")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
 
@@ -330,15 +339,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; expected user errors end in one line on stderr and status 2, Ctrl-C in
+    one line and status 130; anything else is a bug and shows its traceback."""
     args = build_parser().parse_args(argv)
     try:
+        check_options(args)
         return args.func(args)
+    except KeyboardInterrupt:
+        print(f"rivalrymodel {args.command}: interrupted", file=sys.stderr)
+        return 130
     except DataValidationError as err:
         print(f"rivalrymodel: invalid data: {err}", file=sys.stderr)
         return 2
-    except (_UsageError, KeyError, ValueError, FileNotFoundError) as err:
-        msg = err.args[0] if isinstance(err, KeyError) and err.args else err
-        print(f"rivalrymodel {args.command}: {msg}", file=sys.stderr)
+    except (_UsageError, UnknownAthleteError, FitFileError, ValueError, FileNotFoundError) as err:
+        print(f"rivalrymodel {args.command}: {err}", file=sys.stderr)
         return 2
 
 

@@ -39,7 +39,7 @@ def plot_forecast(
 ) -> Axes:
     """Horizontal bars of a probability per athlete, with 90% interval whiskers.
 
-    ``forecast`` is a :class:`~rivalrymodel.forecast.Forecast` or any table with ``athlete``,
+    ``forecast`` is a :class:`~rivalrymodel.Forecast` or any table with ``athlete``,
     ``column`` and, optionally, ``column_lo``/``column_hi`` (a championship table has none).
     """
     table = forecast.table if hasattr(forecast, "table") else forecast
@@ -59,7 +59,12 @@ def plot_forecast(
         ax.set_xlabel(f"P({label}) %: bars, posterior mean; whiskers, 90% interval")
     else:
         ax.set_xlabel(f"P({label}) %")
-    ax.set_yticks(y, df["athlete"])
+    known = df["known"].astype(bool) if "known" in df else pd.Series(True, index=df.index)
+    ax.set_yticks(y, [a if k else f"{a} *" for a, k in zip(df["athlete"], known, strict=True)])
+    if not known.all():
+        ax.annotate("* no results before the fit's cutoff: population draws",
+                    (0, 0), xycoords="figure fraction", xytext=(4, 4),
+                    textcoords="offset points", fontsize=7)  # fmt: skip
     if title is None and hasattr(forecast, "start_list"):
         sl = forecast.start_list
         title = f"{sl.name or sl.event}\n{sl.date:%Y-%m-%d}"

@@ -32,6 +32,7 @@ LAYER_OF = {
     "forecasting": "forecasting",
     "evaluation": "evaluation",
     "cli": "faces",
+    "cli_checks": "faces",
     "plotting": "faces",
 }
 

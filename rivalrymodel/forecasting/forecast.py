@@ -141,13 +141,14 @@ class Forecast:
 
 
 CSV_COLUMNS = [
-    "athlete_id", "athlete", "p_win", "p_win_lo", "p_win_hi",
+    "athlete_id", "athlete", "known", "p_win", "p_win_lo", "p_win_hi",
     "p_podium", "p_podium_lo", "p_podium_hi", "expected_place",
 ]  # fmt: skip
 
 
 def format_table(table: pd.DataFrame, *, rows: int | None = None) -> str:
-    """A printable forecast table: percentages with their 90% intervals."""
+    """A printable forecast table: percentages with their 90% intervals; a runner without
+    results before the fit's cutoff (population draws) is marked ``*``."""
 
     def pct(col):
         return [
@@ -157,7 +158,10 @@ def format_table(table: pd.DataFrame, *, rows: int | None = None) -> str:
 
     out = pd.DataFrame(
         {
-            "athlete": table["athlete"],
+            "athlete": [
+                a if known else f"{a} *"
+                for a, known in zip(table["athlete"], table["known"], strict=True)
+            ],
             "win % [90%]": pct("p_win"),
             "podium % [90%]": pct("p_podium"),
             "top-k % [90%]": pct("p_top_k"),

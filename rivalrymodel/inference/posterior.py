@@ -132,7 +132,8 @@ class Fit:
         each is the named term divided by its scale. Computed once, then kept.
         """
         if self._diagnostics is None:
-            self._diagnostics = _diagnostics_table(self.posterior, self._tree["sample_stats"])
+            stats = self._tree.children.get("sample_stats")  # absent from a hand-built tree
+            self._diagnostics = _diagnostics_table(self.posterior, stats)
         return self._diagnostics.copy()
 
     def check(self) -> bool:
@@ -250,7 +251,7 @@ def _diagnostics_table(post: xr.Dataset, stats) -> pd.DataFrame:
     names = [v for v in post.data_vars if post[v].size > 0 and not str(v).endswith("_z")]
     # Vectorised r_hat and ESS (equal to arviz.rhat/arviz.ess, ~5x faster at 8,000 parameters).
     df = pd.DataFrame(_diag.by_parameter(post, names))
-    div = int(stats["diverging"].sum())
+    div = int(stats["diverging"].sum()) if stats is not None and "diverging" in stats else 0
     overall = {
         "parameter": "all",
         "size": int(df["size"].sum()),

@@ -1,0 +1,116 @@
+"""What the CLI checks before it does any work: options, paths, dates, and the data it loads.
+
+Every expected user error is a :class:`UsageError` (or the data's own
+:class:`~rivalrymodel.schema.DataValidationError`): one line on stderr, exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .data import RaceData, load_dataset, read_csv_strings
+
+__all__ = ["UsageError", "check_options", "load_data", "say", "start_list_names"]
+
+
+class UsageError(Exception):
+    """A bad option value: printed as one line, exit status 2."""
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _date(args, name: str) -> pd.Timestamp | None:
+    value = getattr(args, name, None)
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value).normalize()
+    except ValueError:
+        raise UsageError(
+            f"--{name.replace('_', '-')}: not a date (YYYY-MM-DD): {value!r}"
+        ) from None
+
+
+def _writable_file(path: str, what: str) -> None:
+    p = Path(path)
+    if p.is_dir() and p.suffix != ".zarr":
+        raise UsageError(f"{what} {path}: is a directory; give a file name")
+    if not p.parent.is_dir():
+        raise UsageError(f"{what} {path}: no such directory {p.parent}")
+    if not os.access(p.parent, os.W_OK):
+        raise UsageError(f"{what} {path}: directory {p.parent} is not writable")
+
+
+def _writable_dir(path: str, what: str) -> None:
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=p):
+            pass
+    except OSError as err:
+        raise UsageError(f"{what} {path}: cannot write there ({err.strerror})") from None
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options before any sampling (the order a user would fix them in)."""
+    for name, low in (("draws", 1), ("tune", 0), ("chains", 1), ("workers", 1)):
+        value = getattr(args, name, None)
+        if value is not None and value < low:
+            raise UsageError(f"--{name} must be >= {low}, not {value}")
+    top_k = getattr(args, "top_k", None)
+    if top_k is not None and top_k < 1:
+        raise UsageError(f"--top-k must be >= 1, not {top_k}")
+    day, as_of = _date(args, "date"), _date(args, "as_of")
+    if getattr(args, "fit", None) and as_of is not None:
+        raise UsageError("--as-of and --fit exclude each other: a saved fit has its own cutoff")
+    if day is not None and as_of is not None and as_of > day:
+        raise UsageError(
+            f"--as-of {as_of:%Y-%m-%d} is after the race on {day:%Y-%m-%d}: the fit would see "
+            "the race; give --as-of on or before --date"
+        )
+    out = getattr(args, "out", None)
+    if out and args.command in ("fit", "forecast"):
+        _writable_file(out, "--out")
+    if out and args.command == "backtest":
+        _writable_dir(out, "--out")
+    start = getattr(args, "start_list", None)
+    if start and not Path(start).is_file():
+        kind = "is a directory" if Path(start).is_dir() else "no such file"
+        raise UsageError(f"--start-list {start}: {kind}")
+    for name in ("add_results", "add_absences"):
+        value = getattr(args, name, None)
+        if value and not Path(value).is_file():
+            raise UsageError(f"--{name.replace('_', '-')} {value}: no such file")
+    if getattr(args, "add_absences", None) and not getattr(args, "add_results", None):
+        raise UsageError("--add-absences needs --add-results (a results sheet)")
+
+
+def load_data(args: argparse.Namespace) -> RaceData:
+    """The dataset of ``--data`` with the sheets of ``--add-results``/``--add-absences``."""
+    data = load_dataset(args.data)
+    sheet = getattr(args, "add_results", None)
+    if sheet:
+        data = data.with_results(sheet, getattr(args, "add_absences", None))
+        say(f"{sheet}: {data.added}")
+    return data
+
+
+def start_list_names(path: str) -> list[str]:
+    """The ``athlete`` column of a start-list CSV (names or ids), checked cell by cell."""
+    p = Path(path)
+    df = read_csv_strings(p.read_bytes(), p.name)
+    if "athlete" not in df.columns:
+        raise UsageError(f"{p}: needs a column 'athlete' (names or ids); has {list(df)}")
+    blank = df.index[df["athlete"].str.strip() == ""]
+    if len(blank):
+        i = int(blank[0])
+        raise UsageError(f"{p}, row {i + 1} (line {i + 2}), column 'athlete': empty")
+    return list(df["athlete"].str.strip())

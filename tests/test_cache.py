@@ -1,0 +1,76 @@
+"""The fit cache: shared by processes, atomic writes, damaged entries refitted with a warning."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import warnings
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import rivalrymodel as rm
+from rivalrymodel.inference import cache as cache_mod
+from rivalrymodel.inference import cached_fit
+from tests.test_forecast import MEANS, forecast_tree
+
+
+@pytest.fixture
+def tiny():
+    from rivalrymodel.synthetic import simulate_dataset
+
+    data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
+                               n_injured=2, random_seed=3)  # fmt: skip
+    return data.as_of("2019-12-31")
+
+
+def test_a_damaged_entry_is_refitted_with_a_warning(tmp_path, monkeypatch, tiny):
+    calls = []
+
+    def fake_fit(spec, data, **kwargs):
+        calls.append(1)
+        return rm.Fit(forecast_tree(MEANS, draws=50))
+
+    monkeypatch.setattr(cache_mod, "fit", fake_fit)
+    spec = rm.ModelSpec()
+    first = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+    entry = cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1)
+    assert entry.exists() and len(calls) == 1
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.ConvergenceWarning)
+        again = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+    assert len(calls) == 1
+    xr.testing.assert_identical(again.posterior, first.posterior)
+    entry.write_bytes(entry.read_bytes()[:2000])  # truncated, as by a crash of an old writer
+    with pytest.warns(cache_mod.CacheWarning, match="cache entry refitted.*not a readable"):
+        cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+    assert len(calls) == 2
+    rm.load_fit(entry)  # repaired
+
+
+def _worker(args):
+    cache_dir, seed = args
+    from rivalrymodel.synthetic import simulate_dataset
+
+    data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
+                               n_injured=2, random_seed=3)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = cached_fit(rm.ModelSpec(), data.as_of("2019-12-31"), cache_dir=cache_dir,
+                         random_seed=seed, draws=30, tune=30, chains=1)  # fmt: skip
+    return fit.draws("ability")
+
+
+@pytest.mark.slow
+def test_two_processes_share_one_cache_entry(tmp_path):
+    """Two processes ask for one entry at once: both finish with the same draws, which equal a
+    fresh fit's (a third process, with a cache of its own), and the entry loads equal."""
+    shared, alone = tmp_path / "shared", tmp_path / "alone"
+    with mp.get_context("spawn").Pool(3) as pool:
+        a, b, fresh = pool.map(_worker, [(str(shared), 4), (str(shared), 4), (str(alone), 4)])
+    entries = list(shared.glob("*.nc"))
+    assert len(entries) == 1 and not list(shared.glob(".*.tmp"))
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, fresh)
+    np.testing.assert_array_equal(rm.load_fit(entries[0]).draws("ability"), fresh)
