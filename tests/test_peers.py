@@ -1,4 +1,4 @@
-"""Peers (TTT, choix): the packages' own numbers, the past only in tuning, and the TTT arithmetic."""
+"""Peers (TTT, choix): the packages' own numbers, past-only tuning, the TTT arithmetic."""
 
 from __future__ import annotations
 
