@@ -24,7 +24,7 @@ from .conftest import small_dataset
 # Four races; A wins all, D appears once, R4 has a tie for second (B and C).
 ROWS = [
     ("R1", "A", 1, "OK"), ("R1", "B", 2, "OK"), ("R1", "C", 3, "OK"),
-    ("R2", "A", 1, "OK"), ("R2", "C", 2, "OK"), ("R2", "D", 3, "OK"), ("R2", "B", None, "DNF"),
+    ("R2", "A", 1, "OK"), ("R2", "C", 3, "OK"), ("R2", "D", 2, "OK"), ("R2", "B", None, "DNF"),
     ("R3", "A", 1, "OK"), ("R3", "B", 2, "OK"),
     ("R4", "A", 1, "OK"), ("R4", "B", 2, "OK"), ("R4", "C", 2, "OK"),
 ]  # fmt: skip
@@ -41,7 +41,7 @@ def test_rankings_are_ok_finishers_in_place_order(tiny):
     got = [(r.race_id, r.athletes, r.places) for r in rankings(tiny)]
     assert got == [
         ("R1", ("A", "B", "C"), (1, 2, 3)),
-        ("R2", ("A", "C", "D"), (1, 2, 3)),  # the DNF is not ranked
+        ("R2", ("A", "D", "C"), (1, 2, 3)),  # by place, not row; the DNF is not ranked
         ("R3", ("A", "B"), (1, 2)),
         ("R4", ("A", "B", "C"), (1, 2, 2)),
     ]
@@ -52,7 +52,7 @@ def test_ttt_skills_are_the_package_s_posteriors(tiny):
     ratings = engine.fit(tiny)
     # The same history typed by hand, straight into the package.
     h = ttt.History(
-        composition=[[["A"], ["B"], ["C"]], [["A"], ["C"], ["D"]], [["A"], ["B"]],
+        composition=[[["A"], ["B"], ["C"]], [["A"], ["D"], ["C"]], [["A"], ["B"]],
                      [["A"], ["B"], ["C"]]],
         results=[[3, 2, 1], [3, 2, 1], [2, 1], [2, 1, 1]],
         times=[day_number(d) for d in DATES.values()],
@@ -77,7 +77,7 @@ def test_choix_strengths_are_ilsr_rankings(tiny):
     assert ratings.athlete_ids == ("A", "B", "C", "D")
     # A=0, B=1, C=2, D=3; the tie in R4 kept in row order (B before C).
     want = choix.ilsr_rankings(
-        4, [[0, 1, 2], [0, 2, 3], [0, 1], [0, 1, 2]], alpha=0.01, max_iter=1000, tol=1e-8
+        4, [[0, 1, 2], [0, 3, 2], [0, 1], [0, 1, 2]], alpha=0.01, max_iter=1000, tol=1e-8
     )
     np.testing.assert_allclose(ratings.strengths(["A", "B", "C", "D"]), want, atol=1e-12)
 
@@ -90,6 +90,9 @@ def test_the_winner_of_all_races_ranks_first_and_unseen_is_nan(tiny, engine):
         v, sd = ratings.skills(ids, "2024-06-01")
         assert np.isnan(sd[-1]) and np.isfinite(sd[:-1]).all()
         p = ratings.win_probabilities(ids, "2024-06-01")
+        # The unseen runner has the package's prior skill, N(0, 6).
+        prior = win_probabilities(np.r_[v[:-1], 0.0], np.r_[sd[:-1], 6.0], ratings.beta)
+        np.testing.assert_allclose(p, prior, rtol=1e-12)
     else:
         v = ratings.strengths(ids)
         p = ratings.win_probabilities(ids)
