@@ -136,15 +136,12 @@ class ChoixPlackettLuce:
             **(grid or {}),
         }
         past, scored = tuning_split(data, days)
-        scores = {}
-        for alpha, window in product(grid["alpha"], grid["window_days"]):
-            ratings = cls(alpha=alpha, window_days=window, **fixed).fit(past)
-            scores[alpha, window] = winner_log_loss(
+        keys, scores = list(grid), {}
+        for values in product(*grid.values()):
+            ratings = cls(**dict(zip(keys, values, strict=True)), **fixed).fit(past)
+            scores[values] = winner_log_loss(
                 scored, lambda ids, _day, r=ratings: r.win_probabilities(ids)
             )
-        alpha, window = best_of(scores)
-        engine = cls(alpha=alpha, window_days=window, **fixed)
-        engine.tuning = pd.Series(scores, name="winner_log_loss").rename_axis(
-            ["alpha", "window_days"]
-        )
+        engine = cls(**dict(zip(keys, best_of(scores), strict=True)), **fixed)
+        engine.tuning = pd.Series(scores, name="winner_log_loss").rename_axis(keys)
         return engine

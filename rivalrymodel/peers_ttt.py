@@ -194,15 +194,14 @@ class TrueSkillThroughTime:
         """
         grid = {"gamma": [0.005, 0.01, 0.02, 0.04], "beta": [0.5, 1.0, 2.0], **(grid or {})}
         past, scored = tuning_split(data, days)
-        scores = {}
-        for gamma, beta in product(grid["gamma"], grid["beta"]):
+        keys, scores = list(grid), {}
+        for values in product(*grid.values()):
             try:
-                ratings = cls(gamma=gamma, beta=beta, **fixed).fit(past)
+                ratings = cls(**dict(zip(keys, values, strict=True)), **fixed).fit(past)
             except (ValueError, ZeroDivisionError):  # the package's math domain errors
-                scores[gamma, beta] = float("nan")
+                scores[values] = float("nan")
                 continue
-            scores[gamma, beta] = winner_log_loss(scored, ratings.win_probabilities)
-        gamma, beta = best_of(scores)
-        engine = cls(gamma=gamma, beta=beta, **fixed)
-        engine.tuning = pd.Series(scores, name="winner_log_loss").rename_axis(["gamma", "beta"])
+            scores[values] = winner_log_loss(scored, ratings.win_probabilities)
+        engine = cls(**dict(zip(keys, best_of(scores), strict=True)), **fixed)
+        engine.tuning = pd.Series(scores, name="winner_log_loss").rename_axis(keys)
         return engine
