@@ -63,6 +63,10 @@ class ChoixPlackettLuce:
         finite strengths) and shrinks strengths to equal. Must be > 0 for that reason.
     window_days
         Only races in [cutoff - window_days, cutoff) count (None: all of ``data``).
+
+    The defaults (0.001, 730) are ``tuned``'s choice on the bundled data as of 2025-09-13
+    (winner log loss 1.630 on 2024-09-13..2025-09-12; 1.632 at alpha 0.003, 1.640 with one
+    year); a backtest should tune at its own origins rather than use them.
     max_iter, tol
         Passed to ``choix.ilsr_rankings``.
 
@@ -127,14 +131,10 @@ class ChoixPlackettLuce:
         Parameters
         ----------
         grid
-            ``{"alpha": [...], "window_days": [...]}``; default alpha in 3e-4..1e-2 and
-            windows of one, two and four years.
+            Constructor argument -> values, tried in every combination; default alpha
+            3e-4..1e-2 and windows of one, two and four years.
         """
-        grid = {
-            "alpha": [0.0003, 0.001, 0.003, 0.01],
-            "window_days": [365, 730, 1460],
-            **(grid or {}),
-        }
+        grid = grid or {"alpha": [0.0003, 0.001, 0.003, 0.01], "window_days": [365, 730, 1460]}
         past, scored = tuning_split(data, days)
         keys, scores = list(grid), {}
         for values in product(*grid.values()):
