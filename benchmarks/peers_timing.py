@@ -16,7 +16,7 @@ import argparse
 import time
 
 import rivalrymodel as rm
-from rivalrymodel.peers import (
+from rivalrymodel.evaluation.peers import (
     ChoixPlackettLuce,
     TrueSkillThroughTime,
     rankings,

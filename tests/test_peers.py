@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import trueskillthroughtime as ttt
 
-from rivalrymodel.peers import (
+from rivalrymodel.evaluation.peers import (
     ChoixPlackettLuce,
     TrueSkillThroughTime,
     day_number,

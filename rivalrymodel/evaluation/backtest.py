@@ -130,15 +130,25 @@ class Backtest:
     probabilities: pd.DataFrame
     notes: list[str] = field(default_factory=list)
 
-    def summary(self, *, reps: int = 2000) -> pd.DataFrame:
-        """Per model and target set: mean of each metric with a 90% bootstrap interval over
-        races, and the expected calibration error of win and podium probabilities."""
+    def _sets(self, complete_only: bool) -> pd.DataFrame:
+        """The races with a set column; ``all`` pools every set (and each race once per set)."""
+        races = self.races
+        if complete_only:
+            races = races[races["field_complete"].astype(bool)]
+        return pd.concat([races, races.assign(set="all")], ignore_index=True)
+
+    def summary(self, *, reps: int = 2000, complete_only: bool = False) -> pd.DataFrame:
+        """Per model and target set (and ``all``): mean of each metric with a 90% bootstrap
+        interval over races, the geometric-mean probability of the winner, and the expected
+        calibration error of win and podium probabilities. ``complete_only``: only races whose
+        every starter is known."""
         rows = []
-        for (model, tset), g in self.races.groupby(["model", "set"]):
+        for (model, tset), g in self._sets(complete_only).groupby(["model", "set"]):
             row = {"model": model, "set": tset, "races": len(g)}
             for m in METRICS:
                 mean, lo, hi = bootstrap_mean(g[m].to_numpy(), reps=reps)
                 row.update({m: mean, f"{m}_lo": lo, f"{m}_hi": hi})
+            row["gm_p_winner"] = float(np.exp(-g["log_loss"].mean()))
             p = self.probabilities
             p = p[p["model"].eq(model) & p["race_id"].isin(g["race_id"])]
             row["ece_win"] = expected_calibration_error(p["p_win"], p["won"])
@@ -146,10 +156,20 @@ class Backtest:
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def differences(self, reference: str, metric: str = "log_loss", *, reps: int = 2000):
-        """Mean of (model - reference) per race, with a 90% bootstrap interval over races;
-        negative: the model scores better (lower loss) than the reference."""
-        wide = self.races.pivot_table(index=["race_id", "set"], columns="model", values=metric)
+    def differences(
+        self,
+        reference: str,
+        metric: str = "log_loss",
+        *,
+        reps: int = 2000,
+        complete_only: bool = False,
+    ):
+        """Mean of (model - reference) per race, paired, with a 90% bootstrap interval over
+        races, per set and ``all``; negative: the model scores lower than the reference (better
+        for a loss; for pair_accuracy, higher is better)."""
+        wide = self._sets(complete_only).pivot_table(
+            index=["race_id", "set"], columns="model", values=metric
+        )
         rows = []
         for model in wide.columns:
             if model == reference:
@@ -173,7 +193,7 @@ def backtest(
     data: RaceData,
     targets: pd.DataFrame | None = None,
     *,
-    refit: str = "season",
+    refit: str | None = None,
     executor: cf.Executor | None = None,
     fit_kwargs: dict | None = None,
     cache_dir: str | None = None,
@@ -195,7 +215,9 @@ def backtest(
     targets
         Target races (a table with race_id, date, set); default :func:`default_targets`.
     refit
-        ``"season"``, ``"monthly"`` or ``"per_race"``: when models are refitted.
+        When forecasters are refitted: ``None`` (default) uses the targets' ``origin`` column
+        when it has one (:func:`~.targets.yardstick_targets`), else ``"season"``; or
+        ``"season"``, ``"monthly"``, ``"per_race"``.
     executor
         Where the grid runs; default a local process pool. Pass ``client.get_executor()`` of a
         ``dask.distributed.Client`` to use a cluster.
@@ -206,7 +228,12 @@ def backtest(
     """
     targets = default_targets(data) if targets is None else targets
     targets = targets.assign(date=pd.to_datetime(targets["date"]))
-    origins = targets["date"].map(lambda d: _origin(d, refit))
+    if refit is None and "origin" in targets:
+        origins = pd.to_datetime(targets["origin"])
+    else:
+        origins = targets["date"].map(lambda d: _origin(d, refit or "season"))
+    if (origins > targets["date"]).any():
+        raise ValueError("a target's origin is after its race: it would see the race")
     forecasters = [
         _as_forecaster(m, fit_kwargs or {}, cache_dir, random_seed, quick_data_months)
         for m in models
@@ -231,7 +258,8 @@ def backtest(
     finally:
         if own:
             executor.shutdown()
-    races = pd.DataFrame(rows).merge(targets[["race_id", "date", "set", "event"]], on="race_id")
+    keep = [c for c in ("race_id", "date", "set", "event", "field_complete") if c in targets]
+    races = pd.DataFrame(rows).merge(targets[keep], on="race_id")
     races = races.sort_values(["model", "date", "race_id"]).reset_index(drop=True)
     return Backtest(races, pd.concat(probs, ignore_index=True), notes)
 

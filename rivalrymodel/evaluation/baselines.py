@@ -7,8 +7,11 @@ absences. Their forecasts are point forecasts: Plackett-Luce strengths without u
 the intervals collapse to the point.
 
 A new baseline is one subclass of :class:`Baseline` with a ``name`` and a ``rate(data)`` that
-returns an object with ``strengths(athlete_ids, start_list)`` (log-strengths, NaN for an athlete
-it has not seen).
+returns an object with ``strengths(athlete_ids, start_list)`` (Plackett-Luce log-strengths, NaN
+for an athlete it has not seen), or, for a forecaster that is not Plackett-Luce, with
+``forecast(athlete_ids, start_list, rng)`` returning (performance scores (1, sims, runner),
+utilities (1, runner), exact P(win) (1, runner) or None, known mask); see
+:mod:`.peer_baselines`.
 
 - ``uniform``: every runner equally likely.
 - ``season_best``: a softmax of minus each runner's best time of the last 365 days, converted to
@@ -29,7 +32,7 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 
 from ..data import RaceData
-from ..forecasting import Fitted, Forecast, Forecaster, StartList, from_strengths
+from ..forecasting import Fitted, Forecast, Forecaster, StartList, from_scores, from_strengths
 from ..forecasting.startlist import check_distinct, lookups, match_athletes
 from ..schema import Event, Status
 
@@ -69,13 +72,18 @@ class FittedBaseline(Fitted):
         rows = match_athletes(start_list.athletes, *self._lookups, where="the data")
         ids = [r[0] for r in rows]
         check_distinct(start_list.athletes, ids)
+        info = pd.DataFrame({"athlete_id": ids, "athlete": _names(self.data, ids)})
+        if hasattr(self.ratings, "forecast"):
+            rng = np.random.default_rng(0 if random_seed is None else random_seed)
+            scores, v, p_win, known = self.ratings.forecast(ids, start_list, rng)
+            info["known"] = known
+            return from_scores(scores, v, info, start_list, top_k=top_k, p_win=p_win)
         v = np.asarray(self.ratings.strengths(ids, start_list), dtype=float)
         missing = ~np.isfinite(v)
         if missing.all():
             v = np.zeros(len(ids))
         elif missing.any():  # see _NEW
             v[missing] = np.median(v[~missing])
-        info = pd.DataFrame({"athlete_id": ids, "athlete": _names(self.data, ids)})
         info["known"] = ~missing
         return from_strengths(v[None, :], info, start_list, top_k=top_k, sims=200, rng=0)
 
@@ -256,11 +264,18 @@ class OpenSkill(_Rating):
         return np.where(seen, v, np.nan)
 
 
-BASELINES = {b.name: b for b in (Uniform, SeasonBest, Elo, OpenSkill)}
+def _registry() -> dict:
+    from .peer_baselines import ChoixBaseline, TTTBaseline
+
+    return {b.name: b for b in (Uniform, SeasonBest, Elo, OpenSkill, TTTBaseline, ChoixBaseline)}
 
 
 def make_baseline(name: str) -> Baseline:
-    """A baseline by name (``uniform``, ``season_best``, ``elo``, ``openskill``)."""
+    """A baseline by name (``uniform``, ``season_best``, ``elo``, ``openskill``, ``ttt``,
+    ``choix``)."""
     if name not in BASELINES:
         raise ValueError(f"unknown baseline {name!r}; choose from {', '.join(BASELINES)}")
     return BASELINES[name]()
+
+
+BASELINES = _registry()

@@ -4,7 +4,7 @@ championships, and the forecaster protocol shared with the baselines."""
 from __future__ import annotations
 
 from .championship import Qualify, simulate_championship
-from .forecast import Forecast, forecast, format_table, from_strengths
+from .forecast import Forecast, forecast, format_table, from_scores, from_strengths
 from .forecaster import Fitted, FittedModel, Forecaster, ModelForecaster
 from .h2h import head_to_head, rivalry
 from .projection import utility_draws
@@ -12,6 +12,7 @@ from .startlist import StartList, UnknownAthleteError, resolve
 
 __all__ = [
     "StartList", "UnknownAthleteError", "resolve", "Forecast", "forecast", "from_strengths",
+    "from_scores",
     "format_table", "head_to_head", "rivalry", "Qualify", "simulate_championship",
     "utility_draws", "Forecaster", "Fitted", "ModelForecaster", "FittedModel",
 ]  # fmt: skip

@@ -17,6 +17,7 @@ the per-draw probabilities: the uncertainty about the athletes, not about the ra
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,10 @@ from ..simulate import places, plackett_luce_scores
 from .projection import check_cutoff, noise_scale, utility_draws
 from .startlist import StartList
 
-__all__ = ["Forecast", "forecast", "from_strengths", "plackett_luce_places", "pairwise_ahead"]
+__all__ = [
+    "Forecast", "forecast", "from_strengths", "from_scores", "plackett_luce_places",
+    "pairwise_ahead",
+]  # fmt: skip
 
 _LEVEL = 0.9  # interval mass
 _TAIL = (1 - _LEVEL) / 2
@@ -254,6 +258,35 @@ def from_strengths(
     """
     rng = np.random.default_rng(rng)
     return _assemble(plackett_luce_scores(v, sims, rng), v, info, start_list, top_k, exact=True)
+
+
+def from_scores(
+    scores: np.ndarray,
+    v: np.ndarray,
+    info: pd.DataFrame,
+    start_list: StartList,
+    *,
+    top_k: int | None = None,
+    p_win: np.ndarray | None = None,
+) -> Forecast:
+    """A :class:`Forecast` from simulated performances ``scores`` (sample, sims, runner),
+    higher is better, for a forecaster that is not Plackett-Luce (e.g. Thurstonian skills).
+
+    ``v`` (sample, runner) is reported as the utility; ``p_win`` (sample, runner), when the
+    forecaster has it exactly, replaces the simulated win probabilities.
+    """
+    fc = _assemble(scores, v, info, start_list, top_k, exact=False)
+    if p_win is None:
+        return fc
+    draws = dict(fc.draws, p_win=np.asarray(p_win, dtype=float))
+    order = {a: i for i, a in enumerate(fc.athlete_ids)}
+    table = fc.table.copy()
+    idx = table["athlete_id"].map(order).to_numpy()
+    summ = _summaries(draws)
+    for col in ("p_win", "p_win_lo", "p_win_hi"):
+        table[col] = summ[col][idx]
+    table = table.sort_values("p_win", ascending=False, kind="stable").reset_index(drop=True)
+    return dataclasses.replace(fc, table=table, draws=draws)
 
 
 def _assemble(scores, v, info, start_list, top_k, *, exact: bool) -> Forecast:

@@ -8,7 +8,7 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from .data import RaceData
+from ..data import RaceData
 from .peers import best_of, cutoff_of, rankings, tuning_split, winner_log_loss
 
 __all__ = ["ChoixPlackettLuce", "ChoixRatings"]
