@@ -22,9 +22,12 @@ import pandas as pd
 
 from ..data import bundled_data_dir, load_dataset
 from ..schema import SLOWEST_S, TABLES, world_record
+from .championships import championship, check_assigned, read_championships
 from .identity import normalise, resolve
 from .sections import split_sections
 from .sources import SourceError, read_all
+from .starters import add_starters, read_starters
+from .wikipedia import fill_times, wikipedia_2023_2024
 
 _TIME_TOL = 0.015  # s: sources round the same mark to hundredths differently at most by this
 
@@ -114,7 +117,7 @@ def _same_championship_round(first, races: list[_Race], src: str, champs) -> int
     """Index of the one race in ``races`` (one event and day) of the championship, round and
     section of the source race whose first row is ``first``, not complete and not from ``src``;
     None when the source race is no championship race or there is not exactly one."""
-    champ = _championship(first, champs)
+    champ = championship(first, champs)
     if not champ:
         return None
     hits = [
@@ -123,7 +126,7 @@ def _same_championship_round(first, races: list[_Race], src: str, champs) -> int
         if not m.complete
         and src not in m.sources
         and (m.meta["round"], int(m.meta["heat"])) == (first["round"], int(first["heat"]))
-        and _championship(m.meta, champs) == champ
+        and championship(m.meta, champs) == champ
     ]
     return hits[0] if len(hits) == 1 else None
 
@@ -225,38 +228,24 @@ def _fold(race: _Race, rows: list[dict], report: Counter, conflicts: list) -> No
             race.meta[key] = rows[0][key]
 
 
-def _championship(meta: dict, champs: pd.DataFrame) -> str:
-    """The championship (name) this race belongs to, or ''.
-
-    A race belongs to it when it is inside the championship's dates, indoor or outdoor alike, and
-    its venue or competition names the stadium (``venue_match``) or the host city: sources write
-    "Stade de France, Paris (FRA)", "Paris" or "2024 Summer Olympics" for the same race.
-    """
-    day = pd.Timestamp(meta["date"])
-    words = normalise(f"{meta['venue']} {meta['competition']}").split()
-    for c in champs.itertuples(index=False):
-        if c.start <= day <= c.end and c.indoor == bool(meta["indoor"]):
-            for place in (c.venue_match, c.city):
-                if all(tok in words for tok in normalise(place).split()):
-                    return c.name
-    return ""
-
-
 def _race_table(merged: list[_Race], champs: pd.DataFrame) -> pd.DataFrame:
+    short = dict(zip(champs["name"], champs["short"], strict=True))
     rows = []
     for race in merged:
         m = race.meta
-        champ = _championship(m, champs)
+        champ = championship(m, champs)
         digest = hashlib.sha1("|".join(race.key).encode()).hexdigest()[:6]
         heat = int(m["heat"])
         race_id = f"{m['date']}_{m['event']}_{m['round']}{heat or ''}_{digest}"
-        urls = sorted({r["url"].split(" ; ")[0] for r in race.rows.values()})
+        urls = sorted({u for r in race.rows.values() for u in r["url"].split(" ; ")})
         rows.append(
             {
                 "race_id": race_id,
                 "date": m["date"],
                 "season": int(m["date"][:4]),
                 "competition": champ or m["competition"],
+                "source_competition": m["competition"],
+                "championship_id": short.get(champ, ""),
                 "venue": m["venue"],
                 "event": m["event"],
                 "indoor": bool(m["indoor"]),
@@ -307,8 +296,8 @@ def _results_table(races: pd.DataFrame) -> pd.DataFrame:
 
 def _athletes_table(rows: pd.DataFrame) -> pd.DataFrame:
     # Display name: the newest World Athletics spelling (WA lists 2025 > DL > trackelo > others).
-    rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5, "sup": 6}
-    family = rows["src"].str.split("_").str[0]  # sup_<file> -> sup
+    rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5, "sup": 6, "wiki": 7}
+    family = rows["src"].str.split("_").str[0]  # sup_<file> -> sup, wiki_times -> wiki
     rows = rows.assign(_rank=family.map(rank), _family=family).sort_values(
         ["_rank", "date"], ascending=[True, False]
     )
@@ -337,6 +326,7 @@ _SOURCE_NAMES = {
     "rio": "openath/athlib@fe60183",
     "tp": "Tilastopaja histories (openath/athlib@fe60183, captainrobbo/trhackathon@c697d42)",
     "sup": "hand-curated supplement (data/sources/supplement, URL per result)",
+    "wiki": "rh16nd/athletics-predictor@59022a1 (Wikipedia tables)",
 }
 
 
@@ -344,7 +334,12 @@ def build(sources: Path, out: Path) -> Counter:
     """Build the dataset into ``out``; return the report counters."""
     report: Counter = Counter()
     conflicts: list[str] = []
+    starters = read_starters(out / "sources" / "starters.csv")
     rows = read_all(sources, report, supplement=out / "sources" / "supplement")
+    wiki = wikipedia_2023_2024(
+        sources, out / "sources" / "wikipedia_tables.csv", starters, report, conflicts
+    )
+    rows = pd.concat([rows, wiki], ignore_index=True)
     report["rows read (2016-2025, after source-level filters)"] = len(rows)
     rows = _drop_implausible(rows, report)
     crosswalk = pd.read_csv(
@@ -357,19 +352,19 @@ def build(sources: Path, out: Path) -> Counter:
     dup = rows.duplicated(["src", "src_race", "athlete_id"])
     report["rows dropped: same athlete twice in one source race"] += int(dup.sum())
     rows = rows[~dup]
-    champs = pd.read_csv(
-        out / "sources" / "championships.csv",
-        keep_default_na=False,
-        parse_dates=["start_date", "end_date"],
-    )
-    champs = champs.rename(columns={"start_date": "start", "end_date": "end"})
-    champs["indoor"] = champs["indoor"].astype(str).str.lower() == "true"
-
-    races = _race_table(_merge(rows, champs, report, conflicts), champs)
+    champs = read_championships(out / "sources" / "championships.csv")
+    # Rows of tables that lump the sections of a round only fill in times (wikipedia.py).
+    lumped = rows["src"] == "wiki_times"
+    merged = _merge(rows[~lumped], champs, report, conflicts)
+    fill_times(merged, rows[lumped], _consistent, report, conflicts)
+    races = _race_table(merged, champs)
+    check_assigned(races, champs)
     results = _results_table(races)
+    counted = results[results["status"] != "DNS"].groupby("race_id").size()
+    races = add_starters(races, starters, "starters.csv", counted)
     athletes = _athletes_table(rows[rows["athlete_id"].isin(results["athlete_id"])])
     absences = _absences_table(out / "sources" / "supplement", athletes, report, conflicts)
-    _write(out, athletes, races.drop(columns=["_race", "_venue"]), results, absences)
+    _write(out, athletes, races, results, absences)
     _write_report(out, report, conflicts)
     load_dataset(out)  # the built data must pass the same validation users get
     return report
