@@ -62,15 +62,22 @@ def read_starters(path: Path) -> pd.DataFrame:
     return df
 
 
-def add_starters(races: pd.DataFrame, starters: pd.DataFrame, file: str, runners) -> pd.DataFrame:
+def add_starters(
+    races: pd.DataFrame, starters: pd.DataFrame, file: str, results: pd.DataFrame, conflicts: list
+) -> pd.DataFrame:
     """``races`` with ``starters`` and ``starters_source``.
 
-    ``runners`` maps race_id to the number of runners a race's results hold (DNS excluded).
+    A partial race whose results hold as many runners (DNS excluded) as the sourced number of
+    starters is a complete field: every starter is known. It is made one only when its
+    finishers' places then run 1, 2, 3, ... (ties sharing a place); otherwise the gap is
+    recorded in the conflicts and the race stays partial.
     """
+    counted = results[results["status"] != "DNS"]
+    runners = counted.groupby("race_id").size()
     races = races.copy()
     races["starters"] = pd.array([pd.NA] * len(races), dtype="Int64")
     races["starters_source"] = ""
-    complete = races["field_complete"]
+    complete = races["field_complete"].copy()
     races.loc[complete, "starters"] = races.loc[complete, "race_id"].map(runners).astype("Int64")
     races.loc[complete, "starters_source"] = COMPLETE
     words = (races["venue"] + " " + races["competition"]).map(lambda t: set(normalise(t).split()))
@@ -98,4 +105,14 @@ def add_starters(races: pd.DataFrame, starters: pd.DataFrame, file: str, runners
             )
         races.at[j, "starters"] = n
         races.at[j, "starters_source"] = s.source
+        rid = races.at[j, "race_id"]
+        if not complete[j] and runners.get(rid, 0) == n:
+            fin = counted[(counted["race_id"] == rid) & (counted["status"] == "OK")]
+            if (fin["place"].rank(method="min") == fin["place"]).all():
+                races.at[j, "field_complete"] = True
+            else:
+                conflicts.append(
+                    f"{rid}: all {n} starters known ({s.source}) but the places "
+                    f"{sorted(fin['place'].tolist())} have a gap; left partial"
+                )
     return races
