@@ -231,3 +231,44 @@ def test_every_wikipedia_table_is_listed_and_the_round_dates_checked(tmp_path):
     tables.iloc[1:].to_csv(short, index=False)
     with pytest.raises(SourceError, match="no row for the table"):
         wikipedia_2023_2024(SOURCES, short, starters, Counter(), [])
+
+
+def test_same_day_same_round_pairs_of_one_athlete_are_only_the_recorded_ones(data):
+    """Henrik Ingebrigtsen's 2016 Norwegian indoor races were two races (Tilastopaja numbered the
+    meeting twice) and Danielsson's Stockholm 2018 6th place a second race (round code "rB");
+    both are one now. Two pairs stay, as data/README.md records: John Foitzik, a DNF in both
+    Diamond League sections of Stockholm 2018 in the DL file, and Leonid Latsepov's two
+    Tilastopaja 5000m results at Hannover 2019 (two competitions, two marks)."""
+    res = data.results.merge(data.races[["race_id", "date", "event", "round"]], on="race_id")
+    twice = res[res.duplicated(["athlete_id", "date", "event", "round"], keep=False)]
+    names = data.athletes.set_index("athlete_id")["name"]
+    got = {
+        (names[a], str(d.date())) for a, d in zip(twice["athlete_id"], twice["date"], strict=True)
+    }
+    assert got == {("John FOITZIK", "2018-06-10"), ("Leonid Latsepov", "2019-07-21")}
+
+
+def test_a_competition_numbered_twice_by_tilastopaja_is_one():
+    from rivalrymodel.datasets.sources import _same_competitions
+
+    cols = ["tp_athlete_id", "event", "date", "place_raw", "mark_raw", "competition_id"]
+    rio = pd.DataFrame(
+        [
+            ["93878", "1500", "2016-03-05", "1", "3:42.31", "12870612"],
+            ["130730", "1500", "2016-03-05", "2", "3:42.61", "12870612"],
+            ["93878", "5000", "2016-06-01", "3", "13:40.00", "111"],
+        ],
+        columns=cols,
+    )
+    rome = pd.DataFrame(
+        [
+            ["93878", "1500", "2016-03-05", "1", "3:42.31", "12925689"],
+            ["93878", "5000", "2016-06-01", "3", "13:40.00", "222"],
+            ["93878", "5000", "2016-06-01", "3", "13:40.00", "333"],  # two candidates: left
+        ],
+        columns=cols,
+    )
+    report: Counter = Counter()
+    out = _same_competitions(rio, rome, report)
+    assert list(out["competition_id"]) == ["12925689", "12925689", "111"]
+    assert sum(report.values()) == 1

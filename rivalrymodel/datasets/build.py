@@ -78,7 +78,19 @@ def _merge(races_in: pd.DataFrame, champs: pd.DataFrame, report: Counter, confli
                 for i, m in enumerate(by_day[day])
                 if row["athlete_id"] in m.rows and src not in m.sources
             ]
+            if not holders and _repeats(row, by_day[day]):
+                # The same result under another round code of the same source (Tilastopaja's
+                # "rB" for Danielsson's 6th in the Stockholm 2018 A race): not a second race.
+                report["rows dropped: repeat of a result a race of that day already holds"] += 1
+                conflicts.append(
+                    f"{src} race {src_race}: {row['name']} {row['date']} {row['event']} place "
+                    f"{row['place']} in {row['time_s']} repeats his result in a race of that "
+                    "day; left out"
+                )
+                continue
             (targets[holders[0]] if holders else rest).append(row)
+        if not targets and not rest:
+            continue
         if not targets:
             same = _same_championship_round(group.iloc[0], by_day[day], src, champs)
             if same is not None:
@@ -111,6 +123,23 @@ def _merge(races_in: pd.DataFrame, champs: pd.DataFrame, report: Counter, confli
             merged.append(race)
             report[f"races from {src}"] += 1
     return merged
+
+
+def _repeats(row: dict, races: list[_Race]) -> bool:
+    """A race of the day holds this runner with the same place and time (a finisher)."""
+    if row["status"] != "OK" or pd.isna(row["place"]) or pd.isna(row["time_s"]):
+        return False
+    for m in races:
+        have = m.rows.get(row["athlete_id"])
+        if (
+            have is not None
+            and have["status"] == "OK"
+            and have["place"] == row["place"]
+            and pd.notna(have["time_s"])
+            and abs(have["time_s"] - row["time_s"]) <= _TIME_TOL
+        ):
+            return True
+    return False
 
 
 def _same_championship_round(first, races: list[_Race], src: str, champs) -> int | None:

@@ -311,6 +311,26 @@ def _tp_round(code: str) -> tuple[str, str] | None:
     return None
 
 
+def _same_competitions(rio: pd.DataFrame, rome: pd.DataFrame, report: Counter) -> pd.DataFrame:
+    """The Rio export (2016) and the Rome export (2024) number some competitions differently
+    (the 2016 Norwegian indoor championships: 12870612 "Rud" vs 12925689 "Baerum"). A Rio
+    competition id whose rows of an athlete in both exports repeat one Rome competition's rows
+    (same athlete, event, date, place and mark) is that competition; ids with more than one
+    candidate are left alone."""
+    key = ["tp_athlete_id", "event", "date", "place_raw", "mark_raw"]
+    pairs = rio[key + ["competition_id"]].merge(
+        rome[key + ["competition_id"]], on=key, suffixes=("", "_rome")
+    )
+    pairs = pairs[pairs["competition_id"] != pairs["competition_id_rome"]]
+    pairs = pairs.drop_duplicates(["competition_id", "competition_id_rome"])
+    unique = pairs[~pairs["competition_id"].duplicated(keep=False)]
+    mapping = dict(zip(unique["competition_id"], unique["competition_id_rome"], strict=True))
+    report["Tilastopaja competitions numbered twice (Rio vs Rome export), joined"] += len(mapping)
+    rio = rio.copy()
+    rio["competition_id"] = rio["competition_id"].replace(mapping)
+    return rio
+
+
 def tilastopaja_histories(root: Path, report: Counter) -> pd.DataFrame:
     """Career histories (Tilastopaja) of the Rio 2016 and Rome 2024 athletes: partial fields."""
     rome = _read(root / "captainrobbo__trhackathon" / "tilastopaja_histories_men_md.csv")
@@ -319,6 +339,7 @@ def tilastopaja_histories(root: Path, report: Counter) -> pd.DataFrame:
     rio["birth_date"] = pd.to_datetime(rio["birthdate"], format="%d.%m.%Y").dt.strftime("%Y-%m-%d")
     rio["url"] = COMMITS["rio"] + "/sampledata/rio2016/athletes/" + rio["source_file"]
     rio["wa_id"] = ""
+    rio = _same_competitions(rio, rome, report)
     df = _in_span(pd.concat([rome, rio], ignore_index=True).fillna(""))
     # A 1500m (3000m) of an athlete who ran the mile (two miles) at the same competition is the
     # en-route split even when Tilastopaja dates it a day apart and leaves likely_split_of empty
