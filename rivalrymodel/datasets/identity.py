@@ -20,7 +20,8 @@ Rules, in order (each is documented in data/README.md):
    tokens hold the row's or are held by them, two tokens at least ("Narve NORDAS" and "Narve
    Gilje NORDAS"). Name-only people of two sources with the same name and birth date (the WA
    lists' and trackelo's) are joined first, so they count as one candidate. Ambiguity leaves
-   it a new athlete.
+   it a new athlete. Names of the Wikipedia tables (``wiki:`` person) follow the same rule
+   after the supplements, and may also join a supplement's person.
 
 A group holding two different WA ids, or two different full birth dates, is a contradiction and
 stops the build. The id is the WA id where known, else ``TP<tilastopaja id>``, else ``X`` and a
