@@ -249,7 +249,7 @@ def test_same_day_same_round_pairs_of_one_athlete_are_only_the_recorded_ones(dat
 
 
 def test_a_competition_numbered_twice_by_tilastopaja_is_one():
-    from rivalrymodel.datasets.sources import _same_competitions
+    from rivalrymodel.datasets.tilastopaja import _same_competitions
 
     cols = ["tp_athlete_id", "event", "date", "place_raw", "mark_raw", "competition_id"]
     rio = pd.DataFrame(

@@ -21,13 +21,14 @@ import numpy as np
 import pandas as pd
 
 from ..data import bundled_data_dir, load_dataset
-from ..schema import SLOWEST_S, TABLES, world_record
+from ..schema import SLOWEST_S, world_record
 from .championships import championship, check_assigned, read_championships
 from .identity import normalise, resolve
 from .sections import split_sections
 from .sources import SourceError, read_all
 from .starters import add_starters, read_starters
 from .wikipedia import fill_times, wikipedia_2023_2024
+from .writing import absences_table, write_report, write_tables
 
 _TIME_TOL = 0.015  # s: sources round the same mark to hundredths differently at most by this
 
@@ -391,87 +392,11 @@ def build(sources: Path, out: Path) -> Counter:
     results = _results_table(races)
     races = add_starters(races, starters, "starters.csv", results, conflicts)
     athletes = _athletes_table(rows[rows["athlete_id"].isin(results["athlete_id"])])
-    absences = _absences_table(out / "sources" / "supplement", athletes, report, conflicts)
-    _write(out, athletes, races, results, absences)
-    _write_report(out, report, conflicts)
+    absences = absences_table(out / "sources" / "supplement", athletes, report, conflicts)
+    write_tables(out, athletes, races, results, absences)
+    write_report(out, report, conflicts)
     load_dataset(out)  # the built data must pass the same validation users get
     return report
-
-
-def _absences_table(folder: Path, athletes: pd.DataFrame, report: Counter, conflicts: list):
-    """data/sources/supplement/absences.csv with each athlete resolved to the dataset's id.
-
-    By WA id when the row gives one, else by normalised name and nationality, else by name
-    alone, else by name tokens held one in the other with the same nationality, each only when
-    exactly one athlete of the dataset fits. Absences of athletes the
-    dataset does not hold are listed in the build report and left out.
-    """
-    cols = [c.name for c in TABLES["absences.csv"]]
-    path = folder / "absences.csv"
-    if not path.exists():
-        return pd.DataFrame(columns=cols)
-    ab = pd.read_csv(path, dtype=str, keep_default_na=False)
-    keys = athletes.assign(key=athletes["name"].map(normalise))
-    ids = []
-    for i, row in enumerate(ab.itertuples(index=False), start=1):
-        if row.wa_id:
-            hit = keys[keys["athlete_id"] == row.wa_id]
-        else:
-            key = normalise(row.name)
-            hit = keys[(keys["key"] == key) & (keys["country"] == row.country)]
-            if hit.empty:
-                hit = keys[keys["key"] == key]
-            if hit.empty:  # "Elijah Manangoi" is "Elijah Motonei MANANGOI" (identity rule 6)
-                mine = set(key.split())
-                held = (
-                    keys["key"]
-                    .str.split()
-                    .map(
-                        lambda t, mine=mine: (
-                            len(mine & set(t)) >= 2 and (mine <= set(t) or set(t) <= mine)
-                        )
-                    )
-                )
-                hit = keys[held & (keys["country"] == row.country)]
-        if len(hit) != 1:
-            report["absences left out: athlete not (or not uniquely) in the dataset"] += 1
-            conflicts.append(
-                f"absences.csv row {i}: {row.name} ({row.country}) matches {len(hit)} athletes "
-                "of the dataset; left out"
-            )
-            ids.append("")
-            continue
-        ids.append(hit["athlete_id"].iloc[0])
-    ab["athlete_id"] = ids
-    ab = ab[ab["athlete_id"] != ""]
-    report["absences"] += len(ab)
-    return ab[cols].sort_values(["athlete_id", "start"]).reset_index(drop=True)
-
-
-def _write(out: Path, athletes, races, results, absences) -> None:
-    absences.to_csv(out / "absences.csv", index=False, lineterminator="\n")
-    for file, df in (("athletes.csv", athletes), ("races.csv", races), ("results.csv", results)):
-        cols = [c.name for c in TABLES[file]]
-        df = df[cols].copy()
-        for c in df.columns:
-            if df[c].dtype == bool:
-                df[c] = df[c].map({True: "true", False: "false"})
-        df.to_csv(out / file, index=False, float_format="%.2f", lineterminator="\n")
-
-
-def _write_report(out: Path, report: Counter, conflicts: list[str]) -> None:
-    lines = [
-        "# Build report",
-        "",
-        "Written by `python -m rivalrymodel.datasets.build`.",
-        "",
-        "| rule | rows or races |",
-        "| --- | ---: |",
-    ]
-    lines += [f"| {k} | {v} |" for k, v in sorted(report.items())]
-    lines += ["", f"## Conflicts between sources ({len(conflicts)})", ""]
-    lines += [f"- {c}" for c in conflicts]
-    (out / "BUILD_REPORT.md").write_text("\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:
