@@ -272,3 +272,28 @@ def test_a_competition_numbered_twice_by_tilastopaja_is_one():
     out = _same_competitions(rio, rome, report)
     assert list(out["competition_id"]) == ["12925689", "12925689", "111"]
     assert sum(report.values()) == 1
+
+
+def test_same_result_counts_two_copies_of_one_person_once():
+    """Rule 9 with a third source: the WA list's and the Wikipedia table's Nordås are one person,
+    so the supplement's "Narve Gilje Nordaas" (3rd in 3:29.68, NOR) still has one match."""
+    from rivalrymodel.datasets.identity import resolve
+
+    def row(src, person, name, dob=""):
+        return {
+            "src": src, "person": person, "name": name, "dob": dob, "birth_year": None,
+            "nat": "NOR", "wa_id": "", "tp_id": "", "event": "1500m", "date": "2023-08-23",
+            "place": 3, "time_s": 209.68, "status": "OK", "priority": 3,
+        }  # fmt: skip
+
+    rows = pd.DataFrame(
+        [
+            row("as", "as:N", "Narve Gilje NORDÅS", dob="1998-09-30"),
+            row("wiki", "wiki:Narve Gilje Nordås", "Narve Gilje Nordås"),
+            row("sup_x", "sup:Narve Gilje Nordaas|NOR|", "Narve Gilje Nordaas"),
+        ]
+    )
+    rows["birth_year"] = rows["birth_year"].astype("Int64")
+    none = pd.DataFrame(columns=["person_a", "person_b"])
+    ids = resolve(rows, pd.DataFrame(columns=["tp_athlete_id", "wa_id"]), none, [])
+    assert ids.nunique() == 1
