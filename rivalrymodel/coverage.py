@@ -82,15 +82,19 @@ def championship_rounds(data: RaceData, championships: pd.DataFrame) -> pd.DataF
     races of the semis and heats.
 
     ``championships`` is ``data/sources/championships.csv`` (columns name, short, indoor).
-    Races count by the championship name the build gives them.
+    Races count by their ``championship_id`` (the short name), or by the championship name the
+    build gives them in data without that column. ``final_starters`` is the final's field size
+    where it is known (``races.csv`` column ``starters``), else empty.
     """
     races = data.races
+    by_id = "championship_id" in races and races["championship_id"].ne("").any()
     runners = data.results[data.results["status"] != "DNS"].groupby("race_id").size()
     rows = []
     for c in championships.itertuples(index=False):
         indoor = str(c.indoor).lower() == "true"
         for event in ("1500m", "3000m") if indoor else ("1500m", "5000m"):
-            mine = races[(races["competition"] == c.name) & (races["event"] == event)]
+            same = races["championship_id"] == c.short if by_id else races["competition"] == c.name
+            mine = races[same & (races["event"] == event)]
             final = mine[mine["round"] == "final"]
             row = {"championship": c.short, "event": event}
             if final.empty:
@@ -103,5 +107,7 @@ def championship_rounds(data: RaceData, championships: pd.DataFrame) -> pd.DataF
             for rnd, label in (("semi", "semis"), ("heat", "heats")):
                 part = mine[mine["round"] == rnd]
                 row[label] = f"{int(part['field_complete'].sum())}/{len(part)}" if len(part) else ""
+            size = final["starters"].dropna() if "starters" in final else []
+            row["final_starters"] = str(int(size.sum())) if len(size) == len(final) > 0 else ""
             rows.append(row)
     return pd.DataFrame(rows)

@@ -141,6 +141,7 @@ class Column:
     kind: str  # "str" | "int" | "float" | "bool" | "date" | "enum" (values from `choices`)
     required: bool = True
     choices: type[StrEnum] | None = None
+    may_be_absent: bool = False  # a column added later: a table without it reads as all empty
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
@@ -166,6 +167,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("championship", "bool"),
         Column("field_complete", "bool"),
         Column("source", "str"),
+        Column("championship_id", "str", required=False, may_be_absent=True),
+        Column("starters", "int", required=False, may_be_absent=True),
+        Column("starters_source", "str", required=False, may_be_absent=True),
     ),
     "results.csv": (
         Column("race_id", "str"),
@@ -198,7 +202,8 @@ def parse_table(file: str, raw: pd.DataFrame, today: dt.date | None = None) -> p
     """
     today = today or dt.date.today()
     columns = TABLES[file]
-    missing = [c.name for c in columns if c.name not in raw.columns]
+    missing = [c.name for c in columns if c.name not in raw.columns and not c.may_be_absent]
+    raw = raw.assign(**{c.name: "" for c in columns if c.name not in raw.columns})
     if missing:
         raise DataValidationError(file, f"missing column(s) {missing}; found {list(raw.columns)}")
     out = {}

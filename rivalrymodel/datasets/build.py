@@ -21,10 +21,14 @@ import numpy as np
 import pandas as pd
 
 from ..data import bundled_data_dir, load_dataset
-from ..schema import SLOWEST_S, TABLES, world_record
+from ..schema import SLOWEST_S, world_record
+from .championships import championship, check_assigned, read_championships
 from .identity import normalise, resolve
 from .sections import split_sections
 from .sources import SourceError, read_all
+from .starters import add_starters, read_starters
+from .wikipedia import fill_times, wikipedia_2023_2024
+from .writing import absences_table, write_report, write_tables
 
 _TIME_TOL = 0.015  # s: sources round the same mark to hundredths differently at most by this
 
@@ -75,7 +79,19 @@ def _merge(races_in: pd.DataFrame, champs: pd.DataFrame, report: Counter, confli
                 for i, m in enumerate(by_day[day])
                 if row["athlete_id"] in m.rows and src not in m.sources
             ]
+            if not holders and _repeats(row, by_day[day]):
+                # The same result under another round code of the same source (Tilastopaja's
+                # "rB" for Danielsson's 6th in the Stockholm 2018 A race): not a second race.
+                report["rows dropped: repeat of a result a race of that day already holds"] += 1
+                conflicts.append(
+                    f"{src} race {src_race}: {row['name']} {row['date']} {row['event']} place "
+                    f"{row['place']} in {row['time_s']} repeats his result in a race of that "
+                    "day; left out"
+                )
+                continue
             (targets[holders[0]] if holders else rest).append(row)
+        if not targets and not rest:
+            continue
         if not targets:
             same = _same_championship_round(group.iloc[0], by_day[day], src, champs)
             if same is not None:
@@ -110,11 +126,28 @@ def _merge(races_in: pd.DataFrame, champs: pd.DataFrame, report: Counter, confli
     return merged
 
 
+def _repeats(row: dict, races: list[_Race]) -> bool:
+    """A race of the day holds this runner with the same place and time (a finisher)."""
+    if row["status"] != "OK" or pd.isna(row["place"]) or pd.isna(row["time_s"]):
+        return False
+    for m in races:
+        have = m.rows.get(row["athlete_id"])
+        if (
+            have is not None
+            and have["status"] == "OK"
+            and have["place"] == row["place"]
+            and pd.notna(have["time_s"])
+            and abs(have["time_s"] - row["time_s"]) <= _TIME_TOL
+        ):
+            return True
+    return False
+
+
 def _same_championship_round(first, races: list[_Race], src: str, champs) -> int | None:
     """Index of the one race in ``races`` (one event and day) of the championship, round and
     section of the source race whose first row is ``first``, not complete and not from ``src``;
     None when the source race is no championship race or there is not exactly one."""
-    champ = _championship(first, champs)
+    champ = championship(first, champs)
     if not champ:
         return None
     hits = [
@@ -123,7 +156,7 @@ def _same_championship_round(first, races: list[_Race], src: str, champs) -> int
         if not m.complete
         and src not in m.sources
         and (m.meta["round"], int(m.meta["heat"])) == (first["round"], int(first["heat"]))
-        and _championship(m.meta, champs) == champ
+        and championship(m.meta, champs) == champ
     ]
     return hits[0] if len(hits) == 1 else None
 
@@ -225,38 +258,24 @@ def _fold(race: _Race, rows: list[dict], report: Counter, conflicts: list) -> No
             race.meta[key] = rows[0][key]
 
 
-def _championship(meta: dict, champs: pd.DataFrame) -> str:
-    """The championship (name) this race belongs to, or ''.
-
-    A race belongs to it when it is inside the championship's dates, indoor or outdoor alike, and
-    its venue or competition names the stadium (``venue_match``) or the host city: sources write
-    "Stade de France, Paris (FRA)", "Paris" or "2024 Summer Olympics" for the same race.
-    """
-    day = pd.Timestamp(meta["date"])
-    words = normalise(f"{meta['venue']} {meta['competition']}").split()
-    for c in champs.itertuples(index=False):
-        if c.start <= day <= c.end and c.indoor == bool(meta["indoor"]):
-            for place in (c.venue_match, c.city):
-                if all(tok in words for tok in normalise(place).split()):
-                    return c.name
-    return ""
-
-
 def _race_table(merged: list[_Race], champs: pd.DataFrame) -> pd.DataFrame:
+    short = dict(zip(champs["name"], champs["short"], strict=True))
     rows = []
     for race in merged:
         m = race.meta
-        champ = _championship(m, champs)
+        champ = championship(m, champs)
         digest = hashlib.sha1("|".join(race.key).encode()).hexdigest()[:6]
         heat = int(m["heat"])
         race_id = f"{m['date']}_{m['event']}_{m['round']}{heat or ''}_{digest}"
-        urls = sorted({r["url"].split(" ; ")[0] for r in race.rows.values()})
+        urls = sorted({u for r in race.rows.values() for u in r["url"].split(" ; ")})
         rows.append(
             {
                 "race_id": race_id,
                 "date": m["date"],
                 "season": int(m["date"][:4]),
                 "competition": champ or m["competition"],
+                "source_competition": m["competition"],
+                "championship_id": short.get(champ, ""),
                 "venue": m["venue"],
                 "event": m["event"],
                 "indoor": bool(m["indoor"]),
@@ -307,8 +326,8 @@ def _results_table(races: pd.DataFrame) -> pd.DataFrame:
 
 def _athletes_table(rows: pd.DataFrame) -> pd.DataFrame:
     # Display name: the newest World Athletics spelling (WA lists 2025 > DL > trackelo > others).
-    rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5, "sup": 6}
-    family = rows["src"].str.split("_").str[0]  # sup_<file> -> sup
+    rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5, "sup": 6, "wiki": 7}
+    family = rows["src"].str.split("_").str[0]  # sup_<file> -> sup, wiki_times -> wiki
     rows = rows.assign(_rank=family.map(rank), _family=family).sort_values(
         ["_rank", "date"], ascending=[True, False]
     )
@@ -337,6 +356,7 @@ _SOURCE_NAMES = {
     "rio": "openath/athlib@fe60183",
     "tp": "Tilastopaja histories (openath/athlib@fe60183, captainrobbo/trhackathon@c697d42)",
     "sup": "hand-curated supplement (data/sources/supplement, URL per result)",
+    "wiki": "rh16nd/athletics-predictor@59022a1 (Wikipedia tables)",
 }
 
 
@@ -344,7 +364,12 @@ def build(sources: Path, out: Path) -> Counter:
     """Build the dataset into ``out``; return the report counters."""
     report: Counter = Counter()
     conflicts: list[str] = []
+    starters = read_starters(out / "sources" / "starters.csv")
     rows = read_all(sources, report, supplement=out / "sources" / "supplement")
+    wiki = wikipedia_2023_2024(
+        sources, out / "sources" / "wikipedia_tables.csv", starters, report, conflicts
+    )
+    rows = pd.concat([rows, wiki], ignore_index=True)
     report["rows read (2016-2025, after source-level filters)"] = len(rows)
     rows = _drop_implausible(rows, report)
     crosswalk = pd.read_csv(
@@ -357,98 +382,21 @@ def build(sources: Path, out: Path) -> Counter:
     dup = rows.duplicated(["src", "src_race", "athlete_id"])
     report["rows dropped: same athlete twice in one source race"] += int(dup.sum())
     rows = rows[~dup]
-    champs = pd.read_csv(
-        out / "sources" / "championships.csv",
-        keep_default_na=False,
-        parse_dates=["start_date", "end_date"],
-    )
-    champs = champs.rename(columns={"start_date": "start", "end_date": "end"})
-    champs["indoor"] = champs["indoor"].astype(str).str.lower() == "true"
-
-    races = _race_table(_merge(rows, champs, report, conflicts), champs)
+    champs = read_championships(out / "sources" / "championships.csv")
+    # Rows of tables that lump the sections of a round only fill in times (wikipedia.py).
+    lumped = rows["src"] == "wiki_times"
+    merged = _merge(rows[~lumped], champs, report, conflicts)
+    fill_times(merged, rows[lumped], _consistent, report, conflicts)
+    races = _race_table(merged, champs)
+    check_assigned(races, champs)
     results = _results_table(races)
+    races = add_starters(races, starters, "starters.csv", results, conflicts)
     athletes = _athletes_table(rows[rows["athlete_id"].isin(results["athlete_id"])])
-    absences = _absences_table(out / "sources" / "supplement", athletes, report, conflicts)
-    _write(out, athletes, races.drop(columns=["_race", "_venue"]), results, absences)
-    _write_report(out, report, conflicts)
+    absences = absences_table(out / "sources" / "supplement", athletes, report, conflicts)
+    write_tables(out, athletes, races, results, absences)
+    write_report(out, report, conflicts)
     load_dataset(out)  # the built data must pass the same validation users get
     return report
-
-
-def _absences_table(folder: Path, athletes: pd.DataFrame, report: Counter, conflicts: list):
-    """data/sources/supplement/absences.csv with each athlete resolved to the dataset's id.
-
-    By WA id when the row gives one, else by normalised name and nationality, else by name
-    alone, else by name tokens held one in the other with the same nationality, each only when
-    exactly one athlete of the dataset fits. Absences of athletes the
-    dataset does not hold are listed in the build report and left out.
-    """
-    cols = [c.name for c in TABLES["absences.csv"]]
-    path = folder / "absences.csv"
-    if not path.exists():
-        return pd.DataFrame(columns=cols)
-    ab = pd.read_csv(path, dtype=str, keep_default_na=False)
-    keys = athletes.assign(key=athletes["name"].map(normalise))
-    ids = []
-    for i, row in enumerate(ab.itertuples(index=False), start=1):
-        if row.wa_id:
-            hit = keys[keys["athlete_id"] == row.wa_id]
-        else:
-            key = normalise(row.name)
-            hit = keys[(keys["key"] == key) & (keys["country"] == row.country)]
-            if hit.empty:
-                hit = keys[keys["key"] == key]
-            if hit.empty:  # "Elijah Manangoi" is "Elijah Motonei MANANGOI" (identity rule 6)
-                mine = set(key.split())
-                held = (
-                    keys["key"]
-                    .str.split()
-                    .map(
-                        lambda t, mine=mine: (
-                            len(mine & set(t)) >= 2 and (mine <= set(t) or set(t) <= mine)
-                        )
-                    )
-                )
-                hit = keys[held & (keys["country"] == row.country)]
-        if len(hit) != 1:
-            report["absences left out: athlete not (or not uniquely) in the dataset"] += 1
-            conflicts.append(
-                f"absences.csv row {i}: {row.name} ({row.country}) matches {len(hit)} athletes "
-                "of the dataset; left out"
-            )
-            ids.append("")
-            continue
-        ids.append(hit["athlete_id"].iloc[0])
-    ab["athlete_id"] = ids
-    ab = ab[ab["athlete_id"] != ""]
-    report["absences"] += len(ab)
-    return ab[cols].sort_values(["athlete_id", "start"]).reset_index(drop=True)
-
-
-def _write(out: Path, athletes, races, results, absences) -> None:
-    absences.to_csv(out / "absences.csv", index=False, lineterminator="\n")
-    for file, df in (("athletes.csv", athletes), ("races.csv", races), ("results.csv", results)):
-        cols = [c.name for c in TABLES[file]]
-        df = df[cols].copy()
-        for c in df.columns:
-            if df[c].dtype == bool:
-                df[c] = df[c].map({True: "true", False: "false"})
-        df.to_csv(out / file, index=False, float_format="%.2f", lineterminator="\n")
-
-
-def _write_report(out: Path, report: Counter, conflicts: list[str]) -> None:
-    lines = [
-        "# Build report",
-        "",
-        "Written by `python -m rivalrymodel.datasets.build`.",
-        "",
-        "| rule | rows or races |",
-        "| --- | ---: |",
-    ]
-    lines += [f"| {k} | {v} |" for k, v in sorted(report.items())]
-    lines += ["", f"## Conflicts between sources ({len(conflicts)})", ""]
-    lines += [f"- {c}" for c in conflicts]
-    (out / "BUILD_REPORT.md").write_text("\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,7 +20,8 @@ Rules, in order (each is documented in data/README.md):
    tokens hold the row's or are held by them, two tokens at least ("Narve NORDAS" and "Narve
    Gilje NORDAS"). Name-only people of two sources with the same name and birth date (the WA
    lists' and trackelo's) are joined first, so they count as one candidate. Ambiguity leaves
-   it a new athlete.
+   it a new athlete. Names of the Wikipedia tables (``wiki:`` person) follow the same rule
+   after the supplements, and may also join a supplement's person.
 
 A group holding two different WA ids, or two different full birth dates, is a contradiction and
 stops the build. The id is the WA id where known, else ``TP<tilastopaja id>``, else ``X`` and a
@@ -154,28 +155,46 @@ def _union_by(people: list, key, uf: _UnionFind) -> None:
             uf.union(group[0], other)
 
 
+# People known by a name alone, read from pages: hand-curated supplements, Wikipedia tables.
+NAME_ONLY = ("sup:", "wiki:")
+
+
+def _family(person: str) -> str:
+    return person.split(":", 1)[0]
+
+
 def _supplement_rule(unmatched: list, people: pd.DataFrame, uf: _UnionFind) -> list:
-    """Rule 6; returns the people still unmatched."""
-    others = people[~people["person"].str.startswith("sup:")]
+    """Rule 6 (also for the Wikipedia tables' names); returns the people still unmatched.
+
+    A supplement row matches the people of the sources with ids or birth dates; a Wikipedia
+    name those and the supplements' people."""
     exact, tokens = defaultdict(set), defaultdict(list)
-    for p in others.itertuples(index=False):
-        exact[(p.key, p.nat)].add(uf.find(p.person))
-        exact[(p.key, "")].add(uf.find(p.person))
-        tokens[p.nat].append((set(p.key.split()), uf.find(p.person)))
-        tokens[""].append((set(p.key.split()), uf.find(p.person)))
-    left = []
-    for p in unmatched:
-        if not p.person.startswith("sup:") or p.dob:
-            left.append(p)
-            continue
-        hits = exact[(p.key, p.nat)]
-        if not hits:  # "Narve NORDAS" is "Narve Gilje NORDAS": one name holds the other's tokens
-            mine = set(p.key.split())
-            hits = {g for t, g in tokens[p.nat] if len(mine & t) >= 2 and (mine <= t or t <= mine)}
-        if len(hits) == 1:
-            uf.union(p.person, next(iter(hits)))
-        else:
-            left.append(p)
+    for p in people.itertuples(index=False):
+        fam = _family(p.person)
+        exact[(p.key, p.nat)].add((fam, uf.find(p.person)))
+        exact[(p.key, "")].add((fam, uf.find(p.person)))
+        tokens[p.nat].append((set(p.key.split()), fam, uf.find(p.person)))
+        tokens[""].append((set(p.key.split()), fam, uf.find(p.person)))
+    left = [p for p in unmatched if not p.person.startswith(NAME_ONLY) or p.dob]
+    # Supplements first, then the Wikipedia names, which may then join a supplement's person
+    # (roots are looked up afresh, so a person joined above counts once).
+    for k, prefix in enumerate(NAME_ONLY):
+        later = {f[:-1] for f in NAME_ONLY[k:]}  # its own family and those not yet matched
+        for p in unmatched:
+            if not p.person.startswith(prefix) or p.dob:
+                continue
+            hits = {uf.find(g) for fam, g in exact[(p.key, p.nat)] if fam not in later}
+            if not hits:  # "Narve NORDAS" is "Narve Gilje NORDAS": one name holds the other's
+                own = set(p.key.split())
+                hits = {
+                    uf.find(g)
+                    for t, fam, g in tokens[p.nat]
+                    if fam not in later and len(own & t) >= 2 and (own <= t or t <= own)
+                }
+            if len(hits) == 1:
+                uf.union(p.person, next(iter(hits)))
+            else:
+                left.append(p)
     return left
 
 
@@ -206,7 +225,9 @@ def _same_result_rule(rows: pd.DataFrame, people: pd.DataFrame, uf: _UnionFind) 
     cols = ["event", "date", "place", "cs", "nat"]
     pairs = keyed.merge(keyed, on=cols, suffixes=("", "_b"))
     pairs = pairs[(pairs["src"] != pairs["src_b"]) & (pairs["person"] < pairs["person_b"])]
-    counts = pairs.groupby(["person", *cols]).size()
+    # One other runner (group) per result: two sources' copies of one person count once.
+    pairs["root_b"] = pairs["person_b"].map(uf.find)
+    counts = pairs.groupby(["person", *cols])["root_b"].nunique()
     for p in pairs.itertuples(index=False):
         if (
             counts[(p.person, p.event, p.date, p.place, p.cs, p.nat)] == 1
