@@ -1,0 +1,101 @@
+"""The yardstick: every forecaster on the same information, hundreds of targets, paired intervals.
+
+Targets: ``rivalrymodel.evaluation.yardstick_targets`` (championship finals and rounds
+2021-2025, invitational and open races 2022-2025), each forecast from its origin. Runs the
+model variants and the baselines through one backtest, writes the tables to ``--out`` and the
+report to ``--report`` (benchmarks/backtest.md by default), with the command and run time.
+
+    .venv/bin/python benchmarks/yardstick.py [--quick] [--variants full] [--baselines all]
+        [--draws 500 --tune 300 --chains 2] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import datetime as dt
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import rivalrymodel as rm
+from rivalrymodel.evaluation import BASELINES, backtest, yardstick_targets
+from rivalrymodel.inference import QUICK
+from rivalrymodel.plotting import plot_calibration
+from rivalrymodel.report import yardstick_report
+
+ROOT = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="two targets per set, smoke-run fits")
+    p.add_argument("--variants", default="full", help="comma-separated model variants")
+    p.add_argument("--baselines", default="all", help="comma-separated, 'all' or ''")
+    p.add_argument("--draws", type=int, default=500)
+    p.add_argument("--tune", type=int, default=300)
+    p.add_argument("--chains", type=int, default=2)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="results/yardstick")
+    p.add_argument("--report", default=str(ROOT / "backtest.md"))
+    args = p.parse_args(argv)
+    start = time.perf_counter()
+    data = rm.load_dataset()
+    targets = yardstick_targets(data)
+    fit_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
+    months = None
+    if args.quick:
+        targets = targets.groupby("set").head(1)
+        fit_kwargs, months = dict(QUICK), 18
+    variants = [rm.variants()[v] for v in args.variants.split(",") if v]
+    names = (
+        list(BASELINES) if args.baselines == "all" else [b for b in args.baselines.split(",") if b]
+    )
+    baselines = [BASELINES[n]() for n in names]
+    for b in baselines:
+        if args.quick and hasattr(b, "tune"):
+            b.tune = False  # the peers' tuning grids take minutes; a smoke run skips them
+    with cf.ProcessPoolExecutor(args.workers) as ex:
+        bt = backtest(
+            [*variants, *baselines], data, targets, executor=ex, fit_kwargs=fit_kwargs,
+            random_seed=args.seed, quick_data_months=months,
+        )  # fmt: skip
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    bt.races.to_csv(out / "races.csv", index=False)
+    bt.probabilities.to_csv(out / "probabilities.csv", index=False)
+    models = [v.name for v in variants] + names
+    figure = Path(args.report).parent / "figures" / "yardstick_calibration.png"
+    figure.parent.mkdir(parents=True, exist_ok=True)
+    plot_calibration(bt, models).figure.savefig(figure, dpi=110)
+    seconds = time.perf_counter() - start
+    command = "python benchmarks/yardstick.py " + shlex.join(
+        argv if argv is not None else sys.argv[1:]
+    )
+    quick = " (quick: 18 months of data)" if months else ""
+    header = f"""# The yardstick: forecasters on the same information
+
+Generated {dt.date.today():%Y-%m-%d} by `{command.strip()}` in {seconds / 60:.1f} minutes
+({data}). Every forecaster is fitted at each target's origin on `data.as_of(origin)`: a
+championship race from the first day of its championship's rounds of the event, any other race
+from the first day of its month. Model refits: {fit_kwargs["chains"]} chains x
+{fit_kwargs["draws"]} draws after {fit_kwargs["tune"]} warm-up{quick}.
+Reliability of P(win): `{figure.relative_to(Path(args.report).parent)}`.
+"""
+    reference = models[0]
+    text = yardstick_report(bt, targets, data, reference=reference, header=header)
+    tmp = Path(args.report).with_suffix(".md.tmp")
+    tmp.write_text(text)
+    tmp.replace(args.report)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
