@@ -16,15 +16,9 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "TABLES",
-    "Column",
-    "DataValidationError",
-    "Event",
-    "Round",
-    "Status",
-    "AbsenceKind",
+    "TABLES", "Column", "DataValidationError", "Event", "Round", "Status", "AbsenceKind",
     "world_record",
-]
+]  # fmt: skip
 
 
 class DataValidationError(ValueError):

@@ -34,6 +34,7 @@ LAYER_OF = {
     "cli": "faces",
     "cli_checks": "faces",
     "plotting": "faces",
+    "report": "faces",
 }
 
 
