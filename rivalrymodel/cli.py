@@ -150,7 +150,7 @@ def _h2h(args: argparse.Namespace) -> int:
 def _backtest(args: argparse.Namespace) -> int:
     import concurrent.futures as cf
 
-    from .evaluation import BASELINES, backtest, default_targets
+    from .evaluation import BASELINES, backtest, default_targets, yardstick_targets
     from .inference import QUICK
     from .spec import variants
 
@@ -167,12 +167,14 @@ def _backtest(args: argparse.Namespace) -> int:
         else [b.strip() for b in args.baselines.split(",") if b.strip()]
     )
     data = load_data(args)
-    targets = default_targets(data)
+    targets = yardstick_targets(data) if args.targets == "yardstick" else default_targets(data)
     fit_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
     if args.quick:
         # A smoke run: the last season's championship finals, short fits on 18 months of data.
         targets = targets[targets["set"].eq("championship_final")].tail(3)
         fit_kwargs = dict(QUICK)
+    if args.refit:
+        targets = targets.drop(columns="origin", errors="ignore")
     if args.scheduler:
         from distributed import Client
 
@@ -180,7 +182,8 @@ def _backtest(args: argparse.Namespace) -> int:
         executor = client.get_executor()
     else:
         executor = cf.ProcessPoolExecutor(max_workers=args.workers)
-    _say(f"backtest: {len(targets)} target races, models {names + base}, refit {args.refit}")
+    when = args.refit or ("at each target's origin" if "origin" in targets else "season")
+    _say(f"backtest: {len(targets)} target races, models {names + base}, refit {when}")
     result = backtest(
         [table[v] for v in names] + base,
         data,
@@ -320,16 +323,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "backtest",
         help="score the model and baselines on past races",
-        description="Rolling-origin backtest: refit each variant before each target race "
-        "(per --refit), forecast the real start list, score it; the baselines replay the "
-        "races before each target. Writes races.csv, probabilities.csv, summary.csv and "
+        description="Rolling-origin backtest: fit every variant and baseline on the data "
+        "before each target's origin (--targets yardstick: a championship race from its "
+        "event's first round, another race from the 1st of its month; or per --refit), "
+        "forecast the real start list and score it. Writes races.csv, probabilities.csv, summary.csv and "
         "calibration.png to --out.",
     )
     p.add_argument("--variants", default="full", help="comma-separated model variants")
     p.add_argument(
         "--baselines", default="all", help="comma-separated baselines, 'all' or '' for none"
     )
-    p.add_argument("--refit", default="season", choices=["season", "monthly", "per_race"])
+    p.add_argument(
+        "--targets", default="yardstick", choices=["yardstick", "classic"],
+        help="target races: the yardstick's four sets (default) or the classic finals + DL",
+    )  # fmt: skip
+    p.add_argument(
+        "--refit", choices=["season", "monthly", "per_race"],
+        help="override the targets' origins (default: the yardstick's; classic: season)",
+    )  # fmt: skip
     p.add_argument("--out", default="results/backtest", metavar="DIR")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, tcp://host:port")
