@@ -199,7 +199,7 @@ class TrueSkillThroughTime:
         grid
             Constructor argument -> values, tried in every combination; default gamma
             0.05..0.3 per sqrt(day) and beta 0.7..1.4 (the prior sigma stays at 6). Larger
-            gamma / beta ratios (>= 0.45) make the package fail numerically on the data.
+            gamma / beta ratios (about 0.6 and up) make the package fail numerically here.
         fixed
             Other constructor arguments (iterations, window_days, ...), the same for all.
         """
