@@ -199,7 +199,7 @@ class TrueSkillThroughTime:
         grid
             Constructor argument -> values, tried in every combination; default gamma
             0.1..0.4 per sqrt(day) and beta 0.7..2 (the prior sigma stays at 6). Larger
-            gamma / beta ratios (about 0.6 and up) make the package fail numerically here.
+            gamma / beta ratios (0.4 and up) can make the package fail numerically here.
         fixed
             Other constructor arguments (iterations, window_days, ...), the same for all.
         """
