@@ -170,3 +170,29 @@ def test_tuning_looks_only_before_the_cutoff(cls, grid, fixed):
         assert (engine.alpha, engine.window_days) == sharp
     else:
         assert (engine.gamma, engine.beta) == sharp
+
+
+def test_choix_window_keeps_the_last_days_and_regularisation_joins_separate_races():
+    rows = [(r, a, "" if p is None else str(p), s) for r, a, p, s in ROWS]
+    rows += [("R5", "X", "1", "OK"), ("R5", "Y", "2", "OK")]  # nobody X or Y ever met
+    data = small_dataset(rows, race_dates={**DATES, "R5": "2024-05-20"}).as_of("2024-06-01")
+    recent = ChoixPlackettLuce(alpha=0.01, window_days=50).fit(data)  # from 2024-04-12: R4, R5
+    assert recent.athlete_ids == ("A", "B", "C", "X", "Y")
+    want = choix.ilsr_rankings(5, [[0, 1, 2], [3, 4]], alpha=0.01, max_iter=1000, tol=1e-8)
+    np.testing.assert_allclose(recent.strengths(["A", "B", "C", "X", "Y"]), want, atol=1e-12)
+    assert np.isfinite(want).all() and want[3] > want[4]
+    assert np.isnan(recent.strengths(["D"])[0])  # D raced only before the window
+    with pytest.raises(ValueError, match="alpha must be > 0"):
+        ChoixPlackettLuce(alpha=0.0)
+
+
+def test_ttt_equal_places_are_a_draw():
+    def fit(c_place):
+        rows = [("R1", "A", "1", "OK"), ("R1", "B", "2", "OK"), ("R1", "C", c_place, "OK")]
+        engine = TrueSkillThroughTime(iterations=5)
+        return engine.fit(small_dataset(rows).as_of("2024-06-02")).skills("ABC", "2024-06-01")
+
+    (mu, sigma), (mu3, _) = fit("2"), fit("3")
+    # Equal up to the package's within-race message schedule (it stops at 1e-6 steps).
+    assert mu[1] == pytest.approx(mu[2], abs=1e-4) and sigma[1] == pytest.approx(sigma[2], abs=1e-4)
+    assert mu[0] > mu[1] and mu3[1] - mu3[2] > 0.5  # had C been third, B would be ahead

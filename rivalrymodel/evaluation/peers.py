@@ -1,8 +1,8 @@
 """The two strongest published peers as rating engines, fitted with their own packages (issue 17).
 
 - :class:`TrueSkillThroughTime` (``trueskillthroughtime``; Dangauthier et al. 2007, Landfried &
-  Mocskos): Gaussian skills that drift by ``gamma`` per sqrt(day), smoothed over the whole
-  history; a race is one event of single-runner teams in finishing order.
+  Mocskos): Gaussian skills that drift by ``gamma`` per sqrt(day), smoothed over the races of
+  the last ``window_days``; a race is one event of single-runner teams in finishing order.
 - :class:`ChoixPlackettLuce` (``choix``): the regularised Plackett-Luce maximum-likelihood
   strengths of the rankings of the last ``window_days``.
 
