@@ -133,7 +133,8 @@ def simulate_dataset(
                 [rid, ids[field[k]], str(place), f"{times[place - 1]:.2f}", "OK", "simulated"]
             )
 
-    cols = {f: [c.name for c in TABLES[f]] for f in TABLES}
+    # The columns every table must have (later additions may be absent and read as empty).
+    cols = {f: [c.name for c in TABLES[f] if not c.may_be_absent] for f in TABLES}
     athletes = pd.DataFrame(
         [[i, f"Sim Runner {i}", "SIM", "", "", "simulated"] for i in ids],
         columns=cols["athletes.csv"],

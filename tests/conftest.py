@@ -125,7 +125,7 @@ def small_dataset(results, absences=(), *, race_dates=None):
     from rivalrymodel.data import from_tables
     from rivalrymodel.schema import TABLES
 
-    cols = {f: [c.name for c in TABLES[f]] for f in TABLES}
+    cols = {f: [c.name for c in TABLES[f] if not c.may_be_absent] for f in TABLES}
     race_dates = race_dates or {}
     race_ids = list(dict.fromkeys(r[0] for r in results))
     athletes = list(dict.fromkeys(r[1] for r in results))

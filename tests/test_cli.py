@@ -147,10 +147,12 @@ def test_fit_then_forecast_end_to_end(tmp_path, capsys):
 
 def test_backtest_of_the_baselines_writes_tables_and_the_calibration_plot(tmp_path, capsys):
     out = tmp_path / "bt"
-    assert main(["backtest", "--variants", "", "--baselines", "all", "--out", str(out)]) == 0
+    four = "uniform,season_best,elo,openskill"
+    args = ["backtest", "--variants", "", "--baselines", four, "--targets", "classic"]
+    assert main(args + ["--out", str(out)]) == 0
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["model"]) == {"uniform", "season_best", "elo", "openskill"}
-    assert set(summary["set"]) == {"championship_final", "dl"}
+    assert set(summary["set"]) == {"championship_final", "dl", "all"}
     races = pd.read_csv(out / "races.csv")
     assert races.groupby("model").size().nunique() == 1  # every model scored every race
     assert (out / "calibration.png").stat().st_size > 10_000
@@ -165,5 +167,6 @@ def test_backtest_quick_with_the_model(tmp_path, capsys):
     assert main(args) == 0
     races = pd.read_csv(out / "races.csv", parse_dates=["date", "origin"])
     assert set(races["model"]) == {"full", "elo"} and len(races) == 6
+    assert races["origin"].nunique() == 3  # the yardstick's: one per championship event
     assert (races["origin"] <= races["date"]).all()
     assert "convergence:" in capsys.readouterr().err  # a quick fit does not converge: said so
