@@ -66,7 +66,9 @@ for name in names:
         warnings.simplefilter("always", ConvergenceWarning)
         # Seed 2025 and default settings, as the Tokyo example: its cached fit is reused.
         loo_settings = settings if quick else {}
-        fits[name] = cached_fit(rm.variants()[name], seen, random_seed=2025, **loo_settings)
+        fits[name] = cached_fit(
+            rm.variants()[name], seen, random_seed=2025, log_likelihood=True, **loo_settings
+        )
     for w in caught:
         print(f"{name}: {w.message}")
     d = fits[name].diagnostics().loc["all"]

@@ -326,7 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rolling-origin backtest: fit every variant and baseline on the data "
         "before each target's origin (--targets yardstick: a championship race from its "
         "event's first round, another race from the 1st of its month; or per --refit), "
-        "forecast the real start list and score it. Writes races.csv, probabilities.csv, summary.csv and "
+        "forecast the real start list and score it. Writes races.csv, probabilities.csv, "
+        "summary.csv and "
         "calibration.png to --out.",
     )
     p.add_argument("--variants", default="full", help="comma-separated model variants")

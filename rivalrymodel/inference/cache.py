@@ -48,16 +48,24 @@ def entry_path(spec: ModelSpec, data: RaceData, cache_dir=None, **kwargs) -> Pat
 
 
 def cached_fit(
-    spec: ModelSpec, data: RaceData, *, cache_dir: str | Path | None = None, **kwargs
+    spec: ModelSpec,
+    data: RaceData,
+    *,
+    cache_dir: str | Path | None = None,
+    log_likelihood: bool = False,
+    **kwargs,
 ) -> Fit:
     """:func:`~.sampling.fit`, kept on disk; ``kwargs`` go to it.
 
     ``random_seed`` must be given, as an unseeded fit is not reproducible. A cached fit that
     failed its convergence checks repeats its ConvergenceWarning when loaded.
+    ``log_likelihood=True`` keeps the pointwise log-likelihood in the entry (for ``loo()``);
+    such entries are separate from the lean ones.
     """
     if kwargs.get("random_seed") is None:
         raise ValueError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
-    path = entry_path(spec, data, cache_dir, **kwargs)
+    key = {"log_likelihood": True} if log_likelihood else {}
+    path = entry_path(spec, data, cache_dir, **kwargs, **key)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on a crash
@@ -70,5 +78,5 @@ def cached_fit(
                 result.check()
                 return result
         result = fit(spec, data, **kwargs)
-        result.save(path)
+        result.save(path, log_likelihood=log_likelihood)
     return result
