@@ -17,7 +17,7 @@ import pandas as pd
 from _common import fit_as_of, parser, save
 
 import rivalrymodel as rm
-from rivalrymodel.forecasting.forecast import resolve
+from rivalrymodel.forecasting import resolve
 from rivalrymodel.plotting import plot_abilities, plot_rivalry
 
 KERR, JAKOB = "Josh Kerr", "Jakob Ingebrigtsen"

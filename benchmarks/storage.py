@@ -1,0 +1,63 @@
+"""Saved-fit size, save and load time, and the round trip of a forecast.
+
+The default full fit of the bundled data (4 chains x 1000 draws; sampled, or taken from the fit
+cache), saved with and without its pointwise log-likelihood; the file is loaded back and a
+forecast from it is compared with the same forecast from the fit in memory (same seed). Run:
+``.venv/bin/python benchmarks/storage.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+import rivalrymodel as rm
+from rivalrymodel.inference import QUICK, cached_fit, quick_data
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="18 months of data, a short fit")
+    args = p.parse_args(argv)
+    data = rm.load_dataset()
+    settings = {"random_seed": 1}
+    if args.quick:
+        data = quick_data(data)
+        settings.update(QUICK)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.ConvergenceWarning)
+        fit = cached_fit(rm.ModelSpec(), data, **settings)
+    post = fit.posterior
+    print(f"{fit}: {sum(post[v].size for v in post.data_vars) // fit.n_samples:,} values per draw")
+    race = data.races.sort_values("date").iloc[-1]["race_id"]
+    sl = rm.StartList.from_race(data, race)
+    sl = rm.StartList(
+        sl.athletes, event=sl.event, date=data.races["date"].max() + pd.Timedelta(days=1)
+    )
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for keep in (False, True):
+            path = Path(tmp) / f"fit_{keep}.nc"
+            t0 = time.perf_counter()
+            fit.save(path, log_likelihood=keep)
+            t1 = time.perf_counter()
+            back = rm.load_fit(path)
+            t2 = time.perf_counter()
+            same = rm.forecast(fit, sl, random_seed=3).table.equals(
+                rm.forecast(back, sl, random_seed=3).table
+            )
+            rows.append(
+                {"log_likelihood": keep, "MB": path.stat().st_size / 1e6, "save_s": t1 - t0,
+                 "load_s": t2 - t1, "forecast_equal": same}
+            )  # fmt: skip
+    print(pd.DataFrame(rows).round(2).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
