@@ -15,6 +15,7 @@ performance model of TTT (draws, exact win and pairwise probabilities) and the w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -156,6 +157,28 @@ def winner_log_loss(scored: pd.DataFrame, p_win) -> float:
         p = np.asarray(p_win(list(race.runners), race.date), dtype=float)
         losses.append(-np.log(max(p[race.runners.index(race.winner)], 1e-300)))
     return float(np.mean(losses)) if losses else float("nan")
+
+
+def grid_search(cls, data: RaceData, grid: dict, days: int, fixed: dict, p_win_of):
+    """The engine ``cls`` with the grid point of the lowest winner log loss on the past.
+
+    Each grid point is fitted once on the data before the last ``days`` of ``data`` and scored
+    on the winners of the races in those days (:func:`tuning_split`); ``p_win_of(ratings)``
+    gives the P(win) function to score. A point the package fails on numerically scores NaN
+    and is never chosen. The scores are kept in the engine's ``tuning`` (a Series).
+    """
+    past, scored = tuning_split(data, days)
+    keys, scores = list(grid), {}
+    for values in product(*grid.values()):
+        try:
+            ratings = cls(**dict(zip(keys, values, strict=True)), **fixed).fit(past)
+        except (ValueError, ZeroDivisionError):  # the packages' math domain errors
+            scores[values] = float("nan")
+            continue
+        scores[values] = winner_log_loss(scored, p_win_of(ratings))
+    engine = cls(**dict(zip(keys, best_of(scores), strict=True)), **fixed)
+    engine.tuning = pd.Series(scores, name="winner_log_loss").rename_axis(keys)
+    return engine
 
 
 def best_of(scores: dict) -> tuple:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import product
 
 import numpy as np
 import pandas as pd
 
 from ..data import RaceData
-from .peers import best_of, cutoff_of, rankings, tuning_split, winner_log_loss
+from .peers import cutoff_of, grid_search, rankings
 
 __all__ = ["ChoixPlackettLuce", "ChoixRatings"]
 
@@ -135,13 +134,6 @@ class ChoixPlackettLuce:
             3e-4..1e-2 and windows of one, two and four years.
         """
         grid = grid or {"alpha": [0.0003, 0.001, 0.003, 0.01], "window_days": [365, 730, 1460]}
-        past, scored = tuning_split(data, days)
-        keys, scores = list(grid), {}
-        for values in product(*grid.values()):
-            ratings = cls(**dict(zip(keys, values, strict=True)), **fixed).fit(past)
-            scores[values] = winner_log_loss(
-                scored, lambda ids, _day, r=ratings: r.win_probabilities(ids)
-            )
-        engine = cls(**dict(zip(keys, best_of(scores), strict=True)), **fixed)
-        engine.tuning = pd.Series(scores, name="winner_log_loss").rename_axis(keys)
-        return engine
+        return grid_search(
+            cls, data, grid, days, fixed, lambda r: lambda ids, _day: r.win_probabilities(ids)
+        )

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import product
 
 import numpy as np
 import pandas as pd
 
 from ..data import RaceData
-from .peers import (
-    best_of,
-    cutoff_of,
-    day_number,
-    rankings,
-    tuning_split,
-    win_probabilities,
-    winner_log_loss,
-)
+from .peers import cutoff_of, day_number, grid_search, rankings, win_probabilities
 
 __all__ = ["TrueSkillThroughTime", "TTTRatings"]
 
@@ -204,15 +195,4 @@ class TrueSkillThroughTime:
             Other constructor arguments (iterations, window_days, ...), the same for all.
         """
         grid = grid or {"gamma": [0.1, 0.2, 0.3, 0.4], "beta": [0.7, 1.0, 1.4, 2.0]}
-        past, scored = tuning_split(data, days)
-        keys, scores = list(grid), {}
-        for values in product(*grid.values()):
-            try:
-                ratings = cls(**dict(zip(keys, values, strict=True)), **fixed).fit(past)
-            except (ValueError, ZeroDivisionError):  # the package's math domain errors
-                scores[values] = float("nan")
-                continue
-            scores[values] = winner_log_loss(scored, ratings.win_probabilities)
-        engine = cls(**dict(zip(keys, best_of(scores), strict=True)), **fixed)
-        engine.tuning = pd.Series(scores, name="winner_log_loss").rename_axis(keys)
-        return engine
+        return grid_search(cls, data, grid, days, fixed, lambda r: r.win_probabilities)
