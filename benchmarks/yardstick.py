@@ -79,15 +79,21 @@ def main(argv: list[str] | None = None) -> int:
         argv if argv is not None else sys.argv[1:]
     )
     quick = " (quick: 18 months of data)" if months else ""
-    header = f"""# The yardstick: forecasters on the same information
-
-Generated {dt.date.today():%Y-%m-%d} by `{command.strip()}` in {seconds / 60:.1f} minutes
-({data}). Every forecaster is fitted at each target's origin on `data.as_of(origin)`: a
-championship race from the first day of its championship's rounds of the event, any other race
-from the first day of its month. Model refits: {fit_kwargs["chains"]} chains x
-{fit_kwargs["draws"]} draws after {fit_kwargs["tune"]} warm-up{quick}.
-Reliability of P(win): `{figure.relative_to(Path(args.report).parent)}`.
-"""
+    refits = (
+        f"Model refits: {fit_kwargs['chains']} chains x {fit_kwargs['draws']} draws after "
+        f"{fit_kwargs['tune']} warm-up{quick}."
+        if variants
+        else "Baselines only (no model variant in this run)."
+    )
+    header = (
+        "# The yardstick: forecasters on the same information\n\n"
+        f"Generated {dt.date.today():%Y-%m-%d} by `{command.strip()}` in "
+        f"{seconds / 60:.1f} minutes ({data}). Every forecaster is fitted at each target's "
+        "origin on `data.as_of(origin)`: a championship race from the first day of its "
+        "championship's rounds of the event, any other race from the first day of its month. "
+        f"{refits} Reliability of P(win): "
+        f"`{figure.relative_to(Path(args.report).parent)}`.\n"
+    )
     reference = models[0]
     text = yardstick_report(bt, targets, data, reference=reference, header=header)
     tmp = Path(args.report).with_suffix(".md.tmp")
