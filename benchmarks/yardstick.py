@@ -44,12 +44,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="results/yardstick")
     p.add_argument("--report", default=str(ROOT / "backtest.md"))
+    p.add_argument("--sets", default="", help="only these target sets (comma-separated)")
+    p.add_argument(
+        "--with", dest="previous", metavar="DIR",
+        help="add the forecasters of an earlier run's --out (same targets) to the report",
+    )  # fmt: skip
     args = p.parse_args(argv)
     start = time.perf_counter()
     data = rm.load_dataset()
     targets = yardstick_targets(data)
     fit_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
     months = None
+    if args.sets:
+        targets = targets[targets["set"].isin(args.sets.split(","))]
     if args.quick:
         targets = targets.groupby("set").head(1)
         fit_kwargs, months = dict(QUICK), 18
@@ -68,9 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.previous:
+        bt = _with_previous(bt, Path(args.previous), targets)
     bt.races.to_csv(out / "races.csv", index=False)
     bt.probabilities.to_csv(out / "probabilities.csv", index=False)
     models = [v.name for v in variants] + names
+    models += [m for m in bt.races["model"].unique() if m not in models]
     figure = Path(args.report).parent / "figures" / "yardstick_calibration.png"
     figure.parent.mkdir(parents=True, exist_ok=True)
     plot_calibration(bt, models).figure.savefig(figure, dpi=110)
@@ -101,6 +111,24 @@ def main(argv: list[str] | None = None) -> int:
     tmp.replace(args.report)
     print(text)
     return 0
+
+
+def _with_previous(bt, folder: Path, targets):
+    """``bt`` with the forecasters of an earlier run on the same targets (races it scored)."""
+    import pandas as pd
+
+    from rivalrymodel.evaluation import Backtest
+
+    races = pd.read_csv(folder / "races.csv", parse_dates=["date", "origin"])
+    probs = pd.read_csv(folder / "probabilities.csv")
+    keep = races["race_id"].isin(targets["race_id"]) & ~races["model"].isin(bt.races["model"])
+    races = races[keep]
+    probs = probs[probs["race_id"].isin(targets["race_id"]) & probs["model"].isin(races["model"])]
+    return Backtest(
+        pd.concat([bt.races, races], ignore_index=True),
+        pd.concat([bt.probabilities, probs], ignore_index=True),
+        bt.notes,
+    )
 
 
 if __name__ == "__main__":
