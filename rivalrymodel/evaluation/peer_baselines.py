@@ -33,6 +33,12 @@ def _season_tuned(engine_cls, data: RaceData, fixed: dict):
     return _TUNED[key]
 
 
+def _engine(engine_cls, data: RaceData, tune: bool, options: dict):
+    """The engine with its season's tuned hyperparameters, or with ``options`` as given."""
+    fixed = dict(options)
+    return _season_tuned(engine_cls, data, fixed) if tune else engine_cls(**fixed)
+
+
 class TTTBaseline(Baseline):
     """TrueSkill Through Time: Gaussian skills with drift, Gaussian performances.
 
@@ -46,12 +52,7 @@ class TTTBaseline(Baseline):
         self.tune, self.sims, self.engine = tune, sims, engine
 
     def rate(self, data):
-        fixed = dict(self.engine)
-        engine = (
-            _season_tuned(TrueSkillThroughTime, data, fixed)
-            if self.tune
-            else TrueSkillThroughTime(**fixed)
-        )
+        engine = _engine(TrueSkillThroughTime, data, self.tune, self.engine)
         return _TTTForecasts(engine.fit(data), self.sims)
 
 
@@ -78,13 +79,7 @@ class ChoixBaseline(Baseline):
         self.tune, self.engine = tune, engine
 
     def rate(self, data):
-        fixed = dict(self.engine)
-        engine = (
-            _season_tuned(ChoixPlackettLuce, data, fixed)
-            if self.tune
-            else ChoixPlackettLuce(**fixed)
-        )
-        return _ChoixStrengths(engine.fit(data))
+        return _ChoixStrengths(_engine(ChoixPlackettLuce, data, self.tune, self.engine).fit(data))
 
 
 class _ChoixStrengths:

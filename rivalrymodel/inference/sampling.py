@@ -135,7 +135,7 @@ def fit(
     result = Fit(tree)
     result.check()
     clock("diagnostics")
-    result._tree.attrs["timings_s"] = json.dumps(clock.laps)
+    tree.attrs["timings_s"] = json.dumps(clock.laps)  # the tree the Fit holds
     return result
 
 
