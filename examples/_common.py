@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 import rivalrymodel as rm
-from rivalrymodel.inference import QUICK, cached_fit, quick_data
+from rivalrymodel.inference import DEFAULTS, QUICK, cached_fit, quick_data
 
 OUT = Path(__file__).resolve().parent / "output"
 
@@ -42,13 +42,12 @@ def fit_as_of(args: argparse.Namespace, day: str, spec: rm.ModelSpec | None = No
         return fit
     spec = spec or rm.ModelSpec()
     data = rm.load_dataset().as_of(day)
-    # 1500 draws per chain: with ~8,000 parameters the worst r_hat of 1000 draws sits at the
-    # 1.01 threshold (the fit as of the Tokyo championships gave 1.014 for one of them).
-    settings = {"random_seed": args.seed, "draws": 1500}
+    settings = {"random_seed": args.seed}  # the library's default sampler settings
     if args.quick:
         data = quick_data(data)
         settings.update(QUICK)
-    what = "quick fit (illustrative)" if args.quick else "fit, 4 chains x 1500 draws"
+    full = f"fit, {DEFAULTS['chains']} chains x {DEFAULTS['draws']} draws"
+    what = "quick fit (illustrative)" if args.quick else full
     print(f"{spec.name}: {what} on {data} ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
     if args.no_cache:

@@ -15,7 +15,7 @@ from .cli_checks import say as _say
 from .coverage import absence_counts, athlete_races, championship_rounds, coverage
 from .data import bundled_data_dir, load_dataset
 from .forecasting import UnknownAthleteError
-from .inference import FitFileError
+from .inference import DEFAULTS, FitFileError
 from .schema import DataValidationError, Event, Round
 
 
@@ -236,9 +236,9 @@ def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
 
 def _sampler_options(p: argparse.ArgumentParser, quick: str) -> None:
     """Sampler settings, --quick (a smoke run: ``quick`` says what it does), data and seed."""
-    p.add_argument("--draws", type=int, default=1000)
-    p.add_argument("--tune", type=int, default=500)
-    p.add_argument("--chains", type=int, default=4)
+    p.add_argument("--draws", type=int, default=DEFAULTS["draws"])
+    p.add_argument("--tune", type=int, default=DEFAULTS["tune"])
+    p.add_argument("--chains", type=int, default=DEFAULTS["chains"])
     p.add_argument("--quick", action="store_true", help=f"smoke run: {quick}")
     p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")
     p.add_argument(
