@@ -1,0 +1,167 @@
+"""Do default fits pass their convergence checks at every origin the yardstick uses?
+
+For each origin of ``yardstick_targets`` (one fit per championship event, one per month), fits the
+model on ``data.as_of(origin)`` with the library's default sampler settings (or the ones given),
+through the fit cache that the yardstick's runner shares, and records the worst r_hat, bulk and
+tail ESS and the divergences against ``rivalrymodel.inference.THRESHOLDS``. Rows are kept in
+``--csv`` (one per origin, data fingerprint and settings) and the run resumes from it: origins
+already measured on the same data and settings are not refitted, so the sweep can be split
+over several sessions. ``--minutes`` stops starting new fits after that long. Origins are taken
+spread over the years first (a van der Corput order), so a partial sweep covers every season.
+
+    .venv/bin/python benchmarks/convergence.py [--sets championship_final] [--minutes 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+import rivalrymodel as rm
+from rivalrymodel.evaluation import yardstick_targets
+from rivalrymodel.inference import (
+    DEFAULTS,
+    QUICK,
+    THRESHOLDS,
+    ConvergenceWarning,
+    cached_fit,
+    quick_data,
+)
+
+ROOT = Path(__file__).resolve().parent
+COLUMNS = [
+    "origin", "variant", "draws", "tune", "chains", "seed", "data", "races_seen", "r_hat",
+    "r_hat_worst", "ess_bulk", "ess_tail", "ess_worst", "divergences", "passed", "sample_s",
+]  # fmt: skip
+
+
+def spread(n: int) -> list[int]:
+    """0..n-1 in van der Corput order: each prefix is spread evenly over the range."""
+
+    def radical_inverse(i: int) -> float:
+        out, f = 0.0, 0.5
+        while i:
+            out += f * (i & 1)
+            i >>= 1
+            f /= 2
+        return out
+
+    return sorted(range(n), key=lambda i: (radical_inverse(i), i))
+
+
+def measure(fit: rm.Fit) -> dict:
+    """The worst diagnostics of a fit, and which parameter is worst."""
+    d = fit.diagnostics()
+    params = d.drop(index="all")
+    worst = d.loc["all"]
+    return {
+        "r_hat": round(float(worst["r_hat"]), 4),
+        "r_hat_worst": str(params["r_hat"].idxmax()),
+        "ess_bulk": round(float(worst["ess_bulk"])),
+        "ess_tail": round(float(worst["ess_tail"])),
+        "ess_worst": str(params[["ess_bulk", "ess_tail"]].min(axis=1).idxmin()),
+        "divergences": int(worst["divergences"]),
+        "passed": bool(worst["passed"]),
+        "sample_s": round(float(fit.timings.get("sample", float("nan"))), 1),
+    }
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write under a unique temporary name, then rename into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def report(df: pd.DataFrame, total: int, command: str) -> str:
+    passed = int(df["passed"].sum())
+    lines = [
+        "# Convergence of default fits at the yardstick's origins",
+        "",
+        f"`{command}`; rows accumulate in `convergence.csv` over runs (one fit per origin).",
+        f"Thresholds: r_hat <= {THRESHOLDS['r_hat']}, bulk and tail ESS >= "
+        f"{THRESHOLDS['ess_bulk']:.0f}, {THRESHOLDS['divergences']} divergences.",
+        "",
+        f"**{len(df)} of {total} origins measured; {passed} of {len(df)} pass.** Worst over "
+        f"them: r_hat {df['r_hat'].max():.4f}, bulk ESS {df['ess_bulk'].min()}, tail ESS "
+        f"{df['ess_tail'].min()}, divergences {df['divergences'].max()}.",
+        "",
+        "| origin | races seen | max r_hat (where) | min ESS bulk / tail (where) | divergences "
+        "| passed | sampling s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in df.sort_values("origin").itertuples():
+        lines.append(
+            f"| {r.origin} | {r.races_seen} | {r.r_hat:.4f} ({r.r_hat_worst}) | "
+            f"{r.ess_bulk} / {r.ess_tail} ({r.ess_worst}) | {r.divergences} | "
+            f"{'yes' if r.passed else '**no**'} | {r.sample_s} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sets", default="", help="only the origins of these target sets")
+    p.add_argument("--variant", default="full")
+    p.add_argument("--draws", type=int, default=DEFAULTS["draws"])
+    p.add_argument("--tune", type=int, default=DEFAULTS["tune"])
+    p.add_argument("--chains", type=int, default=DEFAULTS["chains"])
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quick", action="store_true", help="two origins, smoke-run fits")
+    p.add_argument("--minutes", type=float, default=float("inf"), help="no new fit after this")
+    p.add_argument("--csv", default=str(ROOT / "convergence.csv"))
+    p.add_argument("--report", default=str(ROOT / "convergence.md"))
+    args = p.parse_args(argv)
+    start = time.perf_counter()
+    data = rm.load_dataset()
+    targets = yardstick_targets(data)
+    if args.sets:
+        targets = targets[targets["set"].isin(args.sets.split(","))]
+    origins = sorted(targets["origin"].dt.strftime("%Y-%m-%d").unique())
+    settings = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
+    if args.quick:
+        settings, origins = dict(QUICK), origins[-2:]
+    csv = Path(args.csv)
+    done = pd.read_csv(csv, dtype={"origin": str, "data": str}) if csv.exists() else None
+    rows = [] if done is None else done.to_dict("records")
+    spec = rm.variants()[args.variant]
+    for i in spread(len(origins)):
+        origin = origins[i]
+        seen = quick_data(data.as_of(origin)) if args.quick else data.as_of(origin)
+        key = {"origin": origin, "variant": spec.name, **settings, "seed": args.seed,
+               "data": seen.fingerprint()}  # fmt: skip
+        if any(all(r.get(k) == v for k, v in key.items()) for r in rows):
+            continue
+        if (time.perf_counter() - start) / 60 > args.minutes:
+            print(f"stopping: {args.minutes} minutes passed", flush=True)
+            break
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # the table says it
+            fit = cached_fit(spec, seen, random_seed=args.seed, **settings)
+        row = {**key, "races_seen": len(seen.races), **measure(fit)}
+        rows.append(row)
+        print(f"{origin}: {row}", flush=True)
+        write_text(csv, pd.DataFrame(rows, columns=COLUMNS).to_csv(index=False))
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    for k, v in {"variant": spec.name, **settings}.items():
+        df = df[df[k] == v]
+    if len(df):
+        words = sys.argv[1:] if argv is None else argv
+        command = "python benchmarks/convergence.py " + shlex.join(words)
+        text = report(df, len(origins), command.strip())
+        write_text(Path(args.report), text)
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
