@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="results/yardstick")
     p.add_argument("--report", default=str(ROOT / "backtest.md"))
     p.add_argument("--sets", default="", help="only these target sets (comma-separated)")
+    p.add_argument("--origins", default="", help="only the targets of these origins (dates)")
     p.add_argument(
         "--with", dest="previous", metavar="DIR",
         help="add the forecasters of an earlier run's --out (same targets) to the report",
@@ -57,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     months = None
     if args.sets:
         targets = targets[targets["set"].isin(args.sets.split(","))]
+    if args.origins:
+        keep = targets["origin"].dt.strftime("%Y-%m-%d").isin(args.origins.split(","))
+        targets = targets[keep]
     if args.quick:
         targets = targets.groupby("set").head(1)
         fit_kwargs, months = dict(QUICK), 18
