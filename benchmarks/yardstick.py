@@ -14,8 +14,10 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import datetime as dt
+import os
 import shlex
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "--with", dest="previous", metavar="DIR",
         help="add the forecasters of an earlier run's --out (same targets) to the report",
     )  # fmt: skip
+    p.add_argument("--reference", help="the forecaster the others are paired with (first)")
     args = p.parse_args(argv)
     start = time.perf_counter()
     data = rm.load_dataset()
@@ -68,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     names = (
         list(BASELINES) if args.baselines == "all" else [b for b in args.baselines.split(",") if b]
     )
+    run_names = [v.name for v in variants] + names
+    if args.reference and not args.previous and args.reference not in run_names:
+        p.error(f"--reference {args.reference!r} is none of the forecasters run: {run_names}")
     baselines = [BASELINES[n]() for n in names]
     for b in baselines:
         if args.quick and hasattr(b, "tune"):
@@ -93,12 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         argv if argv is not None else sys.argv[1:]
     )
     quick = " (quick: 18 months of data)" if months else ""
-    refits = (
-        f"Model refits: {fit_kwargs['chains']} chains x {fit_kwargs['draws']} draws after "
-        f"{fit_kwargs['tune']} warm-up{quick}."
-        if variants
-        else "Baselines only (no model variant in this run)."
-    )
+    if variants:
+        refits = (
+            f"Model refits: {fit_kwargs['chains']} chains x {fit_kwargs['draws']} draws after "
+            f"{fit_kwargs['tune']} warm-up{quick}."
+        )
+    elif args.previous:
+        refits = f"The forecasters of `{args.previous}` come from that earlier run."
+    else:
+        refits = "Baselines only (no model variant in this run)."
     header = (
         "# The yardstick: forecasters on the same information\n\n"
         f"Generated {dt.date.today():%Y-%m-%d} by `{command.strip()}` in "
@@ -108,11 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{refits} Reliability of P(win): "
         f"`{figure.relative_to(Path(args.report).parent)}`.\n"
     )
-    reference = models[0]
+    reference = args.reference or models[0]
+    if reference not in models:
+        p.error(f"--reference {reference!r} is none of the forecasters run: {models}")
     text = yardstick_report(bt, targets, data, reference=reference, header=header)
-    tmp = Path(args.report).with_suffix(".md.tmp")
-    tmp.write_text(text)
-    tmp.replace(args.report)
+    fd, tmp = tempfile.mkstemp(dir=Path(args.report).parent, suffix=".md.tmp")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, args.report)
     print(text)
     return 0
 
