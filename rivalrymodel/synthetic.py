@@ -11,7 +11,7 @@ import pandas as pd
 
 from .covariates import distance_x
 from .data import RaceData, from_tables
-from .models.terms import injury
+from .models.terms import ability, injury
 from .models.terms import noise as race_noise
 from .schema import TABLES, Event
 
@@ -26,6 +26,7 @@ def simulate_dataset(
     *,
     ability_sd: float = 1.0,
     step_sd: float = 0.3,
+    periods_per_season: int = 1,
     distance_sd: float = 0.7,
     pacing_sd: float = 0.5,
     injury_mean: float = -1.0,
@@ -38,24 +39,30 @@ def simulate_dataset(
     """A synthetic dataset drawn from the model itself, with the true parameters.
 
     Races are Plackett-Luce draws (Gumbel-max) from the full model's utilities, with times
-    from the times model; ``n_injured`` athletes get one absence each (30-200 days, announced
-    3 days in, no race during it). Used by the parameter-recovery tests and the benchmarks.
+    from the times model; ability walks over ``periods_per_season`` periods per season with
+    variance ``step_sd**2`` per season; ``n_injured`` athletes get one absence each (30-200
+    days, announced 3 days in, no race during it). Used by the parameter-recovery tests and
+    the benchmarks.
 
     Returns
     -------
     (RaceData, dict)
         The data, validated as any dataset, and the truth: ``ability`` (DataFrame athlete_id,
-        season, ability), ``distance`` and ``unpaced`` (Series by athlete_id), ``injury_mean``,
+        season, period (as ``models.terms.ability.period_of``), ability), ``distance`` and
+        ``unpaced`` (Series by athlete_id), ``injury_mean``,
         ``injury_length``, ``noise`` (array over heat, semi, unpaced, indoor).
     """
     rng = np.random.default_rng(random_seed)
     ids = np.array([f"S{i:03d}" for i in range(n_athletes)])
     years = np.arange(seasons[0], seasons[1] + 1)
+    per = periods_per_season
+    n_periods = len(years) * per
+    step = step_sd * np.sqrt(1.0 / per)
     theta = ability_sd * rng.standard_normal(n_athletes)[:, None] + np.cumsum(
         np.concatenate(
             [
                 np.zeros((n_athletes, 1)),
-                step_sd * rng.standard_normal((n_athletes, len(years) - 1)),
+                step * rng.standard_normal((n_athletes, n_periods - 1)),
             ],
             axis=1,
         ),
@@ -94,7 +101,7 @@ def simulate_dataset(
         paced = bool(rng.random() < 0.7)
         indoor = bool(rng.random() < 0.2)
         rnd = "heat" if rng.random() < 0.15 else "final"
-        s = int(str(day)[:4]) - seasons[0]
+        s = int(ability.period_of([day], per)[0]) - seasons[0] * per
         u = theta[field, s] + delta[field] * distance_x(event) + kappa[field] * (not paced)
         for k, a in enumerate(field):
             hit = np.flatnonzero(injured == a)
@@ -156,8 +163,9 @@ def simulate_dataset(
     truth = {
         "ability": pd.DataFrame(
             {
-                "athlete_id": np.repeat(ids, len(years)),
-                "season": np.tile(years, n_athletes),
+                "athlete_id": np.repeat(ids, n_periods),
+                "season": np.tile(np.repeat(years, per), n_athletes),
+                "period": np.tile(seasons[0] * per + np.arange(n_periods), n_athletes),
                 "ability": theta.ravel(),
             }
         ),

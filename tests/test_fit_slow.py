@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import rivalrymodel as rm
@@ -110,3 +111,39 @@ def test_short_run_warns_with_numbers(bundled):
     data = bundled.as_of("2017-01-01")
     with pytest.warns(rm.ConvergenceWarning, match=r"min ess_bulk \d+"):
         rm.fit(rm.variants()["static"], data, draws=20, tune=20, chains=2, random_seed=1)
+
+
+@pytest.fixture(scope="module")
+def quarterly_recovery():
+    """Abilities that move within a season (quarters, step_sd 0.6 per season)."""
+    data, truth = simulate_dataset(
+        n_athletes=60, seasons=(2016, 2019), races_per_season=160, step_sd=0.6,
+        periods_per_season=4, random_seed=7,
+    )  # fmt: skip
+    spec = rm.variants()["quarterly"]
+    fit = _quiet_fit(spec, data, draws=400, tune=400, chains=4, random_seed=2)
+    return data, truth, fit
+
+
+def test_parameter_recovery_within_season_form(quarterly_recovery):
+    _, truth, fit = quarterly_recovery
+    post = fit.posterior
+    lo, hi = post["step_sd"].quantile([0.05, 0.95]).to_numpy()
+    assert lo <= 0.6 <= hi, (lo, hi)
+    draws = post["ability"].stack(sample=("chain", "draw")).to_numpy().copy()
+    periods = post["cell_period"].to_numpy()
+    t = truth["ability"].set_index(["athlete_id", "period"])["ability"]
+    want = t.loc[list(zip(post["cell_athlete"].to_numpy(), periods, strict=True))].to_numpy().copy()
+    for p in np.unique(periods):
+        draws[periods == p] -= draws[periods == p].mean(axis=0)
+        want[periods == p] -= want[periods == p].mean()
+    lo, hi = np.quantile(draws, [0.05, 0.95], axis=1)
+    assert np.mean((lo <= want) & (want <= hi)) >= 0.8
+    # Within a season the cells differ: the quarters' estimates follow the true changes.
+    est = pd.Series(draws.mean(axis=1), index=post["cell"].to_numpy())
+    true = pd.Series(want, index=est.index)
+    season = post["cell_season"].to_numpy()
+    key = [post["cell_athlete"].to_numpy(), season]
+    d_est = est - est.groupby(key).transform("mean")
+    d_true = true - true.groupby(key).transform("mean")
+    assert np.corrcoef(d_est, d_true)[0, 1] > 0.4

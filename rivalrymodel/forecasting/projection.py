@@ -67,7 +67,7 @@ def utility_draws(
     ids = who["athlete_id"].to_numpy().astype(str)
     index = who["index"].to_numpy()
     u, gap = race_day_utility(
-        fit, fit.spec, ids, index, season=start_list.date.year, event=start_list.event,
+        fit, fit.spec, ids, index, day=start_list.date, event=start_list.event,
         paced=start_list.paced, rng=rng,
     )  # fmt: skip
     offset = np.zeros_like(u)
