@@ -98,6 +98,9 @@ class ModelSpec:
         labels pacers), and ranking pacemakers last shrinks abilities (docs/model.md).
     injury_decay_days
         The injury effect decays as exp(-days since return / this).
+    injury_per_absence
+        beta per absence rather than per athlete: a new layoff draws its own effect, so a
+        runner back from one is less certain as well as shifted (variant ``layoff``).
     centred, centre_min_results
         Athlete terms (``"ability"``, ``"distance"``, ``"unpaced"``) given a centred
         parametrisation; the others are non-centred (standard-normal raw values times the
@@ -120,6 +123,7 @@ class ModelSpec:
     race_noise: bool = True
     dnf: DnfRule = "exclude"
     injury_decay_days: float = 60.0
+    injury_per_absence: bool = False
     centred: tuple[str, ...] = ()
     centre_min_results: int = 20
     ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
@@ -212,6 +216,7 @@ def variants() -> dict[str, ModelSpec]:
         "full": full,
         "static": full.replace(name="static", dynamic=False),
         "quarterly": full.replace(name="quarterly", periods_per_season=4),
+        "layoff": full.replace(name="layoff", injury_per_absence=True),
         "no_pacing": full.replace(name="no_pacing", pacing=False),
         "no_injury": full.replace(name="no_injury", injury=False),
         "single_distance": full.replace(name="single_distance", distance=False),

@@ -31,6 +31,7 @@ def simulate_dataset(
     pacing_sd: float = 0.5,
     injury_mean: float = -1.0,
     injury_length: float = -0.3,
+    injury_sd: float = 0.0,
     injury_decay_days: float = 60.0,
     n_injured: int = 20,
     noise: tuple[float, float, float, float] = (0.3, 0.15, 0.2, 0.0),
@@ -50,7 +51,8 @@ def simulate_dataset(
         The data, validated as any dataset, and the truth: ``ability`` (DataFrame athlete_id,
         season, period (as ``models.terms.ability.period_of``), ability), ``distance`` and
         ``unpaced`` (Series by athlete_id), ``injury_mean``,
-        ``injury_length``, ``noise`` (array over heat, semi, unpaced, indoor).
+        ``injury_length``, ``injury_sd``, ``injury`` (each absence's beta, by athlete_id),
+        ``noise`` (array over heat, semi, unpaced, indoor).
     """
     rng = np.random.default_rng(random_seed)
     ids = np.array([f"S{i:03d}" for i in range(n_athletes)])
@@ -89,6 +91,9 @@ def simulate_dataset(
         "timedelta64[D]"
     )
     length = rng.integers(30, 200, len(injured)).astype("timedelta64[D]")
+    # Each absence's own effect, from a stream of its own: injury_sd=0 leaves the data as before.
+    own = np.random.default_rng(None if random_seed is None else [random_seed, 7])
+    beta = injury_mean + injury_sd * own.standard_normal(len(injured))
 
     race_rows, result_rows = [], []
     last_return = {}
@@ -111,7 +116,7 @@ def simulate_dataset(
                 decay, loglen = injury.features(
                     days, float(length[hit[0]].astype(int)), injury_decay_days
                 )
-                u[k] = injury.with_effect(u[k], injury_mean, injury_length, decay, loglen)
+                u[k] = injury.with_effect(u[k], beta[hit[0]], injury_length, decay, loglen)
         tau = np.exp(gamma @ race_noise.noise_rows(rnd, paced, indoor))
         order = np.argsort(-(u / tau + rng.gumbel(size=n)), kind="stable")
         pace = np.log(0.16) + 0.01 * rng.standard_normal()
@@ -173,6 +178,8 @@ def simulate_dataset(
         "unpaced": pd.Series(kappa, index=ids),
         "injury_mean": injury_mean,
         "injury_length": injury_length,
+        "injury_sd": injury_sd,
+        "injury": pd.Series(beta, index=ids[injured]),
         "noise": gamma,
     }
     return data, truth

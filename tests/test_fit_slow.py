@@ -147,3 +147,19 @@ def test_parameter_recovery_within_season_form(quarterly_recovery):
     d_est = est - est.groupby(key).transform("mean")
     d_true = true - true.groupby(key).transform("mean")
     assert np.corrcoef(d_est, d_true)[0, 1] > 0.4
+
+
+def test_parameter_recovery_layoff_sizes():
+    """Each absence has its own effect (sd 0.8 around -1): the layoff variant finds both."""
+    data, truth = simulate_dataset(
+        n_athletes=80, n_injured=40, injury_sd=0.8, races_per_season=140, random_seed=11
+    )
+    fit = _quiet_fit(rm.variants()["layoff"], data, draws=400, tune=400, chains=4, random_seed=4)
+    post = fit.posterior
+    for name in ("injury_mean", "injury_sd"):
+        lo, hi = post[name].quantile([0.05, 0.95]).to_numpy()
+        assert lo <= truth[name] <= hi, (name, lo, hi)
+    assert post["injury_sd"].quantile(0.05) > 0.2  # the spread is found, not just covered
+    est = post["injury"].mean(("chain", "draw")).to_series()
+    true = truth["injury"].loc[[label.split("@")[0] for label in est.index]]
+    assert np.corrcoef(est, true)[0, 1] > 0.5

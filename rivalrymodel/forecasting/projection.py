@@ -72,10 +72,13 @@ def utility_draws(
     )  # fmt: skip
     offset = np.zeros_like(u)
     if injury and fit.spec.injury:
-        decay, loglen = injury_term.race_day_features(
+        decay, loglen, absence = injury_term.race_day_features(
             _absence_table(fit, absences), ids, start_list.date, fit.spec.injury_decay_days
         )
-        offset = injury_term.offsets(fit, ids, decay, loglen)
+        offset = injury_term.offsets(
+            fit, ids, decay, loglen, absence=absence,
+            per_absence=fit.spec.injury_per_absence, rng=rng,
+        )  # fmt: skip
     known = index >= 0
     info = pd.DataFrame(
         {

@@ -58,6 +58,7 @@ class Design:
     obs_inj_decay: np.ndarray
     obs_inj_loglen: np.ndarray
     obs_injured: np.ndarray
+    obs_absence: np.ndarray
     obs_log_time: np.ndarray
     obs_log_distance: np.ndarray
     race_ids: np.ndarray
@@ -178,6 +179,7 @@ def build_design(
         obs_inj_decay=decay,
         obs_inj_loglen=loglen_decay,
         obs_injured=np.isfinite(since) & (decay > 1e-6),
+        obs_absence=injury.absence_label(df["athlete_id"], df["absence_start"]),
         obs_log_time=np.log(time_s),
         obs_log_distance=np.log(dist),
         race_ids=np.asarray(order),

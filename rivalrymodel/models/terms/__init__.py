@@ -28,6 +28,7 @@ def coords(design) -> dict[str, np.ndarray]:
         "race": design.race_ids,
         "noise_term": np.array(noise.COLUMNS),
         "injured_athlete": design.athlete_ids[design.injured_athletes],
+        "injured_absence": np.unique(design.obs_absence[design.obs_injured]),
     }
 
 
