@@ -45,7 +45,8 @@ from rivalrymodel.plotting import plot_calibration
 
 matplotlib.use("Agg")
 quick = os.environ.get("RIVALRYMODEL_QUICK") == "1"
-names = ["full", "static", "no_injury"] if quick else ["full", "static", "no_pacing", "no_injury"]
+everything = ["full", "static", "quarterly", "no_pacing", "no_injury"]
+names = ["full", "static", "no_injury"] if quick else everything
 settings = dict(QUICK) if quick else {"draws": 1000, "tune": 1000, "chains": 4}
 data = rm.load_dataset()
 before_tokyo = data.as_of("2025-09-13")

@@ -61,10 +61,10 @@ def result_covariates(data: RaceData) -> pd.DataFrame:
     """Results joined to their races, with derived covariates.
 
     Columns: those of results.csv and races.csv, plus ``x_distance`` (see :func:`distance_x`),
-    ``unpaced`` (1.0 when the race had no pacemakers), ``days_since_return`` and
-    ``absence_days`` of the athlete's latest absence that had ended by the race (NaN when there is
-    none), ``days_since_prev`` (days since the athlete's previous race in ``data``) and
-    ``age_years`` (NaN when the birth date is unknown).
+    ``unpaced`` (1.0 when the race had no pacemakers), ``days_since_return``,
+    ``absence_days`` and ``absence_start`` of the athlete's latest absence that had ended by the
+    race (NaN/NaT when there is none), ``days_since_prev`` (days since the athlete's previous
+    race in ``data``) and ``age_years`` (NaN when the birth date is unknown).
     """
     df = data.results.merge(data.races, on="race_id", suffixes=("", "_race"))
     df = df.drop(columns=["source_race"], errors="ignore")
@@ -79,8 +79,9 @@ def result_covariates(data: RaceData) -> pd.DataFrame:
     ret = absence_returns(data).dropna(subset=["returned"])
     df["days_since_return"] = np.nan
     df["absence_days"] = np.nan
+    df["absence_start"] = pd.NaT
     if not ret.empty:
-        ret = ret.sort_values("returned")[["athlete_id", "returned", "length_days"]]
+        ret = ret.sort_values("returned")[["athlete_id", "returned", "length_days", "start"]]
         ret["returned"] = ret["returned"].astype(df["date"].dtype)
         # Races in the same data frame order as df, so results line up after merge_asof.
         hit = pd.merge_asof(
@@ -93,6 +94,7 @@ def result_covariates(data: RaceData) -> pd.DataFrame:
         ).set_index("index")
         df["days_since_return"] = (hit["date"] - hit["returned"]).dt.days.astype(float)
         df["absence_days"] = hit["length_days"]
+        df["absence_start"] = hit["start"]
 
     births = data.athletes.set_index("athlete_id")["birth_date"]
     born = df["athlete_id"].map(births)

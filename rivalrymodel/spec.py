@@ -83,7 +83,11 @@ class ModelSpec:
         ranks the finishers of each race; ``"times"`` models log finish time with a race
         effect and Student-t noise, so that margins count too.
     dynamic
-        theta is a Gaussian random walk over seasons (else one ability per athlete).
+        theta is a Gaussian random walk in time (else one ability per athlete).
+    periods_per_season
+        Cells of the walk per season: 1 (one ability per season), 2 (half seasons), 3, 4
+        (quarters), 6 or 12 (months). The walk's variance grows by ``step_sd**2`` per season
+        whatever the period, so an athlete unseen for months is less certain at a race.
     distance, pacing, injury, race_noise
         Switch the distance profile delta, the unpaced skill kappa, the injury term and the
         race-type noise scales on or off.
@@ -94,6 +98,9 @@ class ModelSpec:
         labels pacers), and ranking pacemakers last shrinks abilities (docs/model.md).
     injury_decay_days
         The injury effect decays as exp(-days since return / this).
+    injury_per_absence
+        beta per absence rather than per athlete: a new layoff draws its own effect, so a
+        runner back from one is less certain as well as shifted (variant ``layoff``).
     centred, centre_min_results
         Athlete terms (``"ability"``, ``"distance"``, ``"unpaced"``) given a centred
         parametrisation; the others are non-centred (standard-normal raw values times the
@@ -109,12 +116,14 @@ class ModelSpec:
     name: str = "full"
     family: str = "plackett_luce"
     dynamic: bool = True
+    periods_per_season: int = 1
     distance: bool = True
     pacing: bool = True
     injury: bool = True
     race_noise: bool = True
     dnf: DnfRule = "exclude"
     injury_decay_days: float = 60.0
+    injury_per_absence: bool = False
     centred: tuple[str, ...] = ()
     centre_min_results: int = 20
     ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
@@ -140,6 +149,11 @@ class ModelSpec:
         unknown = set(self.centred) - {"ability", "distance", "unpaced"}
         if unknown:
             raise ValueError(f"ModelSpec.centred: unknown term(s) {sorted(unknown)}")
+        if self.periods_per_season not in (1, 2, 3, 4, 6, 12):
+            raise ValueError(
+                "ModelSpec.periods_per_season must divide 12 (1, 2, 3, 4, 6 or 12), "
+                f"not {self.periods_per_season!r}"
+            )
         if self.centre_min_results < 1:
             raise ValueError("ModelSpec.centre_min_results must be >= 1")
         if not self.injury_decay_days > 0:
@@ -166,6 +180,8 @@ class ModelSpec:
         terms = [
             t for t in ("dynamic", "distance", "pacing", "injury", "race_noise") if getattr(self, t)
         ]
+        if self.dynamic and self.periods_per_season > 1:
+            terms[0] = f"dynamic ({self.periods_per_season} periods per season)"
         lines = [
             f"ModelSpec {self.name!r}: {self.family}, terms: {', '.join(terms) or 'none'}, "
             f"DNF {self.dnf}, injury decay {self.injury_decay_days:g} d"
@@ -199,6 +215,8 @@ def variants() -> dict[str, ModelSpec]:
     return {
         "full": full,
         "static": full.replace(name="static", dynamic=False),
+        "quarterly": full.replace(name="quarterly", periods_per_season=4),
+        "layoff": full.replace(name="layoff", injury_per_absence=True),
         "no_pacing": full.replace(name="no_pacing", pacing=False),
         "no_injury": full.replace(name="no_injury", injury=False),
         "single_distance": full.replace(name="single_distance", distance=False),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .covariates import distance_x
 from .data import RaceData, from_tables
-from .models.terms import injury
+from .models.terms import ability, injury
 from .models.terms import noise as race_noise
 from .schema import TABLES, Event
 
@@ -26,10 +26,12 @@ def simulate_dataset(
     *,
     ability_sd: float = 1.0,
     step_sd: float = 0.3,
+    periods_per_season: int = 1,
     distance_sd: float = 0.7,
     pacing_sd: float = 0.5,
     injury_mean: float = -1.0,
     injury_length: float = -0.3,
+    injury_sd: float = 0.0,
     injury_decay_days: float = 60.0,
     n_injured: int = 20,
     noise: tuple[float, float, float, float] = (0.3, 0.15, 0.2, 0.0),
@@ -38,24 +40,31 @@ def simulate_dataset(
     """A synthetic dataset drawn from the model itself, with the true parameters.
 
     Races are Plackett-Luce draws (Gumbel-max) from the full model's utilities, with times
-    from the times model; ``n_injured`` athletes get one absence each (30-200 days, announced
-    3 days in, no race during it). Used by the parameter-recovery tests and the benchmarks.
+    from the times model; ability walks over ``periods_per_season`` periods per season with
+    variance ``step_sd**2`` per season; ``n_injured`` athletes get one absence each (30-200
+    days, announced 3 days in, no race during it). Used by the parameter-recovery tests and
+    the benchmarks.
 
     Returns
     -------
     (RaceData, dict)
         The data, validated as any dataset, and the truth: ``ability`` (DataFrame athlete_id,
-        season, ability), ``distance`` and ``unpaced`` (Series by athlete_id), ``injury_mean``,
-        ``injury_length``, ``noise`` (array over heat, semi, unpaced, indoor).
+        season, period (as ``models.terms.ability.period_of``), ability), ``distance`` and
+        ``unpaced`` (Series by athlete_id), ``injury_mean``,
+        ``injury_length``, ``injury_sd``, ``injury`` (each absence's beta, by athlete_id),
+        ``noise`` (array over heat, semi, unpaced, indoor).
     """
     rng = np.random.default_rng(random_seed)
     ids = np.array([f"S{i:03d}" for i in range(n_athletes)])
     years = np.arange(seasons[0], seasons[1] + 1)
+    per = periods_per_season
+    n_periods = len(years) * per
+    step = step_sd * np.sqrt(1.0 / per)
     theta = ability_sd * rng.standard_normal(n_athletes)[:, None] + np.cumsum(
         np.concatenate(
             [
                 np.zeros((n_athletes, 1)),
-                step_sd * rng.standard_normal((n_athletes, len(years) - 1)),
+                step * rng.standard_normal((n_athletes, n_periods - 1)),
             ],
             axis=1,
         ),
@@ -82,6 +91,9 @@ def simulate_dataset(
         "timedelta64[D]"
     )
     length = rng.integers(30, 200, len(injured)).astype("timedelta64[D]")
+    # Each absence's own effect, from a stream of its own: injury_sd=0 leaves the data as before.
+    own = np.random.default_rng(None if random_seed is None else [random_seed, 7])
+    beta = injury_mean + injury_sd * own.standard_normal(len(injured))
 
     race_rows, result_rows = [], []
     last_return = {}
@@ -94,7 +106,7 @@ def simulate_dataset(
         paced = bool(rng.random() < 0.7)
         indoor = bool(rng.random() < 0.2)
         rnd = "heat" if rng.random() < 0.15 else "final"
-        s = int(str(day)[:4]) - seasons[0]
+        s = int(ability.period_of([day], per)[0]) - seasons[0] * per
         u = theta[field, s] + delta[field] * distance_x(event) + kappa[field] * (not paced)
         for k, a in enumerate(field):
             hit = np.flatnonzero(injured == a)
@@ -104,7 +116,7 @@ def simulate_dataset(
                 decay, loglen = injury.features(
                     days, float(length[hit[0]].astype(int)), injury_decay_days
                 )
-                u[k] = injury.with_effect(u[k], injury_mean, injury_length, decay, loglen)
+                u[k] = injury.with_effect(u[k], beta[hit[0]], injury_length, decay, loglen)
         tau = np.exp(gamma @ race_noise.noise_rows(rnd, paced, indoor))
         order = np.argsort(-(u / tau + rng.gumbel(size=n)), kind="stable")
         pace = np.log(0.16) + 0.01 * rng.standard_normal()
@@ -156,8 +168,9 @@ def simulate_dataset(
     truth = {
         "ability": pd.DataFrame(
             {
-                "athlete_id": np.repeat(ids, len(years)),
-                "season": np.tile(years, n_athletes),
+                "athlete_id": np.repeat(ids, n_periods),
+                "season": np.tile(np.repeat(years, per), n_athletes),
+                "period": np.tile(seasons[0] * per + np.arange(n_periods), n_athletes),
                 "ability": theta.ravel(),
             }
         ),
@@ -165,6 +178,8 @@ def simulate_dataset(
         "unpaced": pd.Series(kappa, index=ids),
         "injury_mean": injury_mean,
         "injury_length": injury_length,
+        "injury_sd": injury_sd,
+        "injury": pd.Series(beta, index=ids[injured]),
         "noise": gamma,
     }
     return data, truth

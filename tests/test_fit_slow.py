@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import rivalrymodel as rm
@@ -94,6 +95,11 @@ def test_every_variant_samples_on_bundled_data_and_loo_works(bundled, name, tmp_
         assert (dates < np.datetime64("2025-09-13")).all()
     top = fit.abilities(event="1500m").head(3)
     assert top["mean"].is_monotonic_decreasing
+    # Every variant forecasts (Ingebrigtsen was back from an announced absence here).
+    jakob = "14653717"  # Jakob Ingebrigtsen's id; the top three may include him
+    runners = [jakob, *[a for a in top["athlete_id"] if a != jakob]]
+    fc = rm.forecast(fit, rm.StartList(runners, event="5000m", date="2025-09-20"), random_seed=0)
+    assert fc.table["p_win"].sum() == pytest.approx(1.0)
 
 
 def test_same_seed_same_numbers(bundled):
@@ -110,3 +116,55 @@ def test_short_run_warns_with_numbers(bundled):
     data = bundled.as_of("2017-01-01")
     with pytest.warns(rm.ConvergenceWarning, match=r"min ess_bulk \d+"):
         rm.fit(rm.variants()["static"], data, draws=20, tune=20, chains=2, random_seed=1)
+
+
+@pytest.fixture(scope="module")
+def quarterly_recovery():
+    """Abilities that move within a season (quarters, step_sd 0.6 per season)."""
+    data, truth = simulate_dataset(
+        n_athletes=60, seasons=(2016, 2019), races_per_season=160, step_sd=0.6,
+        periods_per_season=4, random_seed=7,
+    )  # fmt: skip
+    spec = rm.variants()["quarterly"]
+    fit = _quiet_fit(spec, data, draws=400, tune=400, chains=4, random_seed=2)
+    return data, truth, fit
+
+
+def test_parameter_recovery_within_season_form(quarterly_recovery):
+    _, truth, fit = quarterly_recovery
+    post = fit.posterior
+    lo, hi = post["step_sd"].quantile([0.05, 0.95]).to_numpy()
+    assert lo <= 0.6 <= hi, (lo, hi)
+    draws = post["ability"].stack(sample=("chain", "draw")).to_numpy().copy()
+    periods = post["cell_period"].to_numpy()
+    t = truth["ability"].set_index(["athlete_id", "period"])["ability"]
+    want = t.loc[list(zip(post["cell_athlete"].to_numpy(), periods, strict=True))].to_numpy().copy()
+    for p in np.unique(periods):
+        draws[periods == p] -= draws[periods == p].mean(axis=0)
+        want[periods == p] -= want[periods == p].mean()
+    lo, hi = np.quantile(draws, [0.05, 0.95], axis=1)
+    assert np.mean((lo <= want) & (want <= hi)) >= 0.8
+    # Within a season the cells differ: the quarters' estimates follow the true changes.
+    est = pd.Series(draws.mean(axis=1), index=post["cell"].to_numpy())
+    true = pd.Series(want, index=est.index)
+    season = post["cell_season"].to_numpy()
+    key = [post["cell_athlete"].to_numpy(), season]
+    d_est = est - est.groupby(key).transform("mean")
+    d_true = true - true.groupby(key).transform("mean")
+    assert np.corrcoef(d_est, d_true)[0, 1] > 0.4
+
+
+def test_parameter_recovery_layoff_sizes():
+    """Each absence has its own effect (sd 0.8 around -1): the layoff variant finds both."""
+    data, truth = simulate_dataset(
+        n_athletes=80, n_injured=40, injury_sd=0.8, races_per_season=140, random_seed=11
+    )
+    fit = _quiet_fit(rm.variants()["layoff"], data, draws=400, tune=400, chains=4, random_seed=4)
+    post = fit.posterior
+    for name in ("injury_mean", "injury_sd"):
+        lo, hi = post[name].quantile([0.05, 0.95]).to_numpy()
+        assert lo <= truth[name] <= hi, (name, lo, hi)
+    assert post["injury_sd"].quantile(0.05) > 0.2  # the spread is found, not just covered
+    est = post["injury"].mean(("chain", "draw")).to_series()
+    true = truth["injury"].loc[[label.split("@")[0] for label in est.index]]
+    assert np.corrcoef(est, true)[0, 1] > 0.5

@@ -285,3 +285,37 @@ def test_kernel_and_graph_likelihoods_give_the_same_model_on_bundled_data(bundle
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-8, atol=1e-8)
     with pytest.raises(ValueError, match="likelihood must be"):
         build_model(bundled, spec, likelihood="loop")
+
+
+def test_layoff_units_are_absences_and_an_unseen_one_widens_the_forecast():
+    from rivalrymodel.models.draws import ArrayDraws
+    from rivalrymodel.models.terms import injury
+
+    data, truth = simulate_dataset(n_athletes=30, n_injured=6, random_seed=5)
+    des = build_design(data, rm.variants()["layoff"])
+    dim, labels, unit = injury.units(des, rm.variants()["layoff"])
+    assert dim == "injured_absence" and len(labels) == 6
+    assert all("@" in lab for lab in labels) and (unit[~des.obs_injured] == len(labels)).all()
+    # Per athlete (the default) the units are the athletes seen racing after an absence.
+    dim, labels_a, _ = injury.units(des, rm.ModelSpec())
+    assert dim == "injured_athlete" and set(labels_a) == {lab.split("@")[0] for lab in labels}
+
+    n = 4000
+    post = ArrayDraws(
+        {"injury_mean": np.full(n, -1.0), "injury_length": np.zeros(n),
+         "injury_sd": np.full(n, 0.5), "injury": np.full((n, 1), -2.0)},
+        {"injured_absence": np.array(["A@2024-01-01"]), "injured_athlete": np.array(["A"])},
+    )  # fmt: skip
+    decay, loglen = np.array([1.0, 0.5, 0.0]), np.zeros(3)
+    absence = np.array(["A@2024-01-01", "A@2025-03-01", ""])
+    rng = np.random.default_rng(0)
+    out = injury.offsets(
+        post, ["A", "A", "B"], decay, loglen, absence=absence, per_absence=True, rng=rng
+    )
+    assert (out[:, 0] == -2.0).all()  # the absence the fit saw: its own beta
+    assert out[:, 1].mean() == pytest.approx(-0.5, abs=0.02)  # a new one: the population
+    assert out[:, 1].std() == pytest.approx(0.25, rel=0.05)  # ... with its spread, decayed
+    assert (out[:, 2] == 0.0).all()
+    # Per athlete (the default): A's own beta for every absence of A, no fresh spread.
+    per_athlete = injury.offsets(post, ["A", "A", "B"], decay, loglen)
+    assert (per_athlete[:, 0] == -2.0).all() and (per_athlete[:, 1] == -1.0).all()

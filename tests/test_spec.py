@@ -10,11 +10,16 @@ import rivalrymodel as rm
 from rivalrymodel import ModelSpec, Prior
 
 
-def test_variants_are_the_documented_six_with_full_first():
+def test_variants_are_the_documented_eight_with_full_first():
     v = rm.variants()
-    assert list(v) == ["full", "static", "no_pacing", "no_injury", "single_distance", "times"]
+    assert list(v) == [
+        "full", "static", "quarterly", "layoff", "no_pacing", "no_injury", "single_distance",
+        "times",
+    ]  # fmt: skip
+    assert v["layoff"].injury_per_absence and not v["full"].injury_per_absence
     assert v["full"] == ModelSpec()
     assert not v["static"].dynamic and v["static"].pacing
+    assert v["quarterly"].periods_per_season == 4 and v["full"].periods_per_season == 1
     assert not v["no_pacing"].pacing and v["no_pacing"].injury
     assert not v["no_injury"].injury
     assert not v["single_distance"].distance

@@ -67,15 +67,18 @@ def utility_draws(
     ids = who["athlete_id"].to_numpy().astype(str)
     index = who["index"].to_numpy()
     u, gap = race_day_utility(
-        fit, fit.spec, ids, index, season=start_list.date.year, event=start_list.event,
+        fit, fit.spec, ids, index, day=start_list.date, event=start_list.event,
         paced=start_list.paced, rng=rng,
     )  # fmt: skip
     offset = np.zeros_like(u)
     if injury and fit.spec.injury:
-        decay, loglen = injury_term.race_day_features(
+        decay, loglen, absence = injury_term.race_day_features(
             _absence_table(fit, absences), ids, start_list.date, fit.spec.injury_decay_days
         )
-        offset = injury_term.offsets(fit, ids, decay, loglen)
+        offset = injury_term.offsets(
+            fit, ids, decay, loglen, absence=absence,
+            per_absence=fit.spec.injury_per_absence, rng=rng,
+        )  # fmt: skip
     known = index >= 0
     info = pd.DataFrame(
         {

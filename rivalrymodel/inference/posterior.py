@@ -74,6 +74,10 @@ class Fit:
         """A coordinate of the posterior (``athlete``, ``cell_athlete``, ``injured_athlete``...)."""
         return self.posterior[name].to_numpy()
 
+    def has_coord(self, name: str) -> bool:
+        """True when the posterior has a coordinate ``name`` (``cell_period`` since periods)."""
+        return name in self.posterior.coords
+
     @property
     def roster(self) -> pd.DataFrame:
         """Every athlete the fit can name: athlete_id, name, index (posterior athlete index;
@@ -176,13 +180,13 @@ class Fit:
     ) -> xr.DataArray:
         """Posterior draws (chain, draw, athlete) of each athlete's utility on ``date``.
 
-        An athlete seen last in an earlier season (or first in a later one) is carried by the
-        random walk: one step of ``step_sd`` per season in between, drawn with ``random_seed``.
+        An athlete seen last in an earlier period (or first in a later one) is carried by the
+        random walk (variance ``step_sd**2`` per season in between), drawn with ``random_seed``.
         """
         post = self.posterior
         ids = post["athlete"].to_numpy().astype(str)
         u, gap = race_day_utility(
-            self, self.spec, ids, np.arange(len(ids)), season=self._season(date),
+            self, self.spec, ids, np.arange(len(ids)), day=self._day(date),
             event=event, paced=not unpaced, rng=np.random.default_rng(random_seed),
         )  # fmt: skip
         shape = (post.sizes["chain"], post.sizes["draw"], len(ids))
@@ -199,9 +203,13 @@ class Fit:
             name="utility",
         )
 
-    def _season(self, date) -> int:
-        day = pd.Timestamp(date) if date is not None else self.cutoff
-        return day.year if day is not None else int(self.posterior["cell_season"].max())
+    def _day(self, date) -> pd.Timestamp:
+        """``date``, else the cutoff, else the middle of the last season with races."""
+        if date is not None:
+            return pd.Timestamp(date)
+        if self.cutoff is not None:
+            return self.cutoff
+        return pd.Timestamp(f"{int(self.posterior['cell_season'].max())}-07-01")
 
     def abilities(
         self,
@@ -216,10 +224,11 @@ class Fit:
 
         Default date: the fit's cutoff (or the end of its last season). Only athletes who raced
         within ``max_gap`` seasons of the date's season are listed (None: everyone ever seen).
-        Columns: athlete_id, name, event, season, seasons_away (seasons between the date and the
-        athlete's nearest season with races), mean, q05, q95. Utilities are on the
-        Plackett-Luce scale: a difference of 1 multiplies the odds of finishing ahead by e in a
-        paced final (times family: units of ``spec.time_scale`` of finish time).
+        Columns: athlete_id, name, event, season, seasons_away (seasons between the date's period
+        and the athlete's nearest period with races; fractions with periods shorter than a
+        season), mean, q05, q95. Utilities are on the Plackett-Luce scale: a difference of 1
+        multiplies the odds of finishing ahead by e in a paced final (times family: units of
+        ``spec.time_scale`` of finish time).
         """
         u = self.ability_draws(date, event=event, unpaced=unpaced, random_seed=random_seed)
         q = u.quantile([0.05, 0.95], dim=("chain", "draw"))
@@ -228,8 +237,8 @@ class Fit:
                 "athlete_id": u["athlete"].to_numpy(),
                 "name": u["athlete_name"].to_numpy(),
                 "event": event,
-                "season": self._season(date),
-                "seasons_away": u["seasons_away"].to_numpy().astype(int),
+                "season": self._day(date).year,
+                "seasons_away": u["seasons_away"].to_numpy(),
                 "mean": u.mean(("chain", "draw")).to_numpy(),
                 "q05": q.sel(quantile=0.05).to_numpy(),
                 "q95": q.sel(quantile=0.95).to_numpy(),

@@ -51,7 +51,9 @@ def _label(tree: xr.DataTree, design: Design) -> None:
             ds = ds.assign_coords(athlete_name=("athlete", design.athlete_names))
         if "cell" in ds.dims:
             ds = ds.assign_coords(
-                cell_athlete=("cell", cell_athlete), cell_season=("cell", design.cell_season)
+                cell_athlete=("cell", cell_athlete),
+                cell_season=("cell", design.cell_season),
+                cell_period=("cell", design.cell_period),
             )
         if "race" in ds.dims:
             ds = ds.assign_coords(race_date=("race", design.race_dates.astype("datetime64[ns]")))

@@ -18,7 +18,7 @@ from ..covariates import result_covariates
 from ..data import RaceData
 from ..schema import Event
 from ..spec import ModelSpec
-from .terms import injury, noise
+from .terms import ability, injury, noise
 
 __all__ = ["Design", "build_design", "SLOT_PAD", "SLOT_FINISH", "SLOT_DNF"]
 
@@ -30,8 +30,10 @@ class Design:
     """Arrays of one family's observations. Index conventions:
 
     - ``athlete_ids[a]``, ``athlete_names[a]``: athlete a;
-    - cell k = (``cell_athlete[k]``, ``cell_season[k]``): an athlete's seasons from first to last
-      observed, contiguous, the athlete's first cell first; ``first_cell[a]`` is its index;
+    - cell k = (``cell_athlete[k]``, ``cell_period[k]``): an athlete's periods (seasons, or
+      ``spec.periods_per_season`` parts of one) from first to last observed, contiguous, the
+      athlete's first cell first; ``first_cell[a]`` is its index; ``cell_season`` is the
+      period's season and ``cell_gap`` the periods since the athlete's previous cell (0 first);
     - observation j: ``obs_athlete``, ``obs_cell``, ``obs_race`` (race index), covariates;
     - ``slots[r, l]`` is the observation in slot l of race r (finish order, DNFs after
       finishers, padding = ``n_obs``), ``slot_kind[r, l]`` is SLOT_FINISH, SLOT_DNF or SLOT_PAD.
@@ -44,6 +46,9 @@ class Design:
     seasons: np.ndarray
     cell_athlete: np.ndarray
     cell_season: np.ndarray
+    cell_period: np.ndarray
+    cell_gap: np.ndarray
+    periods_per_season: int
     first_cell: np.ndarray
     obs_athlete: np.ndarray
     obs_cell: np.ndarray
@@ -53,6 +58,7 @@ class Design:
     obs_inj_decay: np.ndarray
     obs_inj_loglen: np.ndarray
     obs_injured: np.ndarray
+    obs_absence: np.ndarray
     obs_log_time: np.ndarray
     obs_log_distance: np.ndarray
     race_ids: np.ndarray
@@ -76,10 +82,13 @@ class Design:
 
     @property
     def cell_labels(self) -> np.ndarray:
+        """``id:season``, or ``id:season.part`` (part 1, 2, ...) with shorter periods."""
+        per = self.periods_per_season
+        part = self.cell_period - self.cell_season * per + 1
         return np.array(
             [
-                f"{self.athlete_ids[a]}:{s}"
-                for a, s in zip(self.cell_athlete, self.cell_season, strict=True)
+                f"{self.athlete_ids[a]}:{s}" + (f".{k}" if per > 1 else "")
+                for a, s, k in zip(self.cell_athlete, self.cell_season, part, strict=True)
             ]
         )
 
@@ -114,13 +123,17 @@ def build_design(
 
     season = df["season"].to_numpy(dtype=np.int64)
     seasons = np.arange(season.min(), season.max() + 1)
-    first = pd.Series(season).groupby(obs_athlete).min().to_numpy()
-    last = pd.Series(season).groupby(obs_athlete).max().to_numpy()
+    per = spec.periods_per_season
+    period = ability.period_of(df["date"], per)
+    first = pd.Series(period).groupby(obs_athlete).min().to_numpy()
+    last = pd.Series(period).groupby(obs_athlete).max().to_numpy()
     span = last - first + 1
     cell_athlete = np.repeat(np.arange(len(athlete_ids)), span)
     first_cell = np.concatenate([[0], np.cumsum(span)[:-1]])
-    cell_season = first[cell_athlete] + np.arange(span.sum()) - first_cell[cell_athlete]
-    obs_cell = first_cell[obs_athlete] + season - first[obs_athlete]
+    cell_period = first[cell_athlete] + np.arange(span.sum()) - first_cell[cell_athlete]
+    cell_gap = np.ones(len(cell_period), dtype=np.int64)
+    cell_gap[first_cell] = 0
+    obs_cell = first_cell[obs_athlete] + period - first[obs_athlete]
 
     # Races in date order, as df is.
     order = pd.unique(df["race_id"].to_numpy(dtype=str))
@@ -153,7 +166,10 @@ def build_design(
         athlete_names=athlete_names.to_numpy(dtype=str),
         seasons=seasons,
         cell_athlete=cell_athlete,
-        cell_season=cell_season,
+        cell_season=cell_period // per,
+        cell_period=cell_period,
+        cell_gap=cell_gap,
+        periods_per_season=per,
         first_cell=first_cell,
         obs_athlete=obs_athlete,
         obs_cell=obs_cell,
@@ -163,6 +179,7 @@ def build_design(
         obs_inj_decay=decay,
         obs_inj_loglen=loglen_decay,
         obs_injured=np.isfinite(since) & (decay > 1e-6),
+        obs_absence=injury.absence_label(df["athlete_id"], df["absence_start"]),
         obs_log_time=np.log(time_s),
         obs_log_distance=np.log(dist),
         race_ids=np.asarray(order),

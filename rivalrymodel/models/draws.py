@@ -26,6 +26,8 @@ class PosteriorDraws(Protocol):
 
     def coord(self, name: str) -> np.ndarray: ...
 
+    def has_coord(self, name: str) -> bool: ...
+
 
 class ArrayDraws:
     """A :class:`PosteriorDraws` from plain arrays: ``ArrayDraws({"ability": a}, {"cell_athlete":
@@ -47,3 +49,6 @@ class ArrayDraws:
 
     def coord(self, name: str) -> np.ndarray:
         return self._coords[name]
+
+    def has_coord(self, name: str) -> bool:
+        return name in self._coords

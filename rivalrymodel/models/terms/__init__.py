@@ -28,6 +28,7 @@ def coords(design) -> dict[str, np.ndarray]:
         "race": design.race_ids,
         "noise_term": np.array(noise.COLUMNS),
         "injured_athlete": design.athlete_ids[design.injured_athletes],
+        "injured_absence": np.unique(design.obs_absence[design.obs_injured]),
     }
 
 
@@ -51,16 +52,16 @@ def athlete_utility(design, spec) -> pt.TensorVariable:
 
 
 def race_day_utility(
-    posterior, spec, athlete_ids, index: np.ndarray, *, season: int, event: str, paced: bool, rng
+    posterior, spec, athlete_ids, index: np.ndarray, *, day, event: str, paced: bool, rng
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(sample, runner) utility per posterior draw in a race, before injury and race noise,
-    and the random-walk steps added per runner.
+    """(sample, runner) utility per posterior draw in a race on ``day``, before injury and race
+    noise, and the seasons of random walk added per runner.
 
     ``index`` is each runner's posterior athlete index (-1: never seen, who gets the
     population's draws of every term).
     """
     known = index >= 0
-    u, gap = ability.project(posterior, athlete_ids, known, season, rng)
+    u, gap = ability.project(posterior, spec, athlete_ids, known, day, rng)
     for part in (
         distance.forecast(posterior, spec, index, event, rng),
         pacing.forecast(posterior, spec, index, paced, rng),

@@ -1,8 +1,11 @@
-"""The ability term: theta per athlete-season cell, a Gaussian random walk over seasons.
+"""The ability term: theta per athlete-period cell, a Gaussian random walk in time.
 
-The PyMC piece builds theta from a base ability per athlete (zero-sum) plus the walk; the numpy
-piece projects the posterior draws to a race day: the nearest season's cell, plus one walk step
-of ``step_sd`` per season in between, and the population's draws for athletes the fit never saw.
+A period is a season (``spec.periods_per_season == 1``) or an equal part of one (2: half
+seasons, 4: quarters, ...); the walk's variance grows by ``step_sd**2`` per season, so a step
+between cells ``g`` periods apart has sd ``step_sd * sqrt(g / periods_per_season)``. The PyMC
+piece builds theta from a base ability per athlete (zero-sum) plus the walk; the numpy piece
+projects the posterior draws to a race day: the nearest period's cell plus the walk's steps in
+between, and the population's draws for athletes the fit never saw.
 """
 
 from __future__ import annotations
@@ -14,24 +17,33 @@ import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
 
-__all__ = ["busy_athletes", "theta", "nearest_cells", "project", "population"]
+__all__ = [
+    "period_of", "busy_athletes", "theta", "nearest_cells", "project", "population",
+]  # fmt: skip
 
 
-def _walk_logp(later, base, step_sd, _shape, *, first_cell, cell_athlete):
-    """Centred random walk: each later cell is Normal(previous cell, step_sd)."""
+def period_of(dates, periods_per_season: int) -> np.ndarray:
+    """The period index of each date: ``year * periods_per_season + part of the year``."""
+    d = pd.DatetimeIndex(np.atleast_1d(np.asarray(dates, dtype="datetime64[ns]")))
+    part = (d.month.to_numpy() - 1) // (12 // periods_per_season)
+    return d.year.to_numpy() * periods_per_season + part
+
+
+def _walk_logp(later, base, step_sd, _shape, *, first_cell, cell_athlete, scale):
+    """Centred random walk: each later cell is Normal(previous cell, step_sd * scale)."""
     full = pt.zeros(len(cell_athlete))
     full = full[first_cell].set(base)
     later_idx = np.setdiff1d(np.arange(len(cell_athlete)), first_cell)
     full = full[later_idx].set(later)
     steps = full[later_idx] - full[later_idx - 1]  # cells of an athlete are contiguous
-    return pm.logp(pm.Normal.dist(0.0, step_sd), steps).sum()
+    return pm.logp(pm.Normal.dist(0.0, step_sd * scale), steps).sum()
 
 
-def _walk_random(base, step_sd, _shape, rng=None, size=None, *, first_cell, cell_athlete):
+def _walk_random(base, step_sd, _shape, rng=None, size=None, *, first_cell, cell_athlete, scale):
     n = len(cell_athlete)
     later_idx = np.setdiff1d(np.arange(n), first_cell)
     inc = np.zeros(n)
-    inc[later_idx] = step_sd * rng.standard_normal(len(later_idx))
+    inc[later_idx] = step_sd * scale * rng.standard_normal(len(later_idx))
     walk = np.cumsum(inc)
     full = np.asarray(base)[cell_athlete] + walk - walk[first_cell[cell_athlete]]
     return full[later_idx]
@@ -72,9 +84,11 @@ def theta(design, spec) -> pt.TensorVariable:
     if not spec.dynamic or len(later) == 0:
         return pm.Deterministic("ability", th, dims="cell")
     step_sd = spec.step_sd.create("step_sd")
+    # A step's sd per unit step_sd: the square root of the seasons it spans.
+    scale = np.sqrt(design.cell_gap / spec.periods_per_season)
     quiet_later = later[~busy[design.cell_athlete[later]]]
     if len(quiet_later):
-        steps = pm.Normal("step_z", 0.0, 1.0, shape=len(quiet_later))
+        steps = pm.Normal("step_z", 0.0, 1.0, shape=len(quiet_later)) * scale[quiet_later]
         walk = pt.cumsum(pt.zeros(n_cells)[quiet_later].set(steps))
         # Each athlete's walk starts at 0 in its first cell: subtract the running total there.
         th = th + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
@@ -83,7 +97,7 @@ def theta(design, spec) -> pt.TensorVariable:
         cells = np.flatnonzero(busy[design.cell_athlete])  # contiguous per athlete, in order
         _, sub_athlete = np.unique(design.cell_athlete[cells], return_inverse=True)
         sub_first = np.flatnonzero(np.r_[True, sub_athlete[1:] != sub_athlete[:-1]])
-        kw = {"first_cell": sub_first, "cell_athlete": sub_athlete}
+        kw = {"first_cell": sub_first, "cell_athlete": sub_athlete, "scale": scale[busy_later]}
         levels = pm.CustomDist(
             "ability_level",
             base[np.flatnonzero(busy)],
@@ -98,33 +112,41 @@ def theta(design, spec) -> pt.TensorVariable:
 
 
 def nearest_cells(
-    cell_athlete: np.ndarray, cell_season: np.ndarray, athletes, season: int
+    cell_athlete: np.ndarray, cell_period: np.ndarray, athletes, period: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per athlete: the index of its cell nearest to ``season`` (the earlier on a tie) and the
-    number of seasons between, i.e. the random-walk steps a projection adds."""
-    order = pd.DataFrame({"a": cell_athlete, "gap": np.abs(np.asarray(cell_season) - season)})
+    """Per athlete: the index of its cell nearest to ``period`` (the earlier on a tie) and the
+    number of periods between, i.e. the random-walk steps a projection adds."""
+    order = pd.DataFrame({"a": cell_athlete, "gap": np.abs(np.asarray(cell_period) - period)})
     nearest = order.reset_index().sort_values(["gap", "index"]).drop_duplicates("a")
     nearest = nearest.set_index("a").reindex(list(athletes))
     return nearest["index"].to_numpy(), nearest["gap"].to_numpy()
 
 
-def project(posterior, athlete_ids, known: np.ndarray, season: int, rng) -> tuple:
-    """(sample, runner) ability draws in ``season`` and the walk steps added per runner.
+def cell_periods(posterior) -> np.ndarray:
+    """Each cell's period (fits saved before periods existed have seasons only)."""
+    if posterior.has_coord("cell_period"):
+        return posterior.coord("cell_period")
+    return posterior.coord("cell_season")
+
+
+def project(posterior, spec, athlete_ids, known: np.ndarray, day, rng) -> tuple:
+    """(sample, runner) ability draws on ``day`` and the seasons the walk adds per runner.
 
     Runners not ``known`` to the fit get zeros here (see :func:`population`); a known runner
-    seen last in an earlier season (or first in a later one) gets one step of ``step_sd`` per
-    season in between.
+    seen last in an earlier period (or first in a later one) gets the walk's steps in between:
+    variance ``step_sd**2`` per season.
     """
+    per = spec.periods_per_season
     th = posterior.draws("ability")
     u = np.zeros((posterior.n_samples, len(athlete_ids)))
-    gap = np.zeros(len(athlete_ids), dtype=int)
+    gap = np.zeros(len(athlete_ids))
     cell, steps = nearest_cells(
         posterior.coord("cell_athlete").astype(str),
-        posterior.coord("cell_season"),
+        cell_periods(posterior),
         np.asarray(athlete_ids)[known],
-        season,
+        int(period_of([pd.Timestamp(day)], per)[0]),
     )
-    gap[known] = steps
+    gap[known] = steps / per
     u[:, known] = th[:, cell.astype(int)]
     if posterior.has("step_sd") and gap.any():
         u += posterior.draws("step_sd")[:, None] * np.sqrt(gap) * rng.standard_normal(u.shape)
