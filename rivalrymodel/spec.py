@@ -190,9 +190,14 @@ class ModelSpec:
         return "\n".join(lines)
 
     def to_json(self) -> str:
+        """Every field, except the later additions of ``_ADDED`` while at their defaults: the
+        JSON (kept in saved fits, and the fit cache's key) of a spec that does not use them is
+        the same as before they existed."""
         d = {}
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
+            if f.name in _ADDED and v == _ADDED[f.name]:
+                continue
             d[f.name] = v.to_dict() if isinstance(v, Prior) else v
         return json.dumps(d, sort_keys=True)
 
@@ -207,6 +212,10 @@ class ModelSpec:
         if "centred" in d:
             d["centred"] = tuple(d["centred"])
         return cls(**d)
+
+
+# Fields added after the first saved fits, with the defaults under which they change nothing.
+_ADDED = {"periods_per_season": 1, "injury_per_absence": False}
 
 
 def variants() -> dict[str, ModelSpec]:

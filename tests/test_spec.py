@@ -74,3 +74,13 @@ def test_prior_with_unknown_distribution_is_rejected():
 def test_from_json_rejects_unknown_fields():
     with pytest.raises(ValueError, match="bogus"):
         ModelSpec.from_json('{"bogus": 1}')
+
+
+def test_json_of_a_spec_without_the_later_fields_is_as_before():
+    """Saved fits and cache keys of the default spec do not change with the new fields."""
+    text = ModelSpec().to_json()
+    assert "periods_per_season" not in text and "injury_per_absence" not in text
+    for name in ("quarterly", "layoff"):
+        spec = rm.variants()[name]
+        assert ModelSpec.from_json(spec.to_json()) == spec
+        assert spec.to_json() != ModelSpec().replace(name=name).to_json()
