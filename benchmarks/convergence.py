@@ -15,10 +15,8 @@ spread over the years first (a van der Corput order), so a partial sweep covers 
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -27,6 +25,7 @@ import pandas as pd
 
 import rivalrymodel as rm
 from rivalrymodel.evaluation import yardstick_targets
+from rivalrymodel.files import write_text_atomically
 from rivalrymodel.inference import (
     DEFAULTS,
     QUICK,
@@ -72,14 +71,6 @@ def measure(fit: rm.Fit) -> dict:
         "passed": bool(worst["passed"]),
         "sample_s": round(float(fit.timings.get("sample", float("nan"))), 1),
     }
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write under a unique temporary name, then rename into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def report(df: pd.DataFrame, total: int, command: str) -> str:
@@ -150,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         row = {**key, "races_seen": len(seen.races), **measure(fit)}
         rows.append(row)
         print(f"{origin}: {row}", flush=True)
-        write_text(csv, pd.DataFrame(rows, columns=COLUMNS).to_csv(index=False))
+        write_text_atomically(csv, pd.DataFrame(rows, columns=COLUMNS).to_csv(index=False))
     df = pd.DataFrame(rows, columns=COLUMNS)
     for k, v in {"variant": spec.name, **settings}.items():
         df = df[df[k] == v]
@@ -158,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         words = sys.argv[1:] if argv is None else argv
         command = "python benchmarks/convergence.py " + shlex.join(words)
         text = report(df, len(origins), command.strip())
-        write_text(Path(args.report), text)
+        write_text_atomically(args.report, text)
         print(text)
     return 0
 

@@ -14,16 +14,15 @@ own spread, the reduced settings do not change the scores beyond their Monte-Car
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from rivalrymodel.evaluation.metrics import bootstrap_mean
+from rivalrymodel.files import write_text_atomically
 
 METRICS = {"log_loss": "winner log loss", "top3_log_loss": "top-3 log loss",
            "pair_log_loss": "pairwise log loss", "rps": "RPS"}  # fmt: skip
@@ -100,11 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     table = per_race(runs, args.model)
     words = sys.argv[1:] if argv is None else argv
     text = report(table, list(runs), "python benchmarks/settings_check.py " + shlex.join(words))
-    out = Path(args.report)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}", suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, out)
+    write_text_atomically(args.report, text)
     print(text)
     return 0
 

@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import datetime as dt
-import os
 import shlex
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +25,7 @@ matplotlib.use("Agg")
 
 import rivalrymodel as rm
 from rivalrymodel.evaluation import BASELINES, backtest, yardstick_targets
+from rivalrymodel.files import write_text_atomically
 from rivalrymodel.inference import QUICK
 from rivalrymodel.plotting import plot_calibration
 from rivalrymodel.report import yardstick_report
@@ -121,10 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     if reference not in models:
         p.error(f"--reference {reference!r} is none of the forecasters run: {models}")
     text = yardstick_report(bt, targets, data, reference=reference, header=header)
-    fd, tmp = tempfile.mkstemp(dir=Path(args.report).parent, suffix=".md.tmp")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, args.report)
+    write_text_atomically(args.report, text)
     print(text)
     return 0
 

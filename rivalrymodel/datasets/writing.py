@@ -3,12 +3,12 @@ each written to a temporary file and renamed over the old one."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
+from ..files import replace_atomically
 from ..schema import TABLES
 from .identity import normalise
 
@@ -63,26 +63,17 @@ def absences_table(folder: Path, athletes: pd.DataFrame, report: Counter, confli
     return ab[cols].sort_values(["athlete_id", "start"]).reset_index(drop=True)
 
 
-def _replace(path: Path, write) -> None:
-    """Write ``path`` through a temporary file beside it, renamed over it when complete, so an
-    interrupted build never leaves a half-written table."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_tables(out: Path, athletes, races, results, absences) -> None:
-    _replace(out / "absences.csv", lambda p: absences.to_csv(p, index=False, lineterminator="\n"))
+    replace_atomically(
+        out / "absences.csv", lambda p: absences.to_csv(p, index=False, lineterminator="\n")
+    )
     for file, df in (("athletes.csv", athletes), ("races.csv", races), ("results.csv", results)):
         cols = [c.name for c in TABLES[file]]
         df = df[cols].copy()
         for c in df.columns:
             if df[c].dtype == bool:
                 df[c] = df[c].map({True: "true", False: "false"})
-        _replace(
+        replace_atomically(
             out / file,
             lambda p, df=df: df.to_csv(p, index=False, float_format="%.2f", lineterminator="\n"),
         )
@@ -101,4 +92,4 @@ def write_report(out: Path, report: Counter, conflicts: list[str]) -> None:
     lines += ["", f"## Conflicts between sources ({len(conflicts)})", ""]
     lines += [f"- {c}" for c in conflicts]
     text = "\n".join(lines) + "\n"
-    _replace(out / "BUILD_REPORT.md", lambda p: p.write_text(text))
+    replace_atomically(out / "BUILD_REPORT.md", lambda p: p.write_text(text))
