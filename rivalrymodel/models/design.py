@@ -33,7 +33,7 @@ class Design:
     - cell k = (``cell_athlete[k]``, ``cell_period[k]``): an athlete's periods (seasons, or
       ``spec.periods_per_season`` parts of one) from first to last observed, contiguous, the
       athlete's first cell first; ``first_cell[a]`` is its index; ``cell_season`` is the
-      period's season and ``cell_gap`` the periods since the athlete's previous cell (0 first);
+      period's season;
     - observation j: ``obs_athlete``, ``obs_cell``, ``obs_race`` (race index), covariates;
     - ``slots[r, l]`` is the observation in slot l of race r (finish order, DNFs after
       finishers, padding = ``n_obs``), ``slot_kind[r, l]`` is SLOT_FINISH, SLOT_DNF or SLOT_PAD.
@@ -47,7 +47,6 @@ class Design:
     cell_athlete: np.ndarray
     cell_season: np.ndarray
     cell_period: np.ndarray
-    cell_gap: np.ndarray
     periods_per_season: int
     first_cell: np.ndarray
     obs_athlete: np.ndarray
@@ -131,8 +130,6 @@ def build_design(
     cell_athlete = np.repeat(np.arange(len(athlete_ids)), span)
     first_cell = np.concatenate([[0], np.cumsum(span)[:-1]])
     cell_period = first[cell_athlete] + np.arange(span.sum()) - first_cell[cell_athlete]
-    cell_gap = np.ones(len(cell_period), dtype=np.int64)
-    cell_gap[first_cell] = 0
     obs_cell = first_cell[obs_athlete] + period - first[obs_athlete]
 
     # Races in date order, as df is.
@@ -168,7 +165,6 @@ def build_design(
         cell_athlete=cell_athlete,
         cell_season=cell_period // per,
         cell_period=cell_period,
-        cell_gap=cell_gap,
         periods_per_season=per,
         first_cell=first_cell,
         obs_athlete=obs_athlete,

@@ -1,8 +1,8 @@
 """The ability term: theta per athlete-period cell, a Gaussian random walk in time.
 
 A period is a season (``spec.periods_per_season == 1``) or an equal part of one (2: half
-seasons, 4: quarters, ...); the walk's variance grows by ``step_sd**2`` per season, so a step
-between cells ``g`` periods apart has sd ``step_sd * sqrt(g / periods_per_season)``. The PyMC
+seasons, 4: quarters, ...); the walk's variance grows by ``step_sd**2`` per season, so the step
+from one period to the next has sd ``step_sd / sqrt(periods_per_season)``. The PyMC
 piece builds theta from a base ability per athlete (zero-sum) plus the walk; the numpy piece
 projects the posterior draws to a race day: the nearest period's cell plus the walk's steps in
 between, and the population's draws for athletes the fit never saw.
@@ -84,11 +84,11 @@ def theta(design, spec) -> pt.TensorVariable:
     if not spec.dynamic or len(later) == 0:
         return pm.Deterministic("ability", th, dims="cell")
     step_sd = spec.step_sd.create("step_sd")
-    # A step's sd per unit step_sd: the square root of the seasons it spans.
-    scale = np.sqrt(design.cell_gap / spec.periods_per_season)
+    # A cell's step spans one period: its sd per unit step_sd is sqrt(seasons per period).
+    scale = 1.0 / np.sqrt(spec.periods_per_season)
     quiet_later = later[~busy[design.cell_athlete[later]]]
     if len(quiet_later):
-        steps = pm.Normal("step_z", 0.0, 1.0, shape=len(quiet_later)) * scale[quiet_later]
+        steps = pm.Normal("step_z", 0.0, 1.0, shape=len(quiet_later)) * scale
         walk = pt.cumsum(pt.zeros(n_cells)[quiet_later].set(steps))
         # Each athlete's walk starts at 0 in its first cell: subtract the running total there.
         th = th + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
@@ -97,7 +97,7 @@ def theta(design, spec) -> pt.TensorVariable:
         cells = np.flatnonzero(busy[design.cell_athlete])  # contiguous per athlete, in order
         _, sub_athlete = np.unique(design.cell_athlete[cells], return_inverse=True)
         sub_first = np.flatnonzero(np.r_[True, sub_athlete[1:] != sub_athlete[:-1]])
-        kw = {"first_cell": sub_first, "cell_athlete": sub_athlete, "scale": scale[busy_later]}
+        kw = {"first_cell": sub_first, "cell_athlete": sub_athlete, "scale": scale}
         levels = pm.CustomDist(
             "ability_level",
             base[np.flatnonzero(busy)],
