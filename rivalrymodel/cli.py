@@ -15,7 +15,7 @@ from .cli_checks import say as _say
 from .coverage import absence_counts, athlete_races, championship_rounds, coverage
 from .data import bundled_data_dir, load_dataset
 from .forecasting import UnknownAthleteError
-from .inference import DEFAULTS, FitFileError
+from .inference import DEFAULTS, FitFileError, draw_plan
 from .schema import DataValidationError, Event, Round
 
 
@@ -65,12 +65,15 @@ def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
     if args.variant not in table:
         raise _UsageError(f"unknown --variant {args.variant!r}; choose from {', '.join(table)}")
     data = load_data(args).as_of(as_of)
-    settings = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
+    settings = {"draws": args.draws, "max_draws": args.max_draws, "tune": args.tune,
+                "chains": args.chains}  # fmt: skip
     if args.quick:
         data, settings = quick_data(data), dict(QUICK)
+    plan = draw_plan(settings["draws"], settings.get("max_draws"))
+    more = f", doubled up to {plan[-1]} while a check fails" if len(plan) > 1 else ""
     _say(
-        f"fitting {args.variant} on {data}: {settings['chains']} chains x {settings['draws']} "
-        "draws (minutes for the full data; a cached fit is reused)"
+        f"fitting {args.variant} on {data}: {settings['chains']} chains x {plan[0]} draws{more} "
+        "(minutes for the full data; a cached fit is reused)"
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -168,7 +171,8 @@ def _backtest(args: argparse.Namespace) -> int:
     )
     data = load_data(args)
     targets = yardstick_targets(data) if args.targets == "yardstick" else default_targets(data)
-    fit_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
+    fit_kwargs = {"draws": args.draws, "max_draws": args.max_draws, "tune": args.tune,
+                  "chains": args.chains}  # fmt: skip
     if args.quick:
         # A smoke run: the last season's championship finals, short fits on 18 months of data.
         targets = targets[targets["set"].eq("championship_final")].tail(3)
@@ -236,7 +240,15 @@ def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
 
 def _sampler_options(p: argparse.ArgumentParser, quick: str) -> None:
     """Sampler settings, --quick (a smoke run: ``quick`` says what it does), data and seed."""
-    p.add_argument("--draws", type=int, default=DEFAULTS["draws"])
+    p.add_argument(
+        "--draws", type=int,
+        help=f"draws per chain (default {DEFAULTS['draws']}, doubled while a check fails)",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-draws", type=int,
+        help=f"double the draws up to this while a check fails (default {DEFAULTS['max_draws']} "
+        "with the default draws, else no doubling)",
+    )  # fmt: skip
     p.add_argument("--tune", type=int, default=DEFAULTS["tune"])
     p.add_argument("--chains", type=int, default=DEFAULTS["chains"])
     p.add_argument("--quick", action="store_true", help=f"smoke run: {quick}")

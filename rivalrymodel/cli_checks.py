@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import RaceData, load_dataset, read_csv_strings
+from .inference import DEFAULTS
 
 __all__ = ["UsageError", "check_options", "load_data", "say", "start_list_names"]
 
@@ -65,6 +66,11 @@ def check_options(args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if value is not None and value < low:
             raise UsageError(f"--{name} must be >= {low}, not {value}")
+    max_draws = getattr(args, "max_draws", None)
+    if max_draws is not None:
+        least = getattr(args, "draws", None) or DEFAULTS["draws"]
+        if max_draws < least:
+            raise UsageError(f"--max-draws must be >= the draws ({least}), not {max_draws}")
     top_k = getattr(args, "top_k", None)
     if top_k is not None and top_k < 1:
         raise UsageError(f"--top-k must be >= 1, not {top_k}")

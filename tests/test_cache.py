@@ -33,20 +33,49 @@ def test_a_damaged_entry_is_refitted_with_a_warning(tmp_path, monkeypatch, tiny)
 
     monkeypatch.setattr(cache_mod, "fit", fake_fit)
     spec = rm.ModelSpec()
-    first = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
-    entry = cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1)
+    first = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=50)
+    entry = cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1, draws=50)
     assert entry.exists() and len(calls) == 1
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rm.ConvergenceWarning)
-        again = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+        again = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=50)
     assert len(calls) == 1
     xr.testing.assert_identical(again.posterior, first.posterior)
     entry.write_bytes(entry.read_bytes()[:2000])  # truncated, as by a crash of an old writer
     with pytest.warns(cache_mod.CacheWarning, match="cache entry refitted.*not a readable"):
-        cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+        cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=50)
     assert len(calls) == 2
     rm.load_fit(entry)  # repaired
+
+
+def test_a_failing_attempt_is_followed_by_one_with_twice_the_draws(tmp_path, monkeypatch, tiny):
+    """The default plan (1500, 3000, 6000 draws) stops at the first attempt that passes; each
+    attempt is an entry, so a second call loads the one that passed without sampling."""
+    calls = []
+
+    def fake_fit(spec, data, *, draws, **kwargs):
+        calls.append(draws)
+        tree = forecast_tree(MEANS, draws=50)
+        tree.attrs["fake_draws"] = draws
+        return rm.Fit(tree)
+
+    monkeypatch.setattr(cache_mod, "fit", fake_fit)
+    # a fit passes its checks from 3000 draws per chain on (as read back from its entry)
+    monkeypatch.setattr(cache_mod, "_passed", lambda f: int(f.tree.attrs["fake_draws"]) >= 3000)
+    spec = rm.ModelSpec()
+    kept = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+    assert calls == [1500, 3000] and kept.tree.attrs["fake_draws"] == 3000
+    again = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+    assert calls == [1500, 3000] and again.tree.attrs["fake_draws"] == 3000
+    for draws in (1500, 3000):
+        assert cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1, draws=draws).exists()
+    # given draws are taken as given: one attempt, though it fails
+    cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=700)
+    assert calls == [1500, 3000, 700]
+    # a plan that never passes keeps its last attempt
+    cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=2, draws=100, max_draws=400)
+    assert calls[3:] == [100, 200, 400]
 
 
 def _worker(args):
@@ -74,3 +103,15 @@ def test_two_processes_share_one_cache_entry(tmp_path):
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(a, fresh)
     np.testing.assert_array_equal(rm.load_fit(entries[0]).draws("ability"), fresh)
+
+
+def test_draw_plan_doubles_from_the_default_and_takes_given_draws_as_given():
+    from rivalrymodel.inference import DEFAULTS, draw_plan
+
+    assert draw_plan() == [DEFAULTS["draws"], 2 * DEFAULTS["draws"], DEFAULTS["max_draws"]]
+    assert draw_plan(500) == [500]
+    assert draw_plan(100, 450) == [100, 200, 400]
+    with pytest.raises(ValueError, match="max_draws .300. must be >= draws .500."):
+        draw_plan(500, 300)
+    with pytest.raises(ValueError, match="draws must be >= 1"):
+        draw_plan(0)

@@ -168,3 +168,22 @@ def test_parameter_recovery_layoff_sizes():
     est = post["injury"].mean(("chain", "draw")).to_series()
     true = truth["injury"].loc[[label.split("@")[0] for label in est.index]]
     assert np.corrcoef(est, true)[0, 1] > 0.5
+
+
+@pytest.mark.slow
+def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly():
+    """20 draws per chain cannot pass the ESS threshold, so the plan runs to its end: the fit
+    kept has the last attempt's draws, and every attempt is listed with its diagnostics."""
+    from rivalrymodel.synthetic import simulate_dataset
+
+    data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
+                               n_injured=2, random_seed=3)  # fmt: skip
+    kwargs = {"draws": 20, "max_draws": 80, "tune": 30, "chains": 2, "random_seed": 5}
+    with pytest.warns(rm.ConvergenceWarning):
+        fit = rm.fit(rm.ModelSpec(), data, **kwargs)
+    assert [a["draws"] for a in fit.attempts] == [20, 40, 80]
+    assert not any(a["passed"] for a in fit.attempts)
+    assert fit.posterior.sizes["draw"] == 80 and fit.posterior.sizes["chain"] == 2
+    with pytest.warns(rm.ConvergenceWarning):
+        again = rm.fit(rm.ModelSpec(), data, **kwargs)
+    np.testing.assert_array_equal(again.draws("ability"), fit.draws("ability"))

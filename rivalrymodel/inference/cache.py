@@ -19,8 +19,8 @@ from pathlib import Path
 from .._version import __version__
 from ..data import RaceData
 from ..spec import ModelSpec
-from .posterior import Fit
-from .sampling import fit
+from .posterior import ConvergenceWarning, Fit
+from .sampling import DEFAULTS, draw_plan, fit
 from .storage import FitFileError, load_fit
 
 __all__ = ["cached_fit", "default_cache_dir", "CacheWarning"]
@@ -37,7 +37,9 @@ def default_cache_dir() -> Path:
 
 
 def entry_path(spec: ModelSpec, data: RaceData, cache_dir=None, **kwargs) -> Path:
-    """Where the cached fit of these arguments lives."""
+    """Where the cached fit of these arguments (one attempt: ``draws`` as given) lives."""
+    for name in ("tune", "chains"):  # one key for the defaults, given or not
+        kwargs.setdefault(name, DEFAULTS[name])
     key = json.dumps(
         {"spec": spec.to_json(), "data": data.fingerprint(), "cutoff": str(data.cutoff),
          "version": __version__, **{k: kwargs[k] for k in sorted(kwargs) if k != "progress"}},
@@ -60,10 +62,28 @@ def cached_fit(
     ``random_seed`` must be given, as an unseeded fit is not reproducible. A cached fit that
     failed its convergence checks repeats its ConvergenceWarning when loaded.
     ``log_likelihood=True`` keeps the pointwise log-likelihood in the entry (for ``loo()``);
-    such entries are separate from the lean ones.
+    such entries are separate from the lean ones. Each attempt of the ``draws`` /
+    ``max_draws`` plan of :func:`~.sampling.fit` is an entry of its own, keyed by its draws:
+    the next is made only when the one before fails its checks.
     """
     if kwargs.get("random_seed") is None:
         raise ValueError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
+    plan = draw_plan(kwargs.pop("draws", None), kwargs.pop("max_draws", None))
+    for draws in plan[:-1]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # the next attempt follows
+            result = _entry(spec, data, cache_dir, log_likelihood, draws=draws, **kwargs)
+        if _passed(result):
+            return result
+    return _entry(spec, data, cache_dir, log_likelihood, draws=plan[-1], **kwargs)
+
+
+def _passed(result: Fit) -> bool:
+    return bool(result.diagnostics().loc["all", "passed"])
+
+
+def _entry(spec, data, cache_dir, log_likelihood: bool, **kwargs) -> Fit:
+    """The fit of exactly these settings: loaded from its entry, or sampled and saved."""
     key = {"log_likelihood": True} if log_likelihood else {}
     path = entry_path(spec, data, cache_dir, **kwargs, **key)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +93,7 @@ def cached_fit(
             try:
                 result = load_fit(path)
             except FitFileError as err:
-                warnings.warn(f"cache entry refitted: {err}", CacheWarning, stacklevel=2)
+                warnings.warn(f"cache entry refitted: {err}", CacheWarning, stacklevel=3)
             else:
                 result.check()
                 return result

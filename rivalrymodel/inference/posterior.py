@@ -119,6 +119,12 @@ class Fit:
         """Seconds spent building, compiling, sampling, ... (empty for a hand-built tree)."""
         return json.loads(self._tree.attrs.get("timings_s", "{}"))
 
+    @property
+    def attempts(self) -> list[dict]:
+        """Each sampling run of the fit: draws per chain and its worst diagnostics (the last
+        is the one kept; see the ``max_draws`` of :func:`~.sampling.fit`)."""
+        return json.loads(self._tree.attrs.get("attempts", "[]"))
+
     def __repr__(self) -> str:
         post = self.posterior
         cut = f", as of {self.cutoff:%Y-%m-%d}" if self.cutoff is not None else ""
