@@ -63,13 +63,18 @@ def scores(summary: pd.DataFrame) -> str:
     return "\n\n".join(parts)
 
 
-def differences(bt, reference: str, metrics=("log_loss", "pair_accuracy"), **kw) -> str:
-    """Paired per-race differences to ``reference`` with 90% bootstrap intervals."""
+def differences(
+    bt, reference: str, metrics=("log_loss", "pair_accuracy"), *, pooled: bool = True, **kw
+) -> str:
+    """Paired per-race differences to ``reference`` with 90% bootstrap intervals (``pooled``:
+    with the row ``all`` of every set together)."""
     frames = []
     for m in metrics:
         d = bt.differences(reference, m, **kw).assign(metric=LABELS[m])
         frames.append(d)
     d = pd.concat(frames, ignore_index=True)
+    if not pooled:
+        d = d[d["set"].ne("all")]
     rows = []
     for _, r in d.iterrows():
         if r["metric"] in {LABELS[m] for m in _HIGHER_IS_BETTER}:
@@ -84,6 +89,24 @@ def differences(bt, reference: str, metrics=("log_loss", "pair_accuracy"), **kw)
     rows.sort(key=lambda x: (x[0], x[2], x[1]))
     head = ["set", "forecaster", "metric", "races", f"minus {reference} [90%]", "verdict"]
     return _table(rows, head)
+
+
+def touched(bt, targets: pd.DataFrame, data, reference: str) -> str:
+    """The paired differences on the races the injury and pacing terms touch
+    (:func:`~rivalrymodel.evaluation.term_subsets`), each race once per subset it is in."""
+    from .evaluation import Backtest, term_subsets
+
+    subsets = term_subsets(data, targets)
+    races = bt.races.drop(columns="set").merge(subsets.rename(columns={"subset": "set"}))
+    if races["model"].nunique() < 2:
+        return "No target race here is touched by the injury or pacing term."
+    text = differences(Backtest(races, bt.probabilities), reference, pooled=False)
+    return (
+        "`after_absence`: a runner is back from an absence announced by the origin (his first "
+        "race after it, or within 120 days of it); `unpaced`: no pacemaker. A model without "
+        "the injury term (`no_injury`) or the pacing term (`no_pacing`) against the reference "
+        "here says whether the term pays where it acts.\n\n" + text
+    )
 
 
 def finals(bt, targets: pd.DataFrame, data) -> str:
@@ -120,6 +143,7 @@ def yardstick_report(bt, targets, data, *, reference: str, header: str = "") -> 
         f"{reference}'s; the 90% interval is a bootstrap over races. For the log loss lower is "
         "better, for pairwise accuracy higher.\n\n" + differences(bt, reference)
     ]
+    parts += ["## Races the covariate terms touch\n\n" + touched(bt, targets, data, reference)]
     parts += ["## P(winner) in each championship final\n\n" + finals(bt, targets, data)]
     if bt.notes:
         parts += ["## Fits that failed a convergence check\n\n" + "\n".join(

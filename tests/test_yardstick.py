@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import rivalrymodel as rm
-from rivalrymodel.evaluation import Backtest, make_baseline, yardstick_targets
+from rivalrymodel.evaluation import Backtest, make_baseline, term_subsets, yardstick_targets
 from rivalrymodel.evaluation.peers import win_probabilities
 from rivalrymodel.report import yardstick_report
 
@@ -45,6 +45,22 @@ def test_other_races_are_forecast_from_the_first_of_their_month(targets):
     other = targets[targets["championship_id"].eq("")]
     assert (other["origin"] == other["date"].map(lambda d: d.replace(day=1))).all()
     assert (targets["origin"] <= targets["date"]).all()
+
+
+def test_the_races_a_term_touches(data, targets):
+    """Tokyo 2025: Ingebrigtsen back from his Achilles absence (announced before the
+    championships) in every round he ran; championship races are unpaced, Diamond League
+    races paced; an absence announced after a race's origin does not count for it."""
+    subsets = term_subsets(data, targets)
+    after = set(subsets.loc[subsets["subset"].eq("after_absence"), "race_id"])
+    unpaced = set(subsets.loc[subsets["subset"].eq("unpaced"), "race_id"])
+    runs = data.results.loc[data.results["athlete_id"].eq("14653717"), "race_id"]
+    tokyo = targets[targets["championship_id"].eq("WCH2025") & targets["race_id"].isin(runs)]
+    assert len(tokyo) >= 2 and set(tokyo["race_id"]) <= after
+    assert set(targets.loc[targets["set"].str.startswith("championship"), "race_id"]) <= unpaced
+    assert not set(targets.loc[targets["set"].eq("invitational"), "race_id"]) & unpaced
+    late = targets.assign(origin=pd.Timestamp("2016-01-01"))  # before any announcement
+    assert not term_subsets(data, late)["subset"].eq("after_absence").any()
 
 
 def test_a_backtest_refuses_an_origin_after_its_race(data, targets):
@@ -126,7 +142,8 @@ def test_the_report_has_every_section(data):
                             "finishers": 8})  # fmt: skip
     text = yardstick_report(bt, targets, data, reference="a", header="# Title")
     parts = ("# Title", "## Targets", "## Scores: all races", "complete fields only",
-             "## Paired differences to a", "| all | b | winner log loss | 4 | -0.500")  # fmt: skip
+             "## Paired differences to a", "| all | b | winner log loss | 4 | -0.500",
+             "## Races the covariate terms touch")  # fmt: skip
     for part in parts:
         assert part in text, part
     assert "better" in text

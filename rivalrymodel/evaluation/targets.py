@@ -21,9 +21,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..covariates import absence_returns
 from ..data import RaceData
 
-__all__ = ["SETS", "INVITATIONAL", "yardstick_targets", "month_origin"]
+__all__ = ["SETS", "INVITATIONAL", "yardstick_targets", "month_origin", "term_subsets"]
 
 SETS = ("championship_final", "championship_round", "invitational", "open_race")
 
@@ -95,3 +96,24 @@ def yardstick_targets(
     cols = ["race_id", "date", "season", "competition", "championship_id", "event", "round",
             "field_complete", "finishers", "set", "origin"]  # fmt: skip
     return out[cols].sort_values(["date", "race_id"]).reset_index(drop=True)
+
+
+def term_subsets(data: RaceData, targets: pd.DataFrame, *, days: int = 120) -> pd.DataFrame:
+    """The targets a covariate term touches, one row per (race_id, subset).
+
+    ``after_absence``: a runner of the race is back from an absence announced by the race's
+    origin, and the race is his first after it or within ``days`` of that first race (so it
+    is known to every forecaster at the origin). ``unpaced``: the race had no pacemaker.
+    """
+    runners = data.results[["race_id", "athlete_id"]]
+    back = targets[["race_id", "date", "origin"]].merge(runners, on="race_id")
+    back = back.merge(absence_returns(data), on="athlete_id")
+    since = (back["date"] - back["returned"]).dt.days
+    hit = back["start"].lt(back["date"]) & back["announced"].le(back["origin"])
+    hit &= since.between(0, days)
+    unpaced = targets["race_id"].map(data.races.set_index("race_id")["paced"]).eq(False)
+    return pd.concat(
+        [pd.DataFrame({"race_id": back.loc[hit, "race_id"].unique(), "subset": "after_absence"}),
+         pd.DataFrame({"race_id": targets.loc[unpaced, "race_id"], "subset": "unpaced"})],
+        ignore_index=True,
+    )  # fmt: skip
