@@ -28,6 +28,7 @@ COMPETITION = "2025 World Athletics Championships"
 # and the jury of appeal added two more finalists, which no rule can foresee).
 RULES_1500 = [rm.Qualify(6, 0, next_sections=2), rm.Qualify(6, 0)]
 JAKOB = "Jakob Ingebrigtsen"
+IDS = {JAKOB: "14653717", "Isaac Nader": "14756630"}  # data/athletes.csv
 
 
 def pct(x: float) -> str:
@@ -45,9 +46,51 @@ def championship_table(df: pd.DataFrame, rows: int = 15) -> str:
     return out.head(rows).to_string(index=False)
 
 
+def _cell(table: pd.DataFrame, name: str, col: str) -> str:
+    row = table[table["athlete_id"].eq(name)]
+    if not len(row):
+        return "not in the race"
+    r = row.iloc[0]
+    return f"{pct(r[col]).strip()} [{pct(r[col + '_lo']).strip()}, {pct(r[col + '_hi']).strip()}]"
+
+
+def compare(args, data: rm.RaceData, names: list[str]) -> None:
+    """How each model variant moves Ingebrigtsen's and Nader's numbers (markdown table)."""
+    ids = IDS
+    heat = next(
+        dataclasses.replace(rm.StartList.from_race(data, r), advance=6)
+        for r in races(data, COMPETITION, "1500m", "heat")
+        if ids[JAKOB] in rm.StartList.from_race(data, r).athletes
+    )
+    finals = {e: rm.StartList.from_race(data, races(data, COMPETITION, e, "final")[0])
+              for e in ("1500m", "5000m")}  # fmt: skip
+    head = ("| variant | Ingebrigtsen: top 6 of his heat | Ingebrigtsen: win 1500m final | "
+            "Nader: win 1500m final | Ingebrigtsen: win 5000m final |")  # fmt: skip
+    print(f"\n== P (%) [90%] by model variant, forecast on {DAY} ==\n")
+    print(head + "\n|" + "---|" * 5)
+    for name in names:
+        fit = fit_as_of(args, DAY, rm.variants()[name])
+        heat_t = rm.forecast(fit, heat, random_seed=args.seed).table
+        f15 = rm.forecast(fit, finals["1500m"], random_seed=args.seed).table
+        f50 = rm.forecast(fit, finals["5000m"], random_seed=args.seed).table
+        jakob, nader = ids[JAKOB], ids["Isaac Nader"]
+        cells = [_cell(heat_t, jakob, "p_top_k"), _cell(f15, jakob, "p_win"),
+                 _cell(f15, nader, "p_win"), _cell(f50, jakob, "p_win")]  # fmt: skip
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser(__doc__.splitlines()[0]).parse_args(argv)
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument(
+        "--compare", metavar="VARIANTS",
+        help="only a table of how these model variants (comma-separated, e.g. "
+        "full,quarterly,layoff) move Ingebrigtsen's and Nader's numbers",
+    )  # fmt: skip
+    args = p.parse_args(argv)
     data = rm.load_dataset()
+    if args.compare:
+        compare(args, data, args.compare.split(","))
+        return 0
     fit = fit_as_of(args, DAY)
 
     heats = [
