@@ -45,9 +45,9 @@ from rivalrymodel.plotting import plot_calibration
 
 matplotlib.use("Agg")
 quick = os.environ.get("RIVALRYMODEL_QUICK") == "1"
-everything = ["full", "static", "quarterly", "no_pacing", "no_injury"]
+everything = ["full", "static", "quarterly", "layoff", "temperature", "no_pacing", "no_injury"]
 names = ["full", "static", "no_injury"] if quick else everything
-settings = dict(QUICK) if quick else {"draws": 1000, "tune": 1000, "chains": 4}
+settings = dict(QUICK) if quick else {}  # the library's defaults (DEFAULTS)
 data = rm.load_dataset()
 before_tokyo = data.as_of("2025-09-13")
 seen = quick_data(before_tokyo) if quick else before_tokyo

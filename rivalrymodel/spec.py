@@ -72,7 +72,8 @@ class ModelSpec:
                + (beta_i + beta_len * log(length / 90 d)) * exp(-days_since_return / decay)
 
     and the race's noise scale is ``tau_r = exp(gamma . [heat, semi, unpaced, indoor])``, fixed at 1
-    for a paced outdoor final so that the utility scale is pinned.
+    for a paced outdoor final so that the utility scale is pinned (times ``exp(sigma_T z_r)``,
+    one temperature per race, with ``race_temperature``).
 
     Parameters
     ----------
@@ -98,6 +99,10 @@ class ModelSpec:
         labels pacers), and ranking pacemakers last shrinks abilities (docs/model.md).
     injury_decay_days
         The injury effect decays as exp(-days since return / this).
+    race_temperature
+        Each race gets its own temperature on top of its type's: ``log tau_r += sigma_T z_r``
+        with ``z_r ~ Normal(0, 1)``, so some races run truer to form than others; a forecast
+        draws a new race's z (variant ``temperature``).
     injury_per_absence
         beta per absence rather than per athlete: a new layoff draws its own effect, so a
         runner back from one is less certain as well as shifted (variant ``layoff``).
@@ -124,6 +129,7 @@ class ModelSpec:
     dnf: DnfRule = "exclude"
     injury_decay_days: float = 60.0
     injury_per_absence: bool = False
+    race_temperature: bool = False
     centred: tuple[str, ...] = ()
     centre_min_results: int = 20
     ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
@@ -134,6 +140,7 @@ class ModelSpec:
     injury_length: Prior = _prior("Normal", mu=0.0, sigma=0.5)
     injury_sd: Prior = _prior("HalfNormal", sigma=0.5)
     noise: Prior = _prior("Normal", mu=0.0, sigma=0.5)
+    temperature_sd: Prior = _prior("HalfNormal", sigma=0.3)
     time_scale: float = 0.005
     race_sd: Prior = _prior("HalfNormal", sigma=0.05)
     time_sd: Prior = _prior("HalfNormal", sigma=0.01)
@@ -178,7 +185,9 @@ class ModelSpec:
 
     def __str__(self) -> str:
         terms = [
-            t for t in ("dynamic", "distance", "pacing", "injury", "race_noise") if getattr(self, t)
+            t
+            for t in ("dynamic", "distance", "pacing", "injury", "race_noise", "race_temperature")
+            if getattr(self, t)
         ]
         if self.dynamic and self.periods_per_season > 1:
             terms[0] = f"dynamic ({self.periods_per_season} periods per season)"
@@ -215,7 +224,12 @@ class ModelSpec:
 
 
 # Fields added after the first saved fits, with the defaults under which they change nothing.
-_ADDED = {"periods_per_season": 1, "injury_per_absence": False}
+_ADDED = {
+    "periods_per_season": 1,
+    "injury_per_absence": False,
+    "race_temperature": False,
+    "temperature_sd": Prior("HalfNormal", sigma=0.3),
+}
 
 
 def variants() -> dict[str, ModelSpec]:
@@ -226,6 +240,7 @@ def variants() -> dict[str, ModelSpec]:
         "static": full.replace(name="static", dynamic=False),
         "quarterly": full.replace(name="quarterly", periods_per_season=4),
         "layoff": full.replace(name="layoff", injury_per_absence=True),
+        "temperature": full.replace(name="temperature", race_temperature=True),
         "no_pacing": full.replace(name="no_pacing", pacing=False),
         "no_injury": full.replace(name="no_injury", injury=False),
         "single_distance": full.replace(name="single_distance", distance=False),

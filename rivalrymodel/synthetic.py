@@ -35,6 +35,7 @@ def simulate_dataset(
     injury_decay_days: float = 60.0,
     n_injured: int = 20,
     noise: tuple[float, float, float, float] = (0.3, 0.15, 0.2, 0.0),
+    temperature_sd: float = 0.0,
     random_seed: int | None = None,
 ) -> tuple[RaceData, dict]:
     """A synthetic dataset drawn from the model itself, with the true parameters.
@@ -52,7 +53,8 @@ def simulate_dataset(
         season, period (as ``models.terms.ability.period_of``), ability), ``distance`` and
         ``unpaced`` (Series by athlete_id), ``injury_mean``,
         ``injury_length``, ``injury_sd``, ``injury`` (each absence's beta, by athlete_id),
-        ``noise`` (array over heat, semi, unpaced, indoor).
+        ``noise`` (array over heat, semi, unpaced, indoor), ``temperature_sd`` and
+        ``temperature`` (each race's log temperature, by race_id; zeros without).
     """
     rng = np.random.default_rng(random_seed)
     ids = np.array([f"S{i:03d}" for i in range(n_athletes)])
@@ -97,6 +99,7 @@ def simulate_dataset(
 
     race_rows, result_rows = [], []
     last_return = {}
+    temperatures = []
     for r, day in enumerate(dates):
         away = injured[(start <= day) & (day < start + length)]
         pool = np.setdiff1d(np.arange(n_athletes), away)
@@ -118,7 +121,10 @@ def simulate_dataset(
                 )
                 u[k] = injury.with_effect(u[k], beta[hit[0]], injury_length, decay, loglen)
         tau = np.exp(gamma @ race_noise.noise_rows(rnd, paced, indoor))
-        order = np.argsort(-(u / tau + rng.gumbel(size=n)), kind="stable")
+        # drawn only when asked for, so the other terms' draws are as before
+        log_temp = temperature_sd * rng.standard_normal() if temperature_sd > 0 else 0.0
+        temperatures.append(log_temp)
+        order = np.argsort(-(u / (tau * np.exp(log_temp)) + rng.gumbel(size=n)), kind="stable")
         pace = np.log(0.16) + 0.01 * rng.standard_normal()
         base = np.exp(np.log(event.distance_m) + pace - 0.01 * u / tau)
         times = np.sort(base * np.exp(0.003 * rng.standard_normal(n)))
@@ -181,5 +187,7 @@ def simulate_dataset(
         "injury_sd": injury_sd,
         "injury": pd.Series(beta, index=ids[injured]),
         "noise": gamma,
+        "temperature_sd": temperature_sd,
+        "temperature": pd.Series(temperatures, index=[f"sim{r:05d}" for r in range(len(dates))]),
     }
     return data, truth

@@ -187,3 +187,18 @@ def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly():
     with pytest.warns(rm.ConvergenceWarning):
         again = rm.fit(rm.ModelSpec(), data, **kwargs)
     np.testing.assert_array_equal(again.draws("ability"), fit.draws("ability"))
+
+
+def test_parameter_recovery_race_temperature():
+    """Races run truer to form or not (log temperature sd 0.5): the temperature variant finds
+    the spread and which races were the noisy ones."""
+    data, truth = simulate_dataset(
+        n_athletes=80, races_per_season=140, temperature_sd=0.5, random_seed=21
+    )
+    fit = _quiet_fit(rm.variants()["temperature"], data, draws=400, tune=400, chains=4,
+                     random_seed=2)  # fmt: skip
+    post = fit.posterior
+    lo, hi = post["temperature_sd"].quantile([0.05, 0.95]).to_numpy()
+    assert lo <= truth["temperature_sd"] <= hi and lo > 0.2, (lo, hi)
+    est = (post["temperature_z"] * post["temperature_sd"]).mean(("chain", "draw")).to_series()
+    assert np.corrcoef(est, truth["temperature"].loc[est.index])[0, 1] > 0.4

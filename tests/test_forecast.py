@@ -185,6 +185,34 @@ def test_race_type_noise_flattens_probabilities():
     assert 0.2 < heat.table["p_win"].iloc[0] < final.table["p_win"].iloc[0]
 
 
+def test_a_race_temperature_is_drawn_per_draw_for_the_new_race_and_is_seeded():
+    """A fit with race temperatures draws one per posterior draw for the new race: the
+    probabilities move (a mean-zero log temperature sharpens some races more than it flattens
+    others), every interval widens, and the seed fixes the draws. A fit without (every older
+    one) forecasts exactly as before: no random number is used."""
+    tree = forecast_tree(MEANS)
+    hot_tree = forecast_tree(MEANS)
+    post = hot_tree["posterior"].to_dataset()
+    post["temperature_sd"] = (("chain", "draw"), np.full((1, post.sizes["draw"]), 0.8))
+    hot_tree["posterior"] = xr.DataTree(post)
+    hot = rm.Fit(hot_tree)
+    sl = rm.StartList(tuple(MEANS), date="2024-06-01", paced=True)
+    base = rm.forecast(rm.Fit(tree), sl, random_seed=0).table.set_index("athlete_id")
+    a = rm.forecast(hot, sl, random_seed=0).table.set_index("athlete_id")
+    b = rm.forecast(hot, sl, random_seed=0).table.set_index("athlete_id")
+    c = rm.forecast(hot, sl, random_seed=1).table.set_index("athlete_id")
+    assert a["p_win"].sum() == pytest.approx(1.0)
+    assert abs(a.loc["A", "p_win"] - base.loc["A", "p_win"]) > 0.01
+    assert ((a["p_win_hi"] - a["p_win_lo"]) > (base["p_win_hi"] - base["p_win_lo"])).all()
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["p_win"], c["p_win"])
+    same = rm.forecast(rm.Fit(tree), sl, random_seed=5).table.set_index("athlete_id")
+    pd.testing.assert_series_equal(same["p_win"], base["p_win"])
+    h2h = rm.head_to_head(hot, "A", "E", date="2024-06-01", paced=True)["p_a_ahead"].iloc[0]
+    plain = rm.head_to_head(rm.Fit(tree), "A", "E", date="2024-06-01", paced=True)
+    assert 0.5 < h2h < 1 and h2h != pytest.approx(plain["p_a_ahead"].iloc[0], abs=1e-3)
+
+
 def test_forecast_refuses_a_fit_that_saw_the_race():
     fit = rm.Fit(forecast_tree(MEANS, cutoff="2025-01-01"))
     late = rm.StartList(tuple(MEANS), date="2024-12-31")

@@ -161,7 +161,8 @@ def simulate_championship(
     place = None
     for r, name in enumerate(names):
         sl = dataclasses.replace(whole, round=name)
-        tau = np.repeat(noise_scale(fit, sl), sims)
+        # one temperature per round and simulation (its heats share it: an approximation)
+        tau = noise_scale(fit, sl, rng, repeats=sims)
         v = u / tau[:, None]
         rule = rules[r] if r < len(rules) else None
         place, qualified = _run_round(fit, v, fields, rule, name, sims, rng)

@@ -228,7 +228,7 @@ def forecast(
     check_options(top_k=top_k, sims=sims)
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, start_list, injury=injury, absences=absences, random_seed=rng)
-    v = u / noise_scale(fit, start_list)[:, None]
+    v = u / noise_scale(fit, start_list, rng)[:, None]
     scores = fit.family.race_scores(fit, fit.spec, v, start_list.round, sims, rng)
     return _assemble(scores, v, info, start_list, top_k, exact=fit.family.exact)
 

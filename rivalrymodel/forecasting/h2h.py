@@ -45,7 +45,7 @@ def head_to_head(
         check_cutoff(fit, sl)
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, sl, injury=injury, random_seed=rng)
-    tau = noise_scale(fit, sl)
+    tau = noise_scale(fit, sl, rng)
     if fit.family.exact:
         p = expit((u[:, 0] - u[:, 1]) / tau)
     else:

@@ -92,6 +92,9 @@ def utility_draws(
     return u + offset, info
 
 
-def noise_scale(fit, start_list: StartList) -> np.ndarray:
-    """tau per draw for the race type (1 for a paced outdoor final, or without race noise)."""
-    return noise.noise_scale(fit, start_list.noise_x)
+def noise_scale(fit, start_list: StartList, rng=None, repeats: int = 1) -> np.ndarray:
+    """tau per draw (each ``repeats`` times) for the race type (1 for a paced outdoor final,
+    or without race noise), times a new race temperature drawn with ``rng`` when the fit has
+    one (``ModelSpec.race_temperature``)."""
+    by_type = np.repeat(noise.noise_scale(fit, start_list.noise_x), repeats)
+    return by_type * noise.temperature(fit, rng, repeats)

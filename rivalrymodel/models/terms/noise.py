@@ -2,18 +2,21 @@
 
     tau_r = exp(gamma . [heat, semi, unpaced, indoor]_r)
 
-tau is 1 for a paced outdoor final, which pins the utility scale. The row of a race (its
-features), the PyMC scale and the forecast's per-draw scale all live here.
+tau is 1 for a paced outdoor final, which pins the utility scale. With the spec's
+``race_temperature`` every race also has its own temperature, ``tau_r *= exp(sigma_T z_r)``,
+``z_r ~ Normal(0, 1)``: a forecast draws one for the new race per posterior draw. The row of a
+race (its features), the PyMC scale and the forecast's per-draw scale all live here.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pymc as pm
 import pytensor.tensor as pt
 
 from ...schema import Round
 
-__all__ = ["COLUMNS", "noise_rows", "race_noise_scale", "noise_scale"]
+__all__ = ["COLUMNS", "noise_rows", "race_noise_scale", "noise_scale", "temperature"]
 
 COLUMNS = ("heat", "semi", "unpaced", "indoor")
 
@@ -35,10 +38,15 @@ def noise_rows(rounds, paced, indoor) -> np.ndarray:
 
 def race_noise_scale(design, spec) -> pt.TensorVariable:
     """tau per race in the PyMC model (ones without the term)."""
-    if not spec.race_noise:
-        return pt.ones(design.n_races)
-    gamma = spec.noise.create("noise", dims="noise_term")
-    return pt.exp(pt.dot(design.race_noise_x, gamma))
+    log_tau = pt.zeros(design.n_races)
+    if spec.race_noise:
+        gamma = spec.noise.create("noise", dims="noise_term")
+        log_tau = pt.dot(design.race_noise_x, gamma)
+    if spec.race_temperature:
+        sd = spec.temperature_sd.create("temperature_sd")
+        z = pm.Normal("temperature_z", 0.0, 1.0, dims="race")  # non-centred
+        log_tau = log_tau + sd * z
+    return pt.exp(log_tau)
 
 
 def noise_scale(posterior, row: np.ndarray) -> np.ndarray:
@@ -46,3 +54,13 @@ def noise_scale(posterior, row: np.ndarray) -> np.ndarray:
     if not posterior.has("noise"):
         return np.ones(posterior.n_samples)
     return np.exp(posterior.draws("noise") @ row)  # (sample, noise_term) in COLUMNS order
+
+
+def temperature(posterior, rng, repeats: int = 1) -> np.ndarray:
+    """A new race's temperature factor ``exp(sigma_T z)``, per draw (each draw ``repeats``
+    times, a fresh z each); ones when the fit has no race temperature."""
+    n = posterior.n_samples * repeats
+    if not posterior.has("temperature_sd"):
+        return np.ones(n)
+    sd = np.repeat(posterior.draws("temperature_sd"), repeats)
+    return np.exp(sd * np.random.default_rng(rng).standard_normal(n))
