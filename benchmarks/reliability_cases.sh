@@ -110,8 +110,9 @@ run "data: an unterminated quote" $RM summary --data "$T/quote"
 run "data: a Latin-1 byte" $RM summary --data "$T/latin1"
 run "data: header-only files" $RM summary --data "$T/empty"
 
-$RM fit --as-of 2025-09-13 --out "$T/int.nc" >"$T/out" 2>"$T/err" &
-sleep 20
+set -m  # job control: a background job of a script would otherwise ignore SIGINT (Ctrl-C)
+RIVALRYMODEL_CACHE="$T/cache-int" $RM fit --as-of 2025-09-13 --out "$T/int.nc" >"$T/out" 2>"$T/err" &
+sleep 30  # an empty cache: the interrupt comes while sampling
 kill -INT $! ; wait $!
 echo "### Ctrl-C during a fit"
 echo

@@ -115,3 +115,25 @@ def test_draw_plan_doubles_from_the_default_and_takes_given_draws_as_given():
         draw_plan(500, 300)
     with pytest.raises(ValueError, match="draws must be >= 1"):
         draw_plan(0)
+
+
+def test_ctrl_c_while_sampling_stops_the_fit_and_saves_nothing(tmp_path, monkeypatch, tiny):
+    """nutpie's own blocking call turns Ctrl-C into the draws so far; the fit must not take
+    those as a finished run (nor cache them): it cancels the sampler and re-raises."""
+    import nutpie
+
+    class Interrupted:
+        cancelled = False
+
+        def wait(self):
+            raise KeyboardInterrupt
+
+        def cancel(self):
+            Interrupted.cancelled = True
+
+    monkeypatch.setattr(nutpie, "compile_pymc_model", lambda model: None)
+    monkeypatch.setattr(nutpie, "sample", lambda compiled, **kw: Interrupted())
+    with pytest.raises(KeyboardInterrupt):
+        cached_fit(rm.ModelSpec(), tiny, cache_dir=tmp_path, random_seed=1, draws=50)
+    assert Interrupted.cancelled
+    assert not list(tmp_path.glob("*.nc"))

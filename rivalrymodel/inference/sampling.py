@@ -169,10 +169,20 @@ def _sampler(model, sampler: str, tune: int, chains: int, seed, progress: bool):
         import nutpie
 
         compiled = nutpie.compile_pymc_model(model)
-        return lambda draws: nutpie.sample(
-            compiled, draws=draws, tune=tune, chains=chains, seed=seed,
-            progress_bar=progress, save_warmup=False,
-        )  # fmt: skip
+
+        def run_nutpie(draws):
+            sampler = nutpie.sample(
+                compiled, draws=draws, tune=tune, chains=chains, seed=seed,
+                progress_bar=progress, save_warmup=False, blocking=False,
+            )  # fmt: skip
+            try:
+                return sampler.wait()
+            except KeyboardInterrupt:
+                # nutpie's own blocking call would return the draws so far as if complete
+                sampler.cancel()
+                raise
+
+        return run_nutpie
 
     def run(draws):
         with model:
