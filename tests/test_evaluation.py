@@ -65,6 +65,12 @@ def test_calibration_tables_and_ece():
     t = reliability(p, y)
     assert len(t) == 10 and t["n"].sum() == 20000
     assert ((t["observed_lo"] <= t["observed"]) & (t["observed"] <= t["observed_hi"])).all()
+    # bins where nothing (or everything) happened: the bound is the observed 0 (1), not a
+    # rounding error beyond it (which made the reliability plot fail)
+    for k in range(1, 400):
+        for y_all in (0.0, 1.0):
+            e = reliability(np.full(k, 0.95), np.full(k, y_all)).iloc[0]
+            assert e["observed_lo"] <= e["observed"] <= e["observed_hi"], (k, y_all)
     mean, lo, hi = bootstrap_mean(np.arange(100.0))
     assert lo < mean == 49.5 < hi
 

@@ -77,7 +77,8 @@ def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> pd.DataFrame:
         f = y[m].mean()
         centre = (f + z * z / (2 * k)) / (1 + z * z / k)
         half = z * np.sqrt(f * (1 - f) / k + z * z / (4 * k * k)) / (1 + z * z / k)
-        rows.append((edges[b], k, p[m].mean(), f, centre - half, centre + half))
+        # at f = 0 or 1 a bound equals f only up to rounding: keep f inside its interval
+        rows.append((edges[b], k, p[m].mean(), f, min(centre - half, f), max(centre + half, f)))
     cols = ["bin", "n", "mean_p", "observed", "observed_lo", "observed_hi"]
     return pd.DataFrame(rows, columns=cols)
 
