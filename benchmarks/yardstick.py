@@ -20,11 +20,12 @@ import time
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 
 import rivalrymodel as rm
-from rivalrymodel.evaluation import BASELINES, backtest, yardstick_targets
+from rivalrymodel.evaluation import BASELINES, Backtest, backtest, yardstick_targets
 from rivalrymodel.files import write_text_atomically
 from rivalrymodel.inference import QUICK
 from rivalrymodel.plotting import plot_calibration
@@ -77,11 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     for b in baselines:
         if args.quick and hasattr(b, "tune"):
             b.tune = False  # the peers' tuning grids take minutes; a smoke run skips them
-    with cf.ProcessPoolExecutor(args.workers) as ex:
-        bt = backtest(
-            [*variants, *baselines], data, targets, executor=ex, fit_kwargs=fit_kwargs,
-            random_seed=args.seed, quick_data_months=months,
-        )  # fmt: skip
+    if not run_names and not args.previous:
+        p.error("nothing to run: give --variants, --baselines or --with")
+    if run_names:
+        with cf.ProcessPoolExecutor(args.workers) as ex:
+            bt = backtest(
+                [*variants, *baselines], data, targets, executor=ex, fit_kwargs=fit_kwargs,
+                random_seed=args.seed, quick_data_months=months,
+            )  # fmt: skip
+    else:  # only re-render an earlier run (--with)
+        bt = Backtest(pd.DataFrame(columns=["model", "race_id"]),
+                      pd.DataFrame(columns=["model", "race_id"]))  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.previous:
@@ -127,12 +134,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _with_previous(bt, folder: Path, targets):
     """``bt`` with the forecasters of an earlier run on the same targets (races it scored)."""
-    import pandas as pd
-
-    from rivalrymodel.evaluation import Backtest
-
     races = pd.read_csv(folder / "races.csv", parse_dates=["date", "origin"])
-    probs = pd.read_csv(folder / "probabilities.csv")
+    probs = pd.read_csv(folder / "probabilities.csv", dtype={"athlete_id": str})
     keep = races["race_id"].isin(targets["race_id"]) & ~races["model"].isin(bt.races["model"])
     races = races[keep]
     probs = probs[probs["race_id"].isin(targets["race_id"]) & probs["model"].isin(races["model"])]
