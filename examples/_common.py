@@ -46,7 +46,10 @@ def fit_as_of(args: argparse.Namespace, day: str, spec: rm.ModelSpec | None = No
     if args.quick:
         data = quick_data(data)
         settings.update(QUICK)
-    full = f"fit, {DEFAULTS['chains']} chains x {DEFAULTS['draws']} draws"
+    full = (
+        f"fit, {DEFAULTS['chains']} chains x {DEFAULTS['draws']} draws (doubled up to "
+        f"{DEFAULTS['max_draws']} while a check fails)"
+    )
     what = "quick fit (illustrative)" if args.quick else full
     print(f"{spec.name}: {what} on {data} ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
