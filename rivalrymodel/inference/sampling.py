@@ -31,8 +31,8 @@ DEFAULTS = {"draws": 1500, "tune": 500, "chains": 4, "max_draws": 6000}
 """The default sampler settings: 4 chains of 1500 draws, doubled (up to 6000) while a diagnostic
 fails. 1500 pass at the cut-offs from 2023-08 on; at earlier ones, with fewer championship
 races, the scales of the athlete slopes (``unpaced_sd``, ``distance_sd``) mix more slowly and
-miss narrowly, and 3000 pass (``benchmarks/convergence.md``). Doubling only where needed keeps
-the fit of the whole data within two minutes."""
+miss narrowly, and 3000 pass (``benchmarks/convergence.md``). Doubling only where needed leaves
+the later fits at their cost."""
 
 QUICK = {"draws": 150, "tune": 150, "chains": 2}
 """Sampler settings of a smoke run (examples and CLI ``--quick``): it will not converge."""
