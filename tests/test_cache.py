@@ -137,3 +137,25 @@ def test_ctrl_c_while_sampling_stops_the_fit_and_saves_nothing(tmp_path, monkeyp
         cached_fit(rm.ModelSpec(), tiny, cache_dir=tmp_path, random_seed=1, draws=50)
     assert Interrupted.cancelled
     assert not list(tmp_path.glob("*.nc"))
+
+
+def test_a_ctrl_c_swallowed_by_a_callback_while_compiling_is_raised_after_it():
+    """numba's compile calls Python back from C; ctypes prints a KeyboardInterrupt raised
+    there and carries on. The fit's guard re-raises it once the block is done."""
+    import os
+    import signal
+
+    from rivalrymodel.inference.sampling import _ctrl_c_kept
+
+    went_on = []
+    with pytest.raises(KeyboardInterrupt):
+        with _ctrl_c_kept():
+            try:  # stands in for the C callback that swallows the exception
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(1000):  # the handler runs between bytecodes
+                    pass
+            except KeyboardInterrupt:
+                pass
+            went_on.append(1)
+    assert went_on == [1]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -6,8 +6,11 @@ end to end as ``pm.sample`` (docs/model.md). ``sampler="pymc"`` uses PyMC's own 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
+import threading
 import time
 from typing import Literal
 
@@ -117,7 +120,8 @@ def fit(
     clock = _Clock()
     model, design = build_model(data, spec)
     clock("build")
-    run = _sampler(model, sampler, tune, chains, random_seed, progress)
+    with _ctrl_c_kept():  # numba's compile runs Python callbacks that swallow Ctrl-C
+        run = _sampler(model, sampler, tune, chains, random_seed, progress)
     clock("compile")
     attempts = []
     for n in plan:
@@ -141,6 +145,31 @@ def fit(
     clock("diagnostics")
     tree.attrs["timings_s"] = json.dumps(clock.laps)  # the tree the Fit holds
     return result
+
+
+@contextlib.contextmanager
+def _ctrl_c_kept():
+    """Re-raise a Ctrl-C that arrived inside the block even if a C callback swallowed it
+    (ctypes prints "Exception ignored" and carries on)."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    ):
+        yield
+        return
+    pressed = []
+
+    def handler(signum, frame):
+        pressed.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def draw_plan(draws: int | None = None, max_draws: int | None = None) -> list[int]:
