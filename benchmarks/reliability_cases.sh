@@ -114,9 +114,10 @@ set -m  # job control: a background job of a script would otherwise ignore SIGIN
 RIVALRYMODEL_CACHE="$T/cache-int" $RM fit --as-of 2025-09-13 --out "$T/int.nc" >"$T/out" 2>"$T/err" &
 sleep 30  # an empty cache: the interrupt comes while sampling
 kill -INT $! ; wait $!
+rc=$?
 echo "### Ctrl-C during a fit"
 echo
 echo '```'
-echo "exit $?; $(tail -n 1 "$T/err"); stderr lines: $(wc -l <"$T/err"); traceback: $(grep -c Traceback "$T/err")"
+echo "exit $rc; $(tail -n 1 "$T/err"); stderr lines: $(wc -l <"$T/err"); traceback: $(grep -c Traceback "$T/err")"
 echo '```'
 echo
