@@ -147,15 +147,20 @@ def test_a_ctrl_c_swallowed_by_a_callback_while_compiling_is_raised_after_it():
 
     from rivalrymodel.inference.sampling import _ctrl_c_kept
 
+    # as in a terminal (a job started in the background may run with SIGINT ignored)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     went_on = []
-    with pytest.raises(KeyboardInterrupt):
-        with _ctrl_c_kept():
-            try:  # stands in for the C callback that swallows the exception
-                os.kill(os.getpid(), signal.SIGINT)
-                for _ in range(1000):  # the handler runs between bytecodes
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with _ctrl_c_kept():
+                try:  # stands in for the C callback that swallows the exception
+                    os.kill(os.getpid(), signal.SIGINT)
+                    for _ in range(1000):  # the handler runs between bytecodes
+                        pass
+                except KeyboardInterrupt:
                     pass
-            except KeyboardInterrupt:
-                pass
-            went_on.append(1)
+                went_on.append(1)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert went_on == [1]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
