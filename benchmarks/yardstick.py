@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--origins", default="", help="only the targets of these origins (dates)")
     p.add_argument(
         "--with", dest="previous", metavar="DIR",
-        help="add the forecasters of an earlier run's --out (same targets) to the report",
+        help="add the forecasters of earlier runs' --out (comma-separated; same targets)",
     )  # fmt: skip
     p.add_argument("--reference", help="the forecaster the others are paired with (first)")
     args = p.parse_args(argv)
@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                       pd.DataFrame(columns=["model", "race_id"]))  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if args.previous:
-        bt = _with_previous(bt, Path(args.previous), targets)
+    for folder in args.previous.split(",") if args.previous else []:
+        bt = _with_previous(bt, Path(folder), targets)
     bt.races.to_csv(out / "races.csv", index=False)
     bt.probabilities.to_csv(out / "probabilities.csv", index=False)
     models = [v.name for v in variants] + names
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{fit_kwargs['tune']} warm-up{quick}."
         )
     elif args.previous:
-        refits = f"The forecasters of `{args.previous}` come from that earlier run."
+        refits = f"The forecasters come from the earlier runs in `{args.previous}`."
     else:
         refits = "Baselines only (no model variant in this run)."
     header = (
