@@ -17,8 +17,8 @@
 # Each variant switches one term of the full model off (docs/model.md): `static` (no
 # change of ability over seasons), `no_pacing` (no separate skill in unpaced championship
 # races) and `no_injury` (no effect of racing soon after an absence). (`single_distance` and the
-# `times` family can be added to `names`; `times` has a different likelihood, so LOO cannot
-# compare it with the others.) We compare them two ways:
+# `margins` and `times` families can be added to `names`; they read some races as times, so LOO
+# cannot compare them with the others.) We compare them two ways:
 #
 # 1. **PSIS-LOO** on the data before the Tokyo 2025 World Championships: how well each variant
 #    predicts each race it was fitted on, left out one at a time (`arviz.compare`);

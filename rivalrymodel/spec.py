@@ -82,7 +82,9 @@ class ModelSpec:
     family
         A registered likelihood family (``rivalrymodel.models.FAMILIES``): ``"plackett_luce"``
         ranks the finishers of each race; ``"times"`` models log finish time with a race
-        effect and Student-t noise, so that margins count too.
+        effect and Student-t noise, so that margins count too; ``"margins"`` ranks every race
+        as Plackett-Luce does and also models the log times of paced races, with
+        ``margin_scale`` learned (variant ``margins``).
     dynamic
         theta is a Gaussian random walk in time (else one ability per athlete).
     periods_per_season
@@ -112,10 +114,11 @@ class ModelSpec:
         scale). For ``"ability"`` only athletes with at least ``centre_min_results`` results are
         centred. Same model, different geometry: the choice changes sampling speed only (see
         benchmarks/README.md).
-    ability_sd ... time_nu
+    ability_sd ... margin_scale
         Priors; each is a :class:`Prior` and can be replaced.
     time_scale
-        Times family: one utility unit is this fraction of finish time (0.005 = 0.5%).
+        Times family: one utility unit is this fraction of finish time (0.005 = 0.5%). The
+        margins family learns it instead, with the prior ``margin_scale``.
     """
 
     name: str = "full"
@@ -145,6 +148,7 @@ class ModelSpec:
     race_sd: Prior = _prior("HalfNormal", sigma=0.05)
     time_sd: Prior = _prior("HalfNormal", sigma=0.01)
     time_nu: Prior = _prior("Gamma", alpha=2.0, beta=0.1)
+    margin_scale: Prior = _prior("HalfNormal", sigma=0.02)
 
     def __post_init__(self) -> None:
         if self.family not in FAMILY_NAMES:
@@ -229,6 +233,7 @@ _ADDED = {
     "injury_per_absence": False,
     "race_temperature": False,
     "temperature_sd": Prior("HalfNormal", sigma=0.3),
+    "margin_scale": Prior("HalfNormal", sigma=0.02),
 }
 
 
@@ -244,5 +249,6 @@ def variants() -> dict[str, ModelSpec]:
         "no_pacing": full.replace(name="no_pacing", pacing=False),
         "no_injury": full.replace(name="no_injury", injury=False),
         "single_distance": full.replace(name="single_distance", distance=False),
+        "margins": full.replace(name="margins", family="margins"),
         "times": full.replace(name="times", family="times"),
     }

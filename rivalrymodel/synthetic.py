@@ -36,15 +36,18 @@ def simulate_dataset(
     n_injured: int = 20,
     noise: tuple[float, float, float, float] = (0.3, 0.15, 0.2, 0.0),
     temperature_sd: float = 0.0,
+    margin_scale: float | None = None,
     random_seed: int | None = None,
 ) -> tuple[RaceData, dict]:
     """A synthetic dataset drawn from the model itself, with the true parameters.
 
     Races are Plackett-Luce draws (Gumbel-max) from the full model's utilities, with times
-    from the times model; ability walks over ``periods_per_season`` periods per season with
-    variance ``step_sd**2`` per season; ``n_injured`` athletes get one absence each (30-200
-    days, announced 3 days in, no race during it). Used by the parameter-recovery tests and
-    the benchmarks.
+    from the times model (or, given ``margin_scale``, each runner's log time is the race's pace
+    minus ``margin_scale`` times the performance that ranked him, so that margins carry the
+    utilities as the margins family reads them); ability walks over ``periods_per_season``
+    periods per season with variance ``step_sd**2`` per season; ``n_injured`` athletes get one
+    absence each (30-200 days, announced 3 days in, no race during it). Used by the
+    parameter-recovery tests and the benchmarks.
 
     Returns
     -------
@@ -53,8 +56,9 @@ def simulate_dataset(
         season, period (as ``models.terms.ability.period_of``), ability), ``distance`` and
         ``unpaced`` (Series by athlete_id), ``injury_mean``,
         ``injury_length``, ``injury_sd``, ``injury`` (each absence's beta, by athlete_id),
-        ``noise`` (array over heat, semi, unpaced, indoor), ``temperature_sd`` and
-        ``temperature`` (each race's log temperature, by race_id; zeros without).
+        ``noise`` (array over heat, semi, unpaced, indoor), ``temperature_sd``,
+        ``temperature`` (each race's log temperature, by race_id; zeros without) and
+        ``margin_scale``.
     """
     rng = np.random.default_rng(random_seed)
     ids = np.array([f"S{i:03d}" for i in range(n_athletes)])
@@ -124,10 +128,14 @@ def simulate_dataset(
         # drawn only when asked for, so the other terms' draws are as before
         log_temp = temperature_sd * rng.standard_normal() if temperature_sd > 0 else 0.0
         temperatures.append(log_temp)
-        order = np.argsort(-(u / (tau * np.exp(log_temp)) + rng.gumbel(size=n)), kind="stable")
+        perf = u / (tau * np.exp(log_temp)) + rng.gumbel(size=n)
+        order = np.argsort(-perf, kind="stable")
         pace = np.log(0.16) + 0.01 * rng.standard_normal()
         base = np.exp(np.log(event.distance_m) + pace - 0.01 * u / tau)
         times = np.sort(base * np.exp(0.003 * rng.standard_normal(n)))
+        if margin_scale is not None:
+            # 5% slower than the times model's pace: the best performances stay legal times.
+            times = np.exp(np.log(event.distance_m) + pace + 0.05 - margin_scale * perf[order])
         rid = f"sim{r:05d}"
         race_rows.append(
             [
@@ -189,5 +197,6 @@ def simulate_dataset(
         "noise": gamma,
         "temperature_sd": temperature_sd,
         "temperature": pd.Series(temperatures, index=[f"sim{r:05d}" for r in range(len(dates))]),
+        "margin_scale": margin_scale,
     }
     return data, truth

@@ -10,12 +10,13 @@ import rivalrymodel as rm
 from rivalrymodel import ModelSpec, Prior
 
 
-def test_variants_are_the_documented_nine_with_full_first():
+def test_variants_are_the_documented_ten_with_full_first():
     v = rm.variants()
     assert list(v) == [
         "full", "static", "quarterly", "layoff", "temperature", "no_pacing", "no_injury",
-        "single_distance", "times",
+        "single_distance", "margins", "times",
     ]  # fmt: skip
+    assert v["margins"].family == "margins"
     assert v["layoff"].injury_per_absence and not v["full"].injury_per_absence
     assert v["temperature"].race_temperature and not v["full"].race_temperature
     assert v["full"] == ModelSpec()
@@ -81,8 +82,8 @@ def test_json_of_a_spec_without_the_later_fields_is_as_before():
     """Saved fits and cache keys of the default spec do not change with the new fields."""
     text = ModelSpec().to_json()
     assert "periods_per_season" not in text and "injury_per_absence" not in text
-    assert "temperature" not in text
-    for name in ("quarterly", "layoff", "temperature"):
+    assert "temperature" not in text and "margin_scale" not in text
+    for name in ("quarterly", "layoff", "temperature", "margins"):
         spec = rm.variants()[name]
         assert ModelSpec.from_json(spec.to_json()) == spec
         assert spec.to_json() != ModelSpec().replace(name=name).to_json()

@@ -62,8 +62,11 @@ def _label(tree: xr.DataTree, design: Design) -> None:
                 cell_season=("cell", design.cell_season),
                 cell_period=("cell", design.cell_period),
             )
-        if "race" in ds.dims:
-            ds = ds.assign_coords(race_date=("race", design.race_dates.astype("datetime64[ns]")))
+        for dim in ("race", "ranked_race", "timed_race"):  # every family's races
+            if dim in ds.dims:
+                day = pd.Series(design.race_dates.astype("datetime64[ns]"), index=design.race_ids)
+                when = day.reindex(ds[dim].to_numpy()).to_numpy()
+                ds = ds.assign_coords({f"{dim}_date": (dim, when)})
         tree[group] = xr.DataTree(ds)
 
 

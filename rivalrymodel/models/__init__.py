@@ -9,7 +9,7 @@ from ..data import RaceData
 from ..schema import Event
 from ..spec import ModelSpec
 from . import design as _design
-from . import plackett_luce, times  # noqa: F401  (each registers its family)
+from . import margins, plackett_luce, times  # noqa: F401  (each registers its family)
 from .design import Design
 from .draws import ArrayDraws, PosteriorDraws
 from .families import FAMILIES, Family, family_of

@@ -90,9 +90,17 @@ def _graph_race_logp(value, u, tau, *, design):
 
 
 def build(
-    design: Design, spec: ModelSpec, *, keep_utility: bool = False, likelihood: str = "kernel"
-) -> None:
-    """The Plackett-Luce model on ``design`` (coords must be set by the caller's context).
+    design: Design,
+    spec: ModelSpec,
+    *,
+    keep_utility: bool = False,
+    likelihood: str = "kernel",
+    races: np.ndarray | None = None,
+    race_dim: str = "race",
+) -> tuple[pt.TensorVariable, pt.TensorVariable]:
+    """The Plackett-Luce model on ``design`` (coords must be set by the caller's context);
+    returns the utilities u (per observation) and noise scales tau (per race) it ranks by.
+    ``races`` (indices, named by the coordinate ``race_dim``) ranks only those races.
 
     The likelihood is ``finish_order``, one log-probability per race; its observed value is each
     race's index into the layout that holds the finishing orders (``design.slots``).
@@ -118,9 +126,10 @@ def build(
         logp=logp,
         signature="(o),(r)->()",
         dtype="int64",
-        observed=np.arange(design.n_races),
-        dims="race",
+        observed=np.arange(design.n_races) if races is None else races,
+        dims=race_dim,
     )
+    return u, tau
 
 
 def two_ranked(df: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:

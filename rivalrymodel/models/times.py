@@ -21,7 +21,7 @@ from .families import Family, register
 from .plackett_luce import two_ranked
 from .terms import athlete_utility, race_noise_scale
 
-__all__ = ["build", "Times"]
+__all__ = ["build", "log_time_likelihood", "Times"]
 
 # Typical log pace (log seconds per metre) of a men's elite middle-distance race, about 2:40/km:
 # the centre of the event means' prior, not a fitted number.
@@ -35,20 +35,44 @@ def build(design: Design, spec: ModelSpec, *, keep_utility: bool = False) -> Non
     if keep_utility:
         pm.Deterministic("utility", u, dims="result")
         pm.Deterministic("race_tau", tau, dims="race")
+    rows = np.arange(design.n_obs)
+    eta = log_time_likelihood(
+        design, spec, u, tau, spec.time_scale, rows, dim="race", obs_dim="result"
+    )
+    pm.Deterministic("race_pace", eta, dims="race")
+
+
+def log_time_likelihood(
+    design, spec, u, tau, scale, rows: np.ndarray, *, dim: str, obs_dim: str, noise_sd=None
+) -> pt.TensorVariable:
+    """Student-t log times of the observations ``rows``, each race with its own pace: the
+    formula's one home (this family, and the margins family on its paced races).
+
+    ``scale`` is the fraction of finish time one utility unit is worth (a number, or a random
+    variable where it is learned); ``dim`` names the races of ``rows`` (in race order) and
+    ``obs_dim`` the rows. ``noise_sd`` fixes the noise scale; by default it is learned
+    (``time_sd``, larger in heats and semis by ``exp(time_sd_heat)``). Returns the paces eta
+    (log seconds per metre) of those races.
+    """
+    races, race_of = np.unique(design.obs_race[rows], return_inverse=True)
     events = [e.value for e in Event]
-    event_idx = np.array([events.index(e) for e in design.race_event])
+    event_idx = np.array([events.index(e) for e in design.race_event[races]])
     event_mean = pm.Normal("event_pace", _LOG_PACE, 0.2, dims="event")
     race_sd = spec.race_sd.create("race_sd")
-    race_z = pm.Normal("race_z", 0.0, 1.0, dims="race")
-    eta = pm.Deterministic("race_pace", event_mean[event_idx] + race_sd * race_z, dims="race")
-    # Heats and semis are jogged in more often than finals: their own noise scale.
-    rough = design.race_noise_x[:, 0] + design.race_noise_x[:, 1]
-    sd = spec.time_sd.create("time_sd")
-    sd_heat = pm.Normal("time_sd_heat", 0.0, 0.5)
-    obs_sd = sd * pt.exp(sd_heat * rough)[design.obs_race]
-    mu = design.obs_log_distance + eta[design.obs_race] - spec.time_scale * u / tau[design.obs_race]
+    race_z = pm.Normal("race_z", 0.0, 1.0, dims=dim)
+    eta = event_mean[event_idx] + race_sd * race_z
+    if noise_sd is None:
+        # Heats and semis are jogged in more often than finals: their own noise scale.
+        rough = design.race_noise_x[races, 0] + design.race_noise_x[races, 1]
+        sd = spec.time_sd.create("time_sd")
+        sd_heat = pm.Normal("time_sd_heat", 0.0, 0.5)
+        noise_sd = sd * pt.exp(sd_heat * rough)[race_of]
+    mu = design.obs_log_distance[rows] + eta[race_of] - scale * u[rows] / tau[races][race_of]
     nu = spec.time_nu.create("time_nu")
-    pm.StudentT("log_time", nu=nu, mu=mu, sigma=obs_sd, observed=design.obs_log_time, dims="result")
+    pm.StudentT(
+        "log_time", nu=nu, mu=mu, sigma=noise_sd, observed=design.obs_log_time[rows], dims=obs_dim
+    )
+    return eta
 
 
 def _result_sd(posterior, round: str) -> np.ndarray:
