@@ -55,7 +55,7 @@ def test_margins_model_is_the_rankings_of_some_races_plus_the_times_of_the_rest(
     data, _ = small
     model, design = build_model(data, rm.variants()["margins"])
     names = {v.name for v in model.free_RVs}
-    assert {"margin_scale", "race_z", "event_pace", "time_nu"} <= names
+    assert {"margin_scale", "race_pace", "event_pace", "time_nu"} <= names
     assert "time_sd" not in names  # the noise is the rankings', in utility units
     ranked = ranked_races(design)
     assert list(model.coords["ranked_race"]) == list(design.race_ids[ranked])
