@@ -47,3 +47,19 @@ def test_example_runs_quick(script, tmp_path):
     for name in figures:
         png = tmp_path / name
         assert png.exists() and png.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_tokyo_compare_table_has_a_row_per_variant_with_each_number(tmp_path):
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLES / "tokyo_2025.py"), "--quick", "--compare", "full,static",
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = [line for line in run.stdout.splitlines() if line.startswith(("| full", "| static"))]
+    assert len(rows) == 2
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 6 and "not in the race" not in cells
+        assert all(c.replace(".", "", 1).split(" ")[0].isdigit() for c in cells[1:]), cells
