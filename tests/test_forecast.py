@@ -117,6 +117,20 @@ def test_closed_form_places_match_enumeration():
         np.testing.assert_allclose(pairwise_ahead(v)[0], w[:, None] / (w[:, None] + w[None, :]))
 
 
+def test_closed_form_places_stay_exact_in_a_cold_race():
+    """Favourites far ahead (a race temperature near zero): 1 - p loses every digit, and the old
+    remainders made third-place probabilities of 1e265."""
+    got = plackett_luce_places(np.array([[40.0, 40.0, 0.0, 0.0, 0.0], [45.0, 0.0, 0.0, 1.0, -2.0]]))
+    assert np.isfinite(got).all() and (got >= 0).all() and (got <= 1 + 1e-12).all()
+    np.testing.assert_allclose(got.sum(axis=-1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(got[:, 0], [[0.5, 0.5, 0, 0, 0], [0.5, 0.5, 0, 0, 0],
+                                           [0, 0, 1 / 3, 1 / 3, 1 / 3]], atol=1e-12)  # fmt: skip
+    # One runner certain to win: second and third are the others' first and second.
+    rest = exact_places(np.exp([0.0, 0.0, 1.0, -2.0]))
+    np.testing.assert_allclose(got[1:, 1, 1:], rest[:, :2].T, atol=1e-12)
+    np.testing.assert_allclose(got[0, 1], [1, 0, 0, 0, 0], atol=1e-12)
+
+
 def test_forecast_matches_exact_probabilities_within_monte_carlo_error():
     sl = rm.StartList(tuple(MEANS), date="2024-03-01", paced=True, round="final")
     # Per draw, the exact place distribution by enumeration; averaged over draws.

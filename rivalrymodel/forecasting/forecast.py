@@ -46,7 +46,7 @@ def plackett_luce_places(v: np.ndarray) -> np.ndarray:
 
     ``v`` (sample, runner) are the scaled utilities. With p the softmax of v,
     P(a first, b second) = p_a p_b / (1 - p_a), and the third place follows the same way; the
-    cost is O(runners^2) per draw.
+    cost is O(runners^3) per draw, as one matrix product.
     """
     p = softmax(v, axis=-1)
     n = v.shape[-1]
@@ -54,19 +54,46 @@ def plackett_luce_places(v: np.ndarray) -> np.ndarray:
     out[0] = p
     if n < 2:
         return out
-    rest1 = np.clip(1.0 - p, 1e-300, None)  # what is left after a runner takes first place
+    rest1, rest2 = _remainders(p)
     pair = p[..., :, None] * p[..., None, :] / rest1[..., :, None]  # (a first, b second)
     eye = np.eye(n, dtype=bool)
     pair[..., eye] = 0.0
     out[1] = pair.sum(axis=-2)
     if n < 3:
         return out
-    rest2 = np.clip(1.0 - p[..., :, None] - p[..., None, :], 1e-300, None)
-    third = pair / rest2  # times p_i gives P(a, b, then i)
-    third[..., eye] = 0.0
-    total = third.sum(axis=(-2, -1))
-    out[2] = p * (total[..., None] - third.sum(axis=-1) - third.sum(axis=-2))
+    # P(i third) = p_i * sum over pairs (a, b) without i of pair(a, b) / rest2(a, b): a sum of
+    # positive terms, as one product with the mask of pairs that leave i out.
+    a, b, i = np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij")
+    leaves_out = ((a != b) & (i != a) & (i != b)).reshape(n * n, n).astype(float)
+    q = (pair / rest2).reshape(*v.shape[:-1], n * n)
+    out[2] = p * (q @ leaves_out)
     return out
+
+
+_TINY = 1e-300
+
+
+def _remainders(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """1 - p_a (sample, a) and 1 - p_a - p_b (sample, a, b), without cancellation.
+
+    When a favourite holds nearly all the probability (a cold race: tau small, v far apart),
+    1 - p_a and 1 - p_a - p_b are differences of nearly equal numbers and lose every digit.
+    Sums of the runners left are exact: the favourite's remainder is the sum of the others', the
+    two favourites' the sum of the rest; any other remainder is at least the second
+    favourite's p and is taken from the larger of the two runners, where it is accurate.
+    """
+    order = np.argsort(-p, axis=-1)
+    ranked = np.take_along_axis(p, order, axis=-1)
+    first, second = order[..., :1], order[..., 1:2]
+    rest1 = 1.0 - p
+    np.put_along_axis(rest1, first, ranked[..., 1:].sum(axis=-1, keepdims=True), axis=-1)
+    by_a = rest1[..., :, None] - p[..., None, :]
+    rest2 = np.where(p[..., :, None] >= p[..., None, :], by_a, np.swapaxes(by_a, -1, -2))
+    tail2 = ranked[..., 2:].sum(axis=-1)
+    rows = np.indices(p.shape[:-1])
+    rest2[(*rows, first[..., 0], second[..., 0])] = tail2
+    rest2[(*rows, second[..., 0], first[..., 0])] = tail2
+    return np.clip(rest1, _TINY, None), np.clip(rest2, _TINY, None)
 
 
 def pairwise_ahead(v: np.ndarray) -> np.ndarray:
