@@ -133,12 +133,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _with_previous(bt, folder: Path, targets):
-    """``bt`` with the forecasters of an earlier run on the same targets (races it scored)."""
+    """``bt`` with the forecasts of an earlier run on the same targets: those of its
+    (forecaster, race) pairs that ``bt`` does not have yet, so runs of one forecaster on
+    different origins add up."""
     races = pd.read_csv(folder / "races.csv", parse_dates=["date", "origin"])
     probs = pd.read_csv(folder / "probabilities.csv", dtype={"athlete_id": str})
-    keep = races["race_id"].isin(targets["race_id"]) & ~races["model"].isin(bt.races["model"])
-    races = races[keep]
-    probs = probs[probs["race_id"].isin(targets["race_id"]) & probs["model"].isin(races["model"])]
+    have = set(zip(bt.races["model"], bt.races["race_id"], strict=True))
+    pairs = pd.Series(list(zip(races["model"], races["race_id"], strict=True)), index=races.index)
+    races = races[races["race_id"].isin(targets["race_id"]) & ~pairs.isin(have)]
+    new = set(zip(races["model"], races["race_id"], strict=True))
+    probs = probs[[pair in new for pair in zip(probs["model"], probs["race_id"], strict=True)]]
     return Backtest(
         pd.concat([bt.races, races], ignore_index=True),
         pd.concat([bt.probabilities, probs], ignore_index=True),

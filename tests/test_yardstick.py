@@ -168,3 +168,39 @@ def test_the_yardstick_quick_mode_writes_its_report(tmp_path):
         assert part in text, part
     assert (tmp_path / "out" / "races.csv").exists()
     assert (tmp_path / "figures" / "yardstick_calibration.png").stat().st_size > 10_000
+
+
+def test_earlier_runs_of_one_forecaster_on_different_origins_add_up(tmp_path):
+    """``--with A,B``: a forecaster's races from A, then those of B that A did not have."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "yardstick.py"
+    spec = importlib.util.spec_from_file_location("yardstick_script", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+
+    def run(folder, rows):
+        folder.mkdir()
+        races = pd.DataFrame(
+            [
+                {"model": m, "race_id": r, "date": "2024-06-01", "origin": "2024-06-01", "ll": x}
+                for m, r, x in rows
+            ]  # fmt: skip
+        )
+        races.to_csv(folder / "races.csv", index=False)
+        probs = races[["model", "race_id"]].assign(athlete_id="A1", p_win=races["ll"])
+        probs.to_csv(folder / "probabilities.csv", index=False)
+        return folder
+
+    a = run(tmp_path / "a", [("margins", "r1", 0.1), ("full", "r1", 0.2), ("full", "r2", 0.3)])
+    b = run(tmp_path / "b", [("margins", "r1", 0.9), ("margins", "r2", 0.4)])
+    empty = pd.DataFrame(columns=["model", "race_id"])
+    bt = Backtest(empty, empty)
+    targets = pd.DataFrame({"race_id": ["r1", "r2"]})
+    for folder in (a, b):
+        bt = script._with_previous(bt, folder, targets)
+    got = bt.races.set_index(["model", "race_id"])["ll"].sort_index()
+    assert got.to_dict() == {("full", "r1"): 0.2, ("full", "r2"): 0.3,
+                             ("margins", "r1"): 0.1, ("margins", "r2"): 0.4}  # fmt: skip
+    assert len(bt.probabilities) == 4
