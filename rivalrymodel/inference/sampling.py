@@ -50,6 +50,7 @@ def quick_data(data: RaceData, months: int = 18) -> RaceData:
 def _label(tree: xr.DataTree, design: Design) -> None:
     """Give athletes their names and cells their athlete and season, as coordinates."""
     cell_athlete = design.athlete_ids[design.cell_athlete]
+    day = pd.Series(design.race_dates.astype("datetime64[ns]"), index=design.race_ids)
     for group in ("posterior", "log_likelihood", "observed_data", "prior"):
         if group not in tree.children:
             continue
@@ -64,7 +65,6 @@ def _label(tree: xr.DataTree, design: Design) -> None:
             )
         for dim in ("race", "ranked_race", "timed_race"):  # every family's races
             if dim in ds.dims:
-                day = pd.Series(design.race_dates.astype("datetime64[ns]"), index=design.race_ids)
                 when = day.reindex(ds[dim].to_numpy()).to_numpy()
                 ds = ds.assign_coords({f"{dim}_date": (dim, when)})
         tree[group] = xr.DataTree(ds)
