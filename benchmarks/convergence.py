@@ -107,7 +107,7 @@ def report(df: pd.DataFrame, total: int, command: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sets", default="", help="only the origins of these target sets")
-    p.add_argument("--variant", default="full")
+    p.add_argument("--variant", default="default")
     p.add_argument("--draws", type=int, default=DEFAULTS["draws"])
     p.add_argument("--max-draws", type=int, default=DEFAULTS["max_draws"])
     p.add_argument("--tune", type=int, default=DEFAULTS["tune"])

@@ -8,7 +8,7 @@ differences between the two reduced runs, and the mean moves by less than the re
 own spread, the reduced settings do not change the scores beyond their Monte-Carlo error.
 
     .venv/bin/python benchmarks/settings_check.py reduced_a=DIR reduced_b=DIR default=DIR
-        [--model full] [--report benchmarks/settings_check.md]
+        [--model default] [--report benchmarks/settings_check.md]
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def report(table: pd.DataFrame, labels: list[str], command: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("runs", nargs="+", help="LABEL=DIR; the first two are the reduced runs")
-    p.add_argument("--model", default="full")
+    p.add_argument("--model", default="default")
     p.add_argument("--report", default=str(Path(__file__).parent / "settings_check.md"))
     args = p.parse_args(argv)
     runs = {}

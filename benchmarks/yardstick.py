@@ -5,8 +5,8 @@ Targets: ``rivalrymodel.evaluation.yardstick_targets`` (championship finals and 
 model variants and the baselines through one backtest, writes the tables to ``--out`` and the
 report to ``--report`` (benchmarks/backtest.md by default), with the command and run time.
 
-    .venv/bin/python benchmarks/yardstick.py [--quick] [--variants full] [--baselines all]
-        [--draws 500 --tune 300 --chains 2] [--workers 1]
+    .venv/bin/python benchmarks/yardstick.py [--quick] [--variants default] [--baselines all]
+        [--draws 500 --tune 300 --chains 2] [--workers 1] [--with DIR,... [--rename OLD=NEW]]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="two targets per set, smoke-run fits")
-    p.add_argument("--variants", default="full", help="comma-separated model variants")
+    p.add_argument("--variants", default="default", help="comma-separated model variants")
     p.add_argument("--baselines", default="all", help="comma-separated, 'all' or ''")
     p.add_argument("--draws", type=int, default=500)
     p.add_argument("--tune", type=int, default=300)
@@ -53,7 +53,16 @@ def main(argv: list[str] | None = None) -> int:
         help="add the forecasters of earlier runs' --out (comma-separated; same targets)",
     )  # fmt: skip
     p.add_argument("--reference", help="the forecaster the others are paired with (first)")
+    p.add_argument(
+        "--rename", default="", metavar="OLD=NEW,...",
+        help="forecasters of the --with runs made under an earlier name of the same spec",
+    )  # fmt: skip
+    p.add_argument("--compress", action="store_true", help="write the --out tables gzipped")
     args = p.parse_args(argv)
+    try:
+        renames = dict(pair.split("=") for pair in args.rename.split(",") if pair)
+    except ValueError:
+        p.error(f"--rename: give OLD=NEW pairs, not {args.rename!r}")
     start = time.perf_counter()
     data = rm.load_dataset()
     targets = yardstick_targets(data)
@@ -92,9 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for folder in args.previous.split(",") if args.previous else []:
-        bt = _with_previous(bt, Path(folder), targets)
-    bt.races.to_csv(out / "races.csv", index=False)
-    bt.probabilities.to_csv(out / "probabilities.csv", index=False)
+        bt = _with_previous(bt, Path(folder), targets, renames)
+    bt.save(out, compress=args.compress)
     models = [v.name for v in variants] + names
     models += [m for m in bt.races["model"].unique() if m not in models]
     figure = Path(args.report).parent / "figures" / "yardstick_calibration.png"
@@ -132,22 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _with_previous(bt, folder: Path, targets):
-    """``bt`` with the forecasts of an earlier run on the same targets: those of its
-    (forecaster, race) pairs that ``bt`` does not have yet, so runs of one forecaster on
-    different origins add up."""
-    races = pd.read_csv(folder / "races.csv", parse_dates=["date", "origin"])
-    probs = pd.read_csv(folder / "probabilities.csv", dtype={"athlete_id": str})
-    have = set(zip(bt.races["model"], bt.races["race_id"], strict=True))
-    pairs = pd.Series(list(zip(races["model"], races["race_id"], strict=True)), index=races.index)
-    races = races[races["race_id"].isin(targets["race_id"]) & ~pairs.isin(have)]
-    new = set(zip(races["model"], races["race_id"], strict=True))
-    probs = probs[[pair in new for pair in zip(probs["model"], probs["race_id"], strict=True)]]
-    return Backtest(
-        pd.concat([bt.races, races], ignore_index=True),
-        pd.concat([bt.probabilities, probs], ignore_index=True),
-        bt.notes,
-    )
+def _with_previous(bt: Backtest, folder: Path, targets, renames=None) -> Backtest:
+    """``bt`` with the forecasts of an earlier run on these targets that it does not have yet
+    (each (forecaster, race) once), so runs of one forecaster on different origins add up;
+    ``renames`` maps an earlier name of a forecaster to its name now."""
+    prev = Backtest.load(folder)
+    races = prev.races[prev.races["race_id"].isin(targets["race_id"])]
+    probs = prev.probabilities[prev.probabilities["race_id"].isin(races["race_id"])]
+    if renames:
+        races = races.assign(model=races["model"].replace(renames))
+        probs = probs.assign(model=probs["model"].replace(renames))
+    return bt.combine(Backtest(races, probs))
 
 
 if __name__ == "__main__":

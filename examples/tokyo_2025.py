@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--compare", metavar="VARIANTS",
         help="only a table of how these model variants (comma-separated, e.g. "
-        "full,quarterly,layoff) move Ingebrigtsen's and Nader's numbers",
+        "full,default,seasonal,layoff) move Ingebrigtsen's and Nader's numbers",
     )  # fmt: skip
     args = p.parse_args(argv)
     data = rm.load_dataset()

@@ -201,8 +201,7 @@ def _backtest(args: argparse.Namespace) -> int:
     executor.shutdown()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result.races.to_csv(out / "races.csv", index=False)
-    result.probabilities.to_csv(out / "probabilities.csv", index=False)
+    result.save(out)
     summary = result.summary()
     summary.to_csv(out / "summary.csv", index=False)
     ref = names[0] if names else base[0]
@@ -234,7 +233,7 @@ def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
         help="fit on the data strictly before DATE"
         + (" (default: the race date)" if saved else ""),
     )
-    p.add_argument("--variant", default="full", help="model variant (default full)")
+    p.add_argument("--variant", default="default", help="model variant (default: default)")
     _sampler_options(p, "last 18 months of data, 2 chains x 150 draws; will not converge")
 
 
@@ -342,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
         "summary.csv and "
         "calibration.png to --out.",
     )
-    p.add_argument("--variants", default="full", help="comma-separated model variants")
+    p.add_argument("--variants", default="default", help="comma-separated model variants")
     p.add_argument(
         "--baselines", default="all", help="comma-separated baselines, 'all' or '' for none"
     )

@@ -94,18 +94,17 @@ def differences(
 def touched(bt, targets: pd.DataFrame, data, reference: str) -> str:
     """The paired differences on the races the injury and pacing terms touch
     (:func:`~rivalrymodel.evaluation.term_subsets`), each race once per subset it is in."""
-    from .evaluation import Backtest, term_subsets
+    from .evaluation import term_subsets
 
-    subsets = term_subsets(data, targets)
-    races = bt.races.drop(columns="set").merge(subsets.rename(columns={"subset": "set"}))
-    if races["model"].nunique() < 2:
+    sub = bt.by_subset(term_subsets(data, targets))
+    if sub.races["model"].nunique() < 2:
         return "No target race here is touched by the injury or pacing term."
-    text = differences(Backtest(races, bt.probabilities), reference, pooled=False)
+    text = differences(sub, reference, pooled=False)
     return (
         "`after_absence`: a runner is back from an absence announced by the origin (his first "
         "race after it, or within 120 days of it); `unpaced`: no pacemaker. A model without "
-        "the injury term (`no_injury`) or the pacing term (`no_pacing`) against the reference "
-        "here says whether the term pays where it acts.\n\n" + text
+        "the injury term (`no_injury`), or one with the pacing skill (`pacing`), against the "
+        "reference here says whether the term pays where it acts.\n\n" + text
     )
 
 

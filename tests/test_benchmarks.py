@@ -65,7 +65,7 @@ def test_settings_check_reports_paired_differences_between_runs(tmp_path):
 
     rng = np.random.default_rng(0)
     base = pd.DataFrame(
-        {"model": "full", "race_id": [f"r{i}" for i in range(30)],
+        {"model": "default", "race_id": [f"r{i}" for i in range(30)],
          "log_loss": rng.uniform(0.5, 3, 30), "top3_log_loss": rng.uniform(0.3, 0.6, 30),
          "pair_log_loss": rng.uniform(0.4, 0.7, 30), "rps": rng.uniform(0.1, 0.2, 30)}
     )  # fmt: skip

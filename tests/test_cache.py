@@ -24,7 +24,8 @@ def tiny():
     return data.as_of("2019-12-31")
 
 
-def test_a_damaged_entry_is_refitted_with_a_warning(tmp_path, monkeypatch, tiny):
+def _fake_sampler(monkeypatch) -> list:
+    """Make the cache's ``fit`` return a hand-built posterior; the list counts the calls."""
     calls = []
 
     def fake_fit(spec, data, **kwargs):
@@ -32,6 +33,11 @@ def test_a_damaged_entry_is_refitted_with_a_warning(tmp_path, monkeypatch, tiny)
         return rm.Fit(forecast_tree(MEANS, draws=50))
 
     monkeypatch.setattr(cache_mod, "fit", fake_fit)
+    return calls
+
+
+def test_a_damaged_entry_is_refitted_with_a_warning(tmp_path, monkeypatch, tiny):
+    calls = _fake_sampler(monkeypatch)
     spec = rm.ModelSpec()
     first = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=50)
     entry = cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1, draws=50)
@@ -164,3 +170,19 @@ def test_a_ctrl_c_swallowed_by_a_callback_while_compiling_is_raised_after_it():
     finally:
         signal.signal(signal.SIGINT, previous)
     assert went_on == [1]
+
+
+def test_an_entry_with_its_log_likelihood_serves_a_lean_request(tmp_path, monkeypatch, tiny):
+    calls = _fake_sampler(monkeypatch)
+    spec, kw = rm.ModelSpec(), {"cache_dir": tmp_path, "random_seed": 1, "draws": 50}
+    rich = cached_fit(spec, tiny, log_likelihood=True, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.ConvergenceWarning)
+        lean = cached_fit(spec, tiny, **kw)
+    assert len(calls) == 1
+    xr.testing.assert_identical(lean.posterior, rich.posterior)
+    assert not cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1, draws=50).exists()
+    # ... but not the other way round: a lean entry has no log-likelihood to give
+    cached_fit(spec, tiny, **{**kw, "random_seed": 2})
+    cached_fit(spec, tiny, log_likelihood=True, **{**kw, "random_seed": 2})
+    assert len(calls) == 3

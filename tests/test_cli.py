@@ -163,10 +163,10 @@ def test_backtest_of_the_baselines_writes_tables_and_the_calibration_plot(tmp_pa
 @pytest.mark.slow
 def test_backtest_quick_with_the_model(tmp_path, capsys):
     out = tmp_path / "bt"
-    args = ["backtest", "--quick", "--variants", "full", "--baselines", "elo", "--out", str(out)]
+    args = ["backtest", "--quick", "--variants", "default", "--baselines", "elo", "--out", str(out)]
     assert main(args) == 0
     races = pd.read_csv(out / "races.csv", parse_dates=["date", "origin"])
-    assert set(races["model"]) == {"full", "elo"} and len(races) == 6
+    assert set(races["model"]) == {"default", "elo"} and len(races) == 6
     assert races["origin"].nunique() == 3  # the yardstick's: one per championship event
     assert (races["origin"] <= races["date"]).all()
     assert "convergence:" in capsys.readouterr().err  # a quick fit does not converge: said so

@@ -164,3 +164,37 @@ def test_grid_on_a_process_pool_and_on_a_dask_cluster_agree(sim):
     d = local.differences("uniform")
     assert set(d["model"]) == {"elo", "openskill", "season_best"}
     assert len(local.calibration("elo")) >= 2
+
+
+def test_a_saved_backtest_loads_back_and_a_damaged_one_is_named(tmp_path):
+    rng = np.random.default_rng(0)
+    races = pd.DataFrame(
+        {"model": ["m1", "m1", "m2"], "race_id": ["r1", "r2", "r1"],
+         "date": pd.to_datetime(["2024-06-01"] * 3), "origin": pd.to_datetime(["2024-06-01"] * 3),
+         "set": "open_race", "field_complete": [True, False, True],
+         **{k: rng.random(3) for k in evaluation.METRICS}}
+    )  # fmt: skip
+    probs = pd.DataFrame({"model": ["m1", "m1", "m2"], "race_id": ["r1", "r2", "r1"],
+                          "athlete_id": ["007", "1", "007"], "p_win": [0.5, 0.2, 0.4],
+                          "won": [True, False, True], "p_podium": [0.9, 0.6, 0.8],
+                          "podium": [True, True, True]})  # fmt: skip
+    bt = evaluation.Backtest(races, probs)
+    for compress in (False, True):
+        back = evaluation.Backtest.load(bt.save(tmp_path / str(compress), compress=compress))
+        pd.testing.assert_frame_equal(back.races, races, check_dtype=False)
+        assert list(back.probabilities["athlete_id"]) == ["007", "1", "007"]  # ids stay text
+        pd.testing.assert_frame_equal(back.summary(reps=50), bt.summary(reps=50))
+    # combine: each (model, race) once, the first given
+    other = evaluation.Backtest(races.assign(log_loss=9.0), probs.assign(p_win=0.0))
+    extra = evaluation.Backtest(
+        races.iloc[:1].assign(race_id="r3"), probs.iloc[:1].assign(race_id="r3")
+    )
+    both = bt.combine(other, extra)
+    assert len(both.races) == 4 and len(both.probabilities) == 4
+    assert not (both.races["log_loss"] == 9.0).any()
+    assert set(both.races["race_id"]) == {"r1", "r2", "r3"}
+    races.drop(columns="set").to_csv(tmp_path / "True" / "races.csv.gz", index=False)
+    with pytest.raises(ValueError, match=r"races.csv.gz: missing column\(s\) \['set'\]"):
+        evaluation.Backtest.load(tmp_path / "True")
+    with pytest.raises(FileNotFoundError, match="no races.csv"):
+        evaluation.Backtest.load(tmp_path / "nowhere")

@@ -24,7 +24,9 @@ def _quiet_fit(spec, data, **kw):
 @pytest.fixture(scope="module")
 def recovery():
     data, truth = simulate_dataset(n_athletes=80, races_per_season=120, random_seed=2024)
-    fit = _quiet_fit(rm.ModelSpec(), data, draws=500, tune=500, chains=4, random_seed=1)
+    # Every term, on the seasons the data were simulated in (the quarterly walk: below).
+    spec = rm.variants()["full"]
+    fit = _quiet_fit(spec, data, draws=500, tune=500, chains=4, random_seed=1)
     return data, truth, fit
 
 
@@ -128,14 +130,26 @@ def test_short_run_warns_with_numbers(bundled):
 
 @pytest.fixture(scope="module")
 def quarterly_recovery():
-    """Abilities that move within a season (quarters, step_sd 0.6 per season)."""
+    """The default model on data drawn from it: abilities that move within a season (quarters,
+    step_sd 0.6 per season), no unpaced skill, the injury effect and race-type noise."""
     data, truth = simulate_dataset(
         n_athletes=60, seasons=(2016, 2019), races_per_season=160, step_sd=0.6,
-        periods_per_season=4, random_seed=7,
+        periods_per_season=4, pacing_sd=0.0, random_seed=7,
     )  # fmt: skip
-    spec = rm.variants()["quarterly"]
-    fit = _quiet_fit(spec, data, draws=400, tune=400, chains=4, random_seed=2)
+    fit = _quiet_fit(rm.ModelSpec(), data, draws=400, tune=400, chains=4, random_seed=2)
     return data, truth, fit
+
+
+def test_parameter_recovery_default_model_terms(quarterly_recovery):
+    """The default's injury sizes and race noise, under its priors, cover the truth."""
+    _, truth, fit = quarterly_recovery
+    post = fit.posterior
+    for name in ("injury_mean", "injury_length"):
+        lo, hi = post[name].quantile([0.05, 0.95]).to_numpy()
+        assert lo <= truth[name] <= hi, (name, lo, hi, truth[name])
+    lo, hi = post["noise"].quantile([0.05, 0.95], dim=("chain", "draw")).to_numpy()
+    covered = (lo <= truth["noise"]) & (truth["noise"] <= hi)
+    assert covered.sum() >= 3, (lo, hi, truth["noise"])
 
 
 def test_parameter_recovery_within_season_form(quarterly_recovery):

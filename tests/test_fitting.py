@@ -63,7 +63,9 @@ def fake_tree(chains=4, draws=500, *, stuck=False, divergences=0, seed=0) -> xr.
     tree = xr.DataTree.from_dict(
         {"posterior": post, "sample_stats": stats, "log_likelihood": ll, "observed_data": obs}
     )
-    tree.attrs.update(spec=ModelSpec().to_json(), cutoff="2024-01-01")
+    # One cell per season, with the unpaced skill: the first default, as the cells above are.
+    spec = ModelSpec(periods_per_season=1, pacing=True)
+    tree.attrs.update(spec=spec.to_json(), cutoff="2024-01-01")
     return tree
 
 

@@ -87,7 +87,8 @@ def forecast_tree(
         },
     )
     tree = xr.DataTree.from_dict({"posterior": ds})
-    spec = rm.ModelSpec(family=family)
+    # One cell per season, with the unpaced skill: the first default, as the cells above are.
+    spec = rm.ModelSpec(family=family, periods_per_season=1, pacing=True)
     tree.attrs.update(
         spec=spec.to_json(),
         cutoff=cutoff,

@@ -61,7 +61,7 @@ def test_margins_model_is_the_rankings_of_some_races_plus_the_times_of_the_rest(
     assert list(model.coords["ranked_race"]) == list(design.race_ids[ranked])
     point = model.initial_point()
     logp = model.compile_logp(vars=[model["finish_order"]], sum=False)(point)[0]
-    full, _ = build_model(data, rm.variants()["full"])
+    full, _ = build_model(data, rm.variants()["default"])
     shared = {k: v for k, v in point.items() if k in full.initial_point()}
     every = full.compile_logp(vars=[full["finish_order"]], sum=False)(shared)[0]
     np.testing.assert_allclose(logp, every[ranked])

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pymc as pm
 import pytensor
 import pytensor.tensor as pt
 import pytest
@@ -16,6 +17,7 @@ import rivalrymodel as rm
 from rivalrymodel.models import build_design, build_model
 from rivalrymodel.models.design import SLOT_DNF, SLOT_FINISH, SLOT_PAD
 from rivalrymodel.models.pl_kernel import PlackettLuceRaces, RaceStructure
+from rivalrymodel.models.terms.ability import period_of
 from rivalrymodel.models.plackett_luce import plackett_luce_logp
 from rivalrymodel.simulate import simulate_places
 from rivalrymodel.synthetic import simulate_dataset
@@ -133,16 +135,41 @@ def test_dnf_rule_last_adds_dnf_slots_after_finishers(bundled):
     assert (first_dnf[has] == finishers[has]).all()
 
 
-def test_cells_are_contiguous_seasons_per_athlete(bundled):
-    des = build_design(bundled, rm.ModelSpec())
+@pytest.mark.parametrize("per", [1, 4])
+def test_cells_are_the_periods_with_results_in_order(bundled, per):
+    des = build_design(bundled, rm.ModelSpec(periods_per_season=per))
     starts = des.first_cell
     assert (des.cell_athlete[starts] == np.arange(des.n_athletes)).all()
     same = des.cell_athlete[1:] == des.cell_athlete[:-1]
-    assert (np.diff(des.cell_season)[same] == 1).all()
-    assert (
-        des.cell_season[des.obs_cell]
-        == bundled.races.set_index("race_id").loc[des.race_ids[des.obs_race], "season"].to_numpy()
-    ).all()
+    assert (np.diff(des.cell_period)[same] >= 1).all()
+    assert (des.cell_gap[1:][same] == np.diff(des.cell_period)[same]).all()
+    assert (des.cell_gap[starts] == 0).all()
+    # every cell has a result, and each result sits in the cell of its date's period
+    assert (np.bincount(des.obs_cell, minlength=len(des.cell_athlete)) > 0).all()
+    dates = bundled.races.set_index("race_id").loc[des.race_ids[des.obs_race], "date"]
+    assert (des.cell_period[des.obs_cell] == period_of(dates, per)).all()
+    assert (des.cell_athlete[des.obs_cell] == des.obs_athlete).all()
+    assert (des.cell_season == des.cell_period // per).all()
+
+
+def test_a_step_over_empty_periods_has_their_summed_variance():
+    """The walk's step to an athlete's next cell g periods later has sd step_sd * sqrt(g / per)
+    in the prior: the same model as a cell for every period in between."""
+    data, _ = simulate_dataset(n_athletes=30, races_per_season=25, random_seed=5)
+    spec = rm.ModelSpec(injury=False)
+    model, des = build_model(data, spec)
+    with model:
+        prior = pm.sample_prior_predictive(draws=4000, var_names=["ability", "step_sd"],
+                                           random_seed=1)  # fmt: skip
+    th = prior.prior["ability"].stack(s=("chain", "draw")).to_numpy()
+    sd = prior.prior["step_sd"].stack(s=("chain", "draw")).to_numpy()
+    later = np.setdiff1d(np.arange(len(des.cell_athlete)), des.first_cell)
+    z = (th[later] - th[later - 1]) / sd
+    gap = des.cell_gap[later]
+    assert len(np.unique(gap)) >= 3
+    for g in np.unique(gap):
+        var = z[gap == g].var()
+        assert var == pytest.approx(g / 4, rel=0.1), (g, var)
 
 
 def test_design_as_of_sees_no_race_on_or_after_the_date_nor_later_absences():
@@ -319,3 +346,18 @@ def test_layoff_units_are_absences_and_an_unseen_one_widens_the_forecast():
     # Per athlete (the default): A's own beta for every absence of A, no fresh spread.
     per_athlete = injury.offsets(post, ["A", "A", "B"], decay, loglen)
     assert (per_athlete[:, 0] == -2.0).all() and (per_athlete[:, 1] == -1.0).all()
+
+
+def test_centred_levels_step_with_the_sd_of_their_gap():
+    """The centred walk of busy athletes: each later level is Normal(previous level,
+    step_sd * scale) with the scale of its own cell."""
+    from scipy.stats import norm
+
+    from rivalrymodel.models.terms.ability import _walk_logp
+
+    scale = np.array([0.5, 1.0, 0.5])  # the later cells 1, 2 and 4
+    kw = {"first_cell": np.array([0, 3]), "cell_athlete": np.array([0, 0, 0, 1, 1])}
+    base, later = pt.as_tensor([0.1, -0.2]), pt.as_tensor([0.3, 0.0, 0.4])
+    got = _walk_logp(later, base, 0.8, None, scale=scale, **kw).eval()
+    want = norm.logpdf([0.3 - 0.1, 0.0 - 0.3, 0.4 + 0.2], 0.0, 0.8 * scale).sum()
+    assert got == pytest.approx(want)

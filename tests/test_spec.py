@@ -10,22 +10,27 @@ import rivalrymodel as rm
 from rivalrymodel import ModelSpec, Prior
 
 
-def test_variants_are_the_documented_ten_with_full_first():
+def test_variants_are_the_documented_eleven_with_default_first():
     v = rm.variants()
     assert list(v) == [
-        "full", "static", "quarterly", "layoff", "temperature", "no_pacing", "no_injury",
+        "default", "full", "seasonal", "pacing", "no_injury", "static", "layoff", "temperature",
         "single_distance", "margins", "times",
     ]  # fmt: skip
-    assert v["margins"].family == "margins"
-    assert v["layoff"].injury_per_absence and not v["full"].injury_per_absence
-    assert v["temperature"].race_temperature and not v["full"].race_temperature
-    assert v["full"] == ModelSpec()
-    assert not v["static"].dynamic and v["static"].pacing
-    assert v["quarterly"].periods_per_season == 4 and v["full"].periods_per_season == 1
-    assert not v["no_pacing"].pacing and v["no_pacing"].injury
-    assert not v["no_injury"].injury
-    assert not v["single_distance"].distance
-    assert v["times"].family == "times"
+    d = v["default"]
+    assert d == ModelSpec()
+    assert d.periods_per_season == 4 and not d.pacing and d.injury and d.distance
+    # The first default: one ability per season, with the unpaced skill.
+    assert v["full"].periods_per_season == 1 and v["full"].pacing
+    # Every other variant is the default with one piece changed.
+    changed = {
+        "seasonal": {"periods_per_season": 1}, "pacing": {"pacing": True},
+        "no_injury": {"injury": False}, "static": {"dynamic": False},
+        "layoff": {"injury_per_absence": True}, "temperature": {"race_temperature": True},
+        "single_distance": {"distance": False}, "margins": {"family": "margins"},
+        "times": {"family": "times"},
+    }  # fmt: skip
+    for name, fields in changed.items():
+        assert v[name] == d.replace(name=name, **fields), name
     assert all(spec.name == name for name, spec in v.items())
 
 
@@ -79,11 +84,15 @@ def test_from_json_rejects_unknown_fields():
 
 
 def test_json_of_a_spec_without_the_later_fields_is_as_before():
-    """Saved fits and cache keys of the default spec do not change with the new fields."""
-    text = ModelSpec().to_json()
+    """Saved fits and cache keys of the first default (``full``) do not change with the fields
+    added since, and its older JSON reads back as it was, not with today's defaults."""
+    full = rm.variants()["full"]
+    text = full.to_json()
     assert "periods_per_season" not in text and "injury_per_absence" not in text
     assert "temperature" not in text and "margin_scale" not in text
-    for name in ("quarterly", "layoff", "temperature", "margins"):
+    assert ModelSpec.from_json(text) == full
+    assert ModelSpec.from_json(text).periods_per_season == 1
+    for name in ("default", "layoff", "temperature", "margins"):
         spec = rm.variants()[name]
         assert ModelSpec.from_json(spec.to_json()) == spec
-        assert spec.to_json() != ModelSpec().replace(name=name).to_json()
+        assert spec.to_json() != full.replace(name=name).to_json()

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 import rivalrymodel as rm
-from rivalrymodel.evaluation import Backtest, make_baseline, term_subsets, yardstick_targets
+from rivalrymodel.evaluation import (
+    METRICS,
+    Backtest,
+    make_baseline,
+    term_subsets,
+    yardstick_targets,
+)
 from rivalrymodel.evaluation.peers import win_probabilities
 from rivalrymodel.report import yardstick_report
 
@@ -181,17 +187,25 @@ def test_earlier_runs_of_one_forecaster_on_different_origins_add_up(tmp_path):
     spec.loader.exec_module(script)
 
     def run(folder, rows):
-        folder.mkdir()
         races = pd.DataFrame(
             [
-                {"model": m, "race_id": r, "date": "2024-06-01", "origin": "2024-06-01", "ll": x}
+                {
+                    "model": m,
+                    "race_id": r,
+                    "date": "2024-06-01",
+                    "origin": "2024-06-01",
+                    "set": "open_race",
+                    "field_complete": False,
+                    "log_loss": x,
+                    **{k: 0.0 for k in METRICS if k != "log_loss"},
+                }
                 for m, r, x in rows
             ]  # fmt: skip
         )
-        races.to_csv(folder / "races.csv", index=False)
-        probs = races[["model", "race_id"]].assign(athlete_id="A1", p_win=races["ll"])
-        probs.to_csv(folder / "probabilities.csv", index=False)
-        return folder
+        probs = races[["model", "race_id"]].assign(
+            athlete_id="A1", p_win=races["log_loss"], won=True, p_podium=1.0, podium=True
+        )
+        return Backtest(races, probs).save(folder, compress=folder.name == "b")
 
     a = run(tmp_path / "a", [("margins", "r1", 0.1), ("full", "r1", 0.2), ("full", "r2", 0.3)])
     b = run(tmp_path / "b", [("margins", "r1", 0.9), ("margins", "r2", 0.4)])
@@ -200,7 +214,10 @@ def test_earlier_runs_of_one_forecaster_on_different_origins_add_up(tmp_path):
     targets = pd.DataFrame({"race_id": ["r1", "r2"]})
     for folder in (a, b):
         bt = script._with_previous(bt, folder, targets)
-    got = bt.races.set_index(["model", "race_id"])["ll"].sort_index()
+    got = bt.races.set_index(["model", "race_id"])["log_loss"].sort_index()
     assert got.to_dict() == {("full", "r1"): 0.2, ("full", "r2"): 0.3,
                              ("margins", "r1"): 0.1, ("margins", "r2"): 0.4}  # fmt: skip
     assert len(bt.probabilities) == 4
+    renamed = script._with_previous(Backtest(empty, empty), a, targets, {"full": "seasonal"})
+    assert sorted(set(renamed.races["model"])) == ["margins", "seasonal"]
+    assert sorted(set(renamed.probabilities["model"])) == ["margins", "seasonal"]

@@ -17,11 +17,13 @@ import concurrent.futures as cf
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..data import RaceData
+from ..files import replace_atomically
 from ..forecasting import Forecaster, ModelForecaster, StartList
 from ..spec import ModelSpec
 from .baselines import make_baseline
@@ -30,6 +32,8 @@ from .metrics import bootstrap_mean, expected_calibration_error, reliability, sc
 __all__ = ["default_targets", "backtest", "Backtest", "METRICS", "DIAMOND_LEAGUE"]
 
 METRICS = ["log_loss", "brier", "rps", "top3_log_loss", "pair_log_loss", "pair_accuracy"]
+_RACE_COLUMNS = ["model", "race_id", "set", "field_complete", *METRICS]
+_PROB_COLUMNS = ["model", "race_id", "athlete_id", "p_win", "won", "p_podium", "podium"]
 
 # Meetings of the Diamond League in 2024 and 2025, as names (or parts of names) in races.csv.
 DIAMOND_LEAGUE = (
@@ -180,6 +184,64 @@ class Backtest:
                 rows.append({"model": model, "set": tset, "races": len(d), "mean": mean,
                              "lo": lo, "hi": hi})  # fmt: skip
         return pd.DataFrame(rows)
+
+    def by_subset(self, subsets: pd.DataFrame) -> Backtest:
+        """The races of ``subsets`` (columns race_id, subset; e.g.
+        :func:`~rivalrymodel.evaluation.term_subsets`) with the subset as their set: a race is
+        there once per subset it is in."""
+        races = self.races.drop(columns="set").merge(subsets.rename(columns={"subset": "set"}))
+        return Backtest(races, self.probabilities, list(self.notes))
+
+    def save(self, folder: str | Path, *, compress: bool = False) -> Path:
+        """Write ``races.csv`` and ``probabilities.csv`` (``.csv.gz`` with ``compress``) into
+        ``folder``, each atomically; :meth:`load` reads them back."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        ext = ".csv.gz" if compress else ".csv"
+        for name, df in (("races", self.races), ("probabilities", self.probabilities)):
+            replace_atomically(
+                folder / f"{name}{ext}",
+                lambda tmp, df=df: df.to_csv(
+                    tmp, index=False, compression="gzip" if compress else None
+                ),  # fmt: skip
+            )
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Backtest:
+        """The backtest written by :meth:`save` (or ``yardstick.py``, the CLI) into ``folder``."""
+        folder = Path(folder)
+        tables = {}
+        for name, needed in (("races", _RACE_COLUMNS), ("probabilities", _PROB_COLUMNS)):
+            path = next((folder / f"{name}{e}" for e in (".csv", ".csv.gz")
+                         if (folder / f"{name}{e}").exists()), None)  # fmt: skip
+            if path is None:
+                raise FileNotFoundError(f"{folder}: no {name}.csv or {name}.csv.gz")
+            df = pd.read_csv(path, dtype={"athlete_id": str, "race_id": str, "model": str})
+            missing = [c for c in needed if c not in df.columns]
+            if missing:
+                raise ValueError(f"{path}: missing column(s) {missing}")
+            for c in ("date", "origin"):
+                if c in df.columns:
+                    df[c] = pd.to_datetime(df[c])
+            tables[name] = df
+        return cls(tables["races"], tables["probabilities"])
+
+    def combine(self, *others: Backtest) -> Backtest:
+        """These forecasts with those of ``others`` that add a (model, race) pair not yet here
+        (the first one given wins), so runs of one forecaster on different origins add up."""
+        races, probs = [self.races], [self.probabilities]
+        have = set(zip(self.races["model"], self.races["race_id"], strict=True))
+        for o in others:
+            pairs = pd.Series(list(zip(o.races["model"], o.races["race_id"], strict=True)))
+            new = o.races[~pairs.isin(have).to_numpy()]
+            added = set(zip(new["model"], new["race_id"], strict=True))
+            keys = zip(o.probabilities["model"], o.probabilities["race_id"], strict=True)
+            probs.append(o.probabilities[[k in added for k in keys]])
+            races.append(new)
+            have |= added
+        return Backtest(pd.concat(races, ignore_index=True),
+                        pd.concat(probs, ignore_index=True), list(self.notes))  # fmt: skip
 
     def calibration(self, model: str, what: str = "p_win") -> pd.DataFrame:
         """Reliability table of one model's win (``p_win``) or podium (``p_podium``) forecasts."""

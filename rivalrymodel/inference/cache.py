@@ -62,7 +62,8 @@ def cached_fit(
     ``random_seed`` must be given, as an unseeded fit is not reproducible. A cached fit that
     failed its convergence checks repeats its ConvergenceWarning when loaded.
     ``log_likelihood=True`` keeps the pointwise log-likelihood in the entry (for ``loo()``);
-    such entries are separate from the lean ones. Each attempt of the ``draws`` /
+    such entries are separate from the lean ones, and a lean request is served by one when it
+    exists (the same fit, with more kept). Each attempt of the ``draws`` /
     ``max_draws`` plan of :func:`~.sampling.fit` is an entry of its own, keyed by its draws:
     the next is made only when the one before fails its checks.
     """
@@ -86,6 +87,18 @@ def _entry(spec, data, cache_dir, log_likelihood: bool, **kwargs) -> Fit:
     """The fit of exactly these settings: loaded from its entry, or sampled and saved."""
     key = {"log_likelihood": True} if log_likelihood else {}
     path = entry_path(spec, data, cache_dir, **kwargs, **key)
+    if not log_likelihood:
+        # The same fit kept with its log-likelihood serves a lean request too. Entries are
+        # renamed into place whole, so an existing one is complete; a damaged one is passed by.
+        rich = entry_path(spec, data, cache_dir, **kwargs, log_likelihood=True)
+        if rich.exists() and not path.exists():
+            try:
+                result = load_fit(rich)
+            except FitFileError:
+                pass
+            else:
+                result.check()
+                return result
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on a crash

@@ -30,10 +30,11 @@ class Design:
     """Arrays of one family's observations. Index conventions:
 
     - ``athlete_ids[a]``, ``athlete_names[a]``: athlete a;
-    - cell k = (``cell_athlete[k]``, ``cell_period[k]``): an athlete's periods (seasons, or
-      ``spec.periods_per_season`` parts of one) from first to last observed, contiguous, the
-      athlete's first cell first; ``first_cell[a]`` is its index; ``cell_season`` is the
-      period's season;
+    - cell k = (``cell_athlete[k]``, ``cell_period[k]``): the periods (seasons, or
+      ``spec.periods_per_season`` parts of one) in which an athlete has a result, in order, an
+      athlete's cells together; ``first_cell[a]`` is its first; ``cell_season`` is the
+      period's season and ``cell_gap`` the periods since the athlete's previous cell (0 for
+      the first);
     - observation j: ``obs_athlete``, ``obs_cell``, ``obs_race`` (race index), covariates;
     - ``slots[r, l]`` is the observation in slot l of race r (finish order, DNFs after
       finishers, padding = ``n_obs``), ``slot_kind[r, l]`` is SLOT_FINISH, SLOT_DNF or SLOT_PAD.
@@ -80,6 +81,13 @@ class Design:
         return len(self.athlete_ids)
 
     @property
+    def cell_gap(self) -> np.ndarray:
+        """Periods since the athlete's previous cell (0 at the first cell)."""
+        gap = np.diff(self.cell_period, prepend=self.cell_period[0])
+        gap[self.first_cell] = 0
+        return gap
+
+    @property
     def cell_labels(self) -> np.ndarray:
         """``id:season``, or ``id:season.part`` (part 1, 2, ...) with shorter periods."""
         per = self.periods_per_season
@@ -124,13 +132,15 @@ def build_design(
     seasons = np.arange(season.min(), season.max() + 1)
     per = spec.periods_per_season
     period = ability.period_of(df["date"], per)
-    first = pd.Series(period).groupby(obs_athlete).min().to_numpy()
-    last = pd.Series(period).groupby(obs_athlete).max().to_numpy()
-    span = last - first + 1
-    cell_athlete = np.repeat(np.arange(len(athlete_ids)), span)
-    first_cell = np.concatenate([[0], np.cumsum(span)[:-1]])
-    cell_period = first[cell_athlete] + np.arange(span.sum()) - first_cell[cell_athlete]
-    obs_cell = first_cell[obs_athlete] + period - first[obs_athlete]
+    # A cell per period with races: the walk's steps over the empty periods between two cells
+    # add up to one Gaussian step with their summed variance (the same model), so empty
+    # periods need no parameter of their own (with quarters, most periods are empty).
+    obs_key = pd.MultiIndex.from_arrays([obs_athlete, period])
+    keys = obs_key.unique().sort_values()
+    cell_athlete = keys.get_level_values(0).to_numpy(dtype=np.int64)
+    cell_period = keys.get_level_values(1).to_numpy(dtype=np.int64)
+    first_cell = np.flatnonzero(np.r_[True, cell_athlete[1:] != cell_athlete[:-1]])
+    obs_cell = keys.get_indexer(obs_key)
 
     # Races in date order, as df is.
     order = pd.unique(df["race_id"].to_numpy(dtype=str))

@@ -2,7 +2,9 @@
 
 A period is a season (``spec.periods_per_season == 1``) or an equal part of one (2: half
 seasons, 4: quarters, ...); the walk's variance grows by ``step_sd**2`` per season, so the step
-from one period to the next has sd ``step_sd / sqrt(periods_per_season)``. The PyMC
+from a cell to the athlete's next, g periods later, has sd
+``step_sd * sqrt(g / periods_per_season)``. Cells are only the periods with results: the steps
+over the empty periods in between are summed into that one. The PyMC
 piece builds theta from a base ability per athlete (zero-sum) plus the walk; the numpy piece
 projects the posterior draws to a race day: the nearest period's cell plus the walk's steps in
 between, and the population's draws for athletes the fit never saw.
@@ -30,7 +32,8 @@ def period_of(dates, periods_per_season: int) -> np.ndarray:
 
 
 def _walk_logp(later, base, step_sd, _shape, *, first_cell, cell_athlete, scale):
-    """Centred random walk: each later cell is Normal(previous cell, step_sd * scale)."""
+    """Centred random walk: each later cell is Normal(previous cell, step_sd * scale), with
+    ``scale`` per later cell (the square root of the seasons it spans)."""
     full = pt.zeros(len(cell_athlete))
     full = full[first_cell].set(base)
     later_idx = np.setdiff1d(np.arange(len(cell_athlete)), first_cell)
@@ -57,7 +60,7 @@ def busy_athletes(design, spec) -> np.ndarray:
 
 
 def theta(design, spec) -> pt.TensorVariable:
-    """theta per cell: a base ability per athlete plus a Gaussian random walk over its seasons.
+    """theta per cell: a base ability per athlete plus a Gaussian random walk over its periods.
 
     Most athletes have few results: their base and steps are non-centred (standard normals
     times the scales), or the sampler meets funnels. A busy athlete (``"ability" in
@@ -84,11 +87,12 @@ def theta(design, spec) -> pt.TensorVariable:
     if not spec.dynamic or len(later) == 0:
         return pm.Deterministic("ability", th, dims="cell")
     step_sd = spec.step_sd.create("step_sd")
-    # A cell's step spans one period: its sd per unit step_sd is sqrt(seasons per period).
-    scale = 1.0 / np.sqrt(spec.periods_per_season)
+    # A cell's step spans the periods since the athlete's previous cell: its sd per unit
+    # step_sd is the square root of the seasons between.
+    scale = np.sqrt(design.cell_gap / spec.periods_per_season)
     quiet_later = later[~busy[design.cell_athlete[later]]]
     if len(quiet_later):
-        steps = pm.Normal("step_z", 0.0, 1.0, shape=len(quiet_later)) * scale
+        steps = pm.Normal("step_z", 0.0, 1.0, shape=len(quiet_later)) * scale[quiet_later]
         walk = pt.cumsum(pt.zeros(n_cells)[quiet_later].set(steps))
         # Each athlete's walk starts at 0 in its first cell: subtract the running total there.
         th = th + step_sd * (walk - walk[design.first_cell[design.cell_athlete]])
@@ -97,7 +101,7 @@ def theta(design, spec) -> pt.TensorVariable:
         cells = np.flatnonzero(busy[design.cell_athlete])  # contiguous per athlete, in order
         _, sub_athlete = np.unique(design.cell_athlete[cells], return_inverse=True)
         sub_first = np.flatnonzero(np.r_[True, sub_athlete[1:] != sub_athlete[:-1]])
-        kw = {"first_cell": sub_first, "cell_athlete": sub_athlete, "scale": scale}
+        kw = {"first_cell": sub_first, "cell_athlete": sub_athlete, "scale": scale[busy_later]}
         levels = pm.CustomDist(
             "ability_level",
             base[np.flatnonzero(busy)],
