@@ -17,8 +17,8 @@ import rivalrymodel as rm
 from rivalrymodel.models import build_design, build_model
 from rivalrymodel.models.design import SLOT_DNF, SLOT_FINISH, SLOT_PAD
 from rivalrymodel.models.pl_kernel import PlackettLuceRaces, RaceStructure
-from rivalrymodel.models.terms.ability import period_of
 from rivalrymodel.models.plackett_luce import plackett_luce_logp
+from rivalrymodel.models.terms.ability import period_of
 from rivalrymodel.simulate import simulate_places
 from rivalrymodel.synthetic import simulate_dataset
 
