@@ -59,7 +59,11 @@ def scores(summary: pd.DataFrame) -> str:
              f"{r['ece_win']:.3f}", f"{r['ece_podium']:.3f}"]
             for _, r in g.iterrows()
         ]  # fmt: skip
-        parts.append(f"#### {tset} ({int(g['races'].iloc[0])} races)\n\n" + _table(rows, head))
+        if g["races"].nunique() > 1:  # a forecaster run on some origins only: say on how many
+            head.insert(1, "races")
+            for row, n in zip(rows, g["races"], strict=True):
+                row.insert(1, str(int(n)))
+        parts.append(f"#### {tset} ({int(g['races'].max())} races)\n\n" + _table(rows, head))
     return "\n\n".join(parts)
 
 

@@ -221,3 +221,24 @@ def test_earlier_runs_of_one_forecaster_on_different_origins_add_up(tmp_path):
     renamed = script._with_previous(Backtest(empty, empty), a, targets, {"full": "seasonal"})
     assert sorted(set(renamed.races["model"])) == ["margins", "seasonal"]
     assert sorted(set(renamed.probabilities["model"])) == ["margins", "seasonal"]
+
+
+def test_scores_say_how_many_races_a_partly_run_forecaster_has():
+    from rivalrymodel.report import scores
+
+    rng = np.random.default_rng(1)
+    races = pd.DataFrame(
+        {"model": ["a"] * 4 + ["b"] * 2, "race_id": ["r1", "r2", "r3", "r4", "r1", "r2"],
+         "set": "open_race", "field_complete": True,
+         **{k: rng.random(6) for k in METRICS}}
+    )  # fmt: skip
+    probs = races[["model", "race_id"]].assign(
+        athlete_id="A1", p_win=0.5, won=True, p_podium=0.9, podium=True
+    )
+    text = scores(Backtest(races, probs).summary(reps=20))
+    assert "#### open_race (4 races)" in text
+    assert "| forecaster | races |" in text
+    lines = {ln.split(" | ")[0].strip("| "): ln for ln in text.splitlines() if ln.startswith("| ")}
+    assert lines["a"].split(" | ")[1] == "4" and lines["b"].split(" | ")[1] == "2"
+    same = scores(Backtest(races[races["model"].eq("a")], probs).summary(reps=20))
+    assert "| forecaster | races |" not in same
