@@ -206,6 +206,10 @@ def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly():
     assert [a["draws"] for a in fit.attempts] == [20, 40, 80]
     assert not any(a["passed"] for a in fit.attempts)
     assert fit.posterior.sizes["draw"] == 80 and fit.posterior.sizes["chain"] == 2
+    # the table judged while sampling is the one the fit reports: equal to one from its draws
+    fresh = rm.Fit(fit.tree).diagnostics()
+    pd.testing.assert_frame_equal(fit.diagnostics(), fresh)
+    assert fit.attempts[-1]["r_hat"] == round(float(fresh.loc["all", "r_hat"]), 4)
     with pytest.warns(rm.ConvergenceWarning):
         again = rm.fit(rm.ModelSpec(), data, **kwargs)
     np.testing.assert_array_equal(again.draws("ability"), fit.draws("ability"))

@@ -130,8 +130,8 @@ def fit(
     for n in plan:
         tree = run(n)
         # judged as Fit.diagnostics judges the stored (compacted) draws
-        worst = _diagnostics_table(compact(tree["posterior"].to_dataset()),
-                                   tree["sample_stats"]).loc["all"]  # fmt: skip
+        table = _diagnostics_table(compact(tree["posterior"].to_dataset()), tree["sample_stats"])
+        worst = table.loc["all"]
         attempts.append({"draws": n, "r_hat": round(float(worst["r_hat"]), 4),
                          "ess_bulk": round(float(worst["ess_bulk"])),
                          "ess_tail": round(float(worst["ess_tail"])),
@@ -144,6 +144,7 @@ def fit(
     tree.attrs["attempts"] = json.dumps(attempts)
     clock("log_likelihood")
     result = Fit(tree)
+    result._diagnostics = table  # the same draws as judged above: not computed twice
     result.check()
     clock("diagnostics")
     tree.attrs["timings_s"] = json.dumps(clock.laps)  # the tree the Fit holds
