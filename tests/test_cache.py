@@ -56,7 +56,7 @@ def test_a_damaged_entry_is_refitted_with_a_warning(tmp_path, monkeypatch, tiny)
 
 
 def test_a_failing_attempt_is_followed_by_one_with_twice_the_draws(tmp_path, monkeypatch, tiny):
-    """The default plan (1500, 3000, 6000 draws) stops at the first attempt that passes; each
+    """The default plan (2000, 4000, 8000 draws) stops at the first attempt that passes; each
     attempt is an entry, so a second call loads the one that passed without sampling."""
     calls = []
 
@@ -67,18 +67,18 @@ def test_a_failing_attempt_is_followed_by_one_with_twice_the_draws(tmp_path, mon
         return rm.Fit(tree)
 
     monkeypatch.setattr(cache_mod, "fit", fake_fit)
-    # a fit passes its checks from 3000 draws per chain on (as read back from its entry)
-    monkeypatch.setattr(cache_mod, "_passed", lambda f: int(f.tree.attrs["fake_draws"]) >= 3000)
+    # a fit passes its checks from 4000 draws per chain on (as read back from its entry)
+    monkeypatch.setattr(cache_mod, "_passed", lambda f: int(f.tree.attrs["fake_draws"]) >= 4000)
     spec = rm.ModelSpec()
     kept = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
-    assert calls == [1500, 3000] and kept.tree.attrs["fake_draws"] == 3000
+    assert calls == [2000, 4000] and kept.tree.attrs["fake_draws"] == 4000
     again = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
-    assert calls == [1500, 3000] and again.tree.attrs["fake_draws"] == 3000
-    for draws in (1500, 3000):
+    assert calls == [2000, 4000] and again.tree.attrs["fake_draws"] == 4000
+    for draws in (2000, 4000):
         assert cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1, draws=draws).exists()
     # given draws are taken as given: one attempt, though it fails
     cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=700)
-    assert calls == [1500, 3000, 700]
+    assert calls == [2000, 4000, 700]
     # a plan that never passes keeps its last attempt
     cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=2, draws=100, max_draws=400)
     assert calls[3:] == [100, 200, 400]

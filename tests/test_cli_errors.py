@@ -87,8 +87,8 @@ def test_damaged_fit_file_and_bad_sampler_options(saved_fit, tmp_path, capsys, n
     _one_line_error(capsys, main(_forecast(cut)), "cut.nc: not a readable fit file")
     args = ["fit", "--as-of", "2025-01-01", "--draws", "0", "--out", str(tmp_path / "f.nc")]
     _one_line_error(capsys, main(args), "--draws must be >= 1, not 0")
-    args = ["fit", "--as-of", "2025-01-01", "--max-draws", "1000", "--out", str(tmp_path / "f.nc")]
-    _one_line_error(capsys, main(args), "--max-draws must be >= the draws (1500), not 1000")
+    args = ["fit", "--as-of", "2025-01-01", "--max-draws", "1500", "--out", str(tmp_path / "f.nc")]
+    _one_line_error(capsys, main(args), "--max-draws must be >= the draws (2000), not 1500")
 
 
 def test_backtest_with_an_unwritable_out_fails_before_the_work(tmp_path, capsys, no_sampling):

@@ -30,12 +30,13 @@ __all__ = [
     "fit", "prior_predictive", "forecast_attrs", "draw_plan", "DEFAULTS", "QUICK", "quick_data",
 ]  # fmt: skip
 
-DEFAULTS = {"draws": 1500, "tune": 500, "chains": 4, "max_draws": 6000}
-"""The default sampler settings: 4 chains of 1500 draws, doubled (up to 6000) while a diagnostic
-fails. 1500 pass at the cut-offs from 2023-08 on; at earlier ones, with fewer championship
-races, the scales of the athlete slopes (``unpaced_sd``, ``distance_sd``) mix more slowly and
-miss narrowly, and 3000 pass (``benchmarks/convergence.md``). Doubling only where needed leaves
-the later fits at their cost."""
+DEFAULTS = {"draws": 2000, "tune": 500, "chains": 2, "max_draws": 8000}
+"""The default sampler settings: 2 chains of 2000 draws after 500 warm-up, doubled (up to 8000)
+while a diagnostic fails. Two chains because the warm-up is paid per chain: on a 2-core machine
+2 x (500 + 2000) samples the default model of the bundled data in about 60% of the time of
+4 x (500 + 1500), with r_hat (on four split half-chains) and ESS still passing
+(``benchmarks/README.md``). ``benchmarks/convergence_default.md`` checks every yardstick
+cut-off at these settings; doubling only where needed leaves the other fits at their cost."""
 
 QUICK = {"draws": 150, "tune": 150, "chains": 2}
 """Sampler settings of a smoke run (examples and CLI ``--quick``): it will not converge."""
@@ -91,11 +92,11 @@ def fit(
     draws, tune, chains
         Posterior draws and warm-up iterations per chain, and the number of chains. 500
         warm-up iterations are enough for nutpie's mass-matrix adaptation on the bundled data
-        (``benchmarks/README.md``). ``draws=None`` (default) starts at 1500 and doubles the
+        (``benchmarks/README.md``). ``draws=None`` (default) starts at 2000 and doubles the
         draws while a diagnostic fails, up to ``max_draws``; a number is taken as given.
     max_draws
         Resample with twice the draws while a diagnostic fails, up to this many (default:
-        6000 when ``draws`` is None, else ``draws``: no resampling). Each attempt is a fresh
+        8000 when ``draws`` is None, else ``draws``: no resampling). Each attempt is a fresh
         run of the same chains (same seed), so a fit is reproducible; ``fit.attempts`` lists
         them.
     random_seed
@@ -179,7 +180,7 @@ def _ctrl_c_kept():
 def draw_plan(draws: int | None = None, max_draws: int | None = None) -> list[int]:
     """The draws per chain of each attempt: ``draws``, doubled while at most ``max_draws``.
 
-    ``draws=None`` means the defaults (1500 up to 6000); a given ``draws`` without
+    ``draws=None`` means the defaults (2000 up to 8000); a given ``draws`` without
     ``max_draws`` is one attempt.
     """
     if draws is None:
