@@ -84,8 +84,8 @@ def report(df: pd.DataFrame, total: int, command: str) -> str:
         f"Thresholds: r_hat <= {THRESHOLDS['r_hat']}, bulk and tail ESS >= "
         f"{THRESHOLDS['ess_bulk']:.0f}, {THRESHOLDS['divergences']} divergences. Draws per "
         "chain: the first of the plan, doubled up to its maximum while a check fails (the "
-        "library's default: 1500 up to 6000); the table gives the draws and sampling time of the "
-        "fit kept.",
+        f"library's default: {DEFAULTS['chains']} chains x {DEFAULTS['draws']} up to "
+        f"{DEFAULTS['max_draws']}); the table gives the draws and sampling time of the fit kept.",
         "",
         f"**{len(df)} of {total} origins measured; {passed} of {len(df)} pass.** Worst over "
         f"them: r_hat {df['r_hat'].max():.4f}, bulk ESS {df['ess_bulk'].min()}, tail ESS "
