@@ -178,9 +178,10 @@ def test_a_saved_backtest_loads_back_and_a_damaged_one_is_named(tmp_path):
                           "athlete_id": ["007", "1", "007"], "p_win": [0.5, 0.2, 0.4],
                           "won": [True, False, True], "p_podium": [0.9, 0.6, 0.8],
                           "podium": [True, True, True]})  # fmt: skip
-    bt = evaluation.Backtest(races, probs)
+    bt = evaluation.Backtest(races, probs, ["m1 @ 2024-06-01: max r_hat 1.020"])
     for compress in (False, True):
         back = evaluation.Backtest.load(bt.save(tmp_path / str(compress), compress=compress))
+        assert back.notes == bt.notes  # a re-rendered report keeps the convergence notes
         pd.testing.assert_frame_equal(back.races, races, check_dtype=False)
         assert list(back.probabilities["athlete_id"]) == ["007", "1", "007"]  # ids stay text
         pd.testing.assert_frame_equal(back.summary(reps=50), bt.summary(reps=50))
@@ -189,7 +190,9 @@ def test_a_saved_backtest_loads_back_and_a_damaged_one_is_named(tmp_path):
     extra = evaluation.Backtest(
         races.iloc[:1].assign(race_id="r3"), probs.iloc[:1].assign(race_id="r3")
     )
+    extra.notes.append("m1 @ 2024-07-01: 3 divergences")
     both = bt.combine(other, extra)
+    assert both.notes == ["m1 @ 2024-06-01: max r_hat 1.020", "m1 @ 2024-07-01: 3 divergences"]
     assert len(both.races) == 4 and len(both.probabilities) == 4
     assert not (both.races["log_loss"] == 9.0).any()
     assert set(both.races["race_id"]) == {"r1", "r2", "r3"}

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import RaceData
-from ..files import replace_atomically
+from ..files import replace_atomically, write_text_atomically
 from ..forecasting import Forecaster, ModelForecaster, StartList
 from ..spec import ModelSpec
 from .baselines import make_baseline
@@ -193,8 +193,9 @@ class Backtest:
         return Backtest(races, self.probabilities, list(self.notes))
 
     def save(self, folder: str | Path, *, compress: bool = False) -> Path:
-        """Write ``races.csv`` and ``probabilities.csv`` (``.csv.gz`` with ``compress``) into
-        ``folder``, each atomically; :meth:`load` reads them back."""
+        """Write ``races.csv`` and ``probabilities.csv`` (``.csv.gz`` with ``compress``) and the
+        convergence notes (``notes.txt``, one a line) into ``folder``, each atomically;
+        :meth:`load` reads them back."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         ext = ".csv.gz" if compress else ".csv"
@@ -205,6 +206,7 @@ class Backtest:
                     tmp, index=False, compression="gzip" if compress else None
                 ),  # fmt: skip
             )
+        write_text_atomically(folder / "notes.txt", "".join(f"{n}\n" for n in self.notes))
         return folder
 
     @classmethod
@@ -225,11 +227,14 @@ class Backtest:
                 if c in df.columns:
                     df[c] = pd.to_datetime(df[c])
             tables[name] = df
-        return cls(tables["races"], tables["probabilities"])
+        notes = folder / "notes.txt"  # absent from a run saved before notes were kept
+        kept = notes.read_text().splitlines() if notes.exists() else []
+        return cls(tables["races"], tables["probabilities"], kept)
 
     def combine(self, *others: Backtest) -> Backtest:
         """These forecasts with those of ``others`` that add a (model, race) pair not yet here
-        (the first one given wins), so runs of one forecaster on different origins add up."""
+        (the first one given wins), so runs of one forecaster on different origins add up; the
+        notes of every run, each once."""
         races, probs = [self.races], [self.probabilities]
         have = set(zip(self.races["model"], self.races["race_id"], strict=True))
         for o in others:
@@ -240,8 +245,9 @@ class Backtest:
             probs.append(o.probabilities[[k in added for k in keys]])
             races.append(new)
             have |= added
+        notes = list(dict.fromkeys([*self.notes, *(n for o in others for n in o.notes)]))
         return Backtest(pd.concat(races, ignore_index=True),
-                        pd.concat(probs, ignore_index=True), list(self.notes))  # fmt: skip
+                        pd.concat(probs, ignore_index=True), notes)  # fmt: skip
 
     def calibration(self, model: str, what: str = "p_win") -> pd.DataFrame:
         """Reliability table of one model's win (``p_win``) or podium (``p_podium``) forecasts."""
