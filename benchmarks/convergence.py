@@ -99,7 +99,7 @@ def report(df: pd.DataFrame, total: int, command: str) -> str:
         lines.append(
             f"| {r.origin} | {r.races_seen} | {r.r_hat:.4f} ({r.r_hat_worst}) | "
             f"{r.ess_bulk} / {r.ess_tail} ({r.ess_worst}) | {r.divergences} | "
-            f"{'yes' if r.passed else '**no**'} | {r.draws_used} | {r.sample_s} |"
+            f"{'yes' if r.passed else '**no**'} | {r.draws_used:.0f} | {r.sample_s} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="two origins, smoke-run fits")
     p.add_argument("--minutes", type=float, default=float("inf"), help="no new fit after this")
     p.add_argument("--csv", default=str(ROOT / "convergence.csv"))
-    p.add_argument("--report", default=str(ROOT / "convergence.md"))
+    p.add_argument("--report", default=str(ROOT / "convergence_default.md"))
     args = p.parse_args(argv)
     start = time.perf_counter()
     data = rm.load_dataset()
