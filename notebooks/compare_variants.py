@@ -174,18 +174,18 @@ verdict
 #
 # - **The quarterly walk earns its place.** On the yardstick `full` (one ability per season,
 #   with the pacing skill) is worse than `default` by +0.013 [+0.003, +0.024] nats per race in
-#   winner log loss over 393 races; LOO puts `full` and `seasonal` 120-130 elpd below the
+#   winner log loss over 393 races; LOO puts `full` and `seasonal` 120-150 elpd below the
 #   quarterly variants (standard errors 12-13). The walk's learned step is about 0.9 per
 #   season with quarters (0.77 with seasons).
 # - **The pacing skill does not.** `pacing` minus `default` on the 91 unpaced races: -0.001
-#   [-0.024, +0.022]; overall -0.000 [-0.006, +0.006]. LOO: +10 elpd (standard error 7.4, not
-#   separable). It changes the head to head (P(Kerr ahead) 35% unpaced against 22% paced with
-#   it, 27% and 25% without), but not the forecasts' quality, so it left the default.
+#   [-0.024, +0.022]; overall -0.000 [-0.006, +0.006]. LOO: +10 elpd (standard error 8.1, not
+#   separable). It changes the head to head (P(Kerr ahead) 36% unpaced against 22% paced with
+#   it, 27% and 26% without), but not the forecasts' quality, so it left the default.
 # - **The injury term earns its place.** `no_injury` minus `default` on the 96 races after an
 #   announced absence: +0.017 [+0.001, +0.033] (`benchmarks/yardstick_no_injury_default.md`);
-#   LOO puts `no_injury` 20 elpd below `default` (standard error 8). The learned effect: mean
-#   -0.54 utility units at the return, spread 0.35 across athletes.
+#   LOO puts `no_injury` 20 elpd below `default` (standard error 8.5). The learned effect: mean
+#   -0.54 utility units at the return, spread 0.37 across athletes.
 # - **Layoffs as uncertainty** (`layoff`): the same LOO as `default` and no difference on the
-#   yardstick (measured on `full`); its per-absence spread is larger (0.63) but forecasts do
+#   yardstick (measured on `full`); its per-absence spread is larger (0.62) but forecasts do
 #   not change enough to score differently.
-# - LOO is rough here: about 320 of some 2,600 races have Pareto k above 0.7 in every variant.
+# - LOO is rough here: 270 to 340 of some 2,600 races have Pareto k above 0.7, depending on the variant.
