@@ -182,7 +182,7 @@ verdict
 # - **The pacing skill does not.** `pacing` minus `default` on the 91 unpaced races: -0.001
 #   [-0.024, +0.022]; overall -0.000 [-0.006, +0.006]. LOO: +10 elpd (standard error 8.1, not
 #   separable). It changes the head to head (P(Kerr ahead) 36% unpaced against 22% paced with
-#   it, 27% and 26% without), but not the forecasts' quality, so it left the default.
+#   it, 28% and 26% without), but not the forecasts' quality, so it left the default.
 # - **The injury term earns its place.** `no_injury` minus `default` on the 96 races after an
 #   announced absence: +0.017 [+0.001, +0.033] (`benchmarks/yardstick_no_injury_default.md`);
 #   LOO puts `no_injury` 20 elpd below `default` (standard error 8.5). The learned effect: mean
