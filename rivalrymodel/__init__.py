@@ -5,6 +5,7 @@ from .data import RaceData, load_dataset
 from .forecasting import (
     Fitted,
     Forecast,
+    ForecastDateError,
     Forecaster,
     ModelForecaster,
     Qualify,
@@ -29,6 +30,7 @@ __all__ = [
     "FitFileError",
     "Fitted",
     "Forecast",
+    "ForecastDateError",
     "Forecaster",
     "ModelForecaster",
     "ModelSpec",

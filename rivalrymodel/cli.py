@@ -15,6 +15,7 @@ from .cli_checks import say as _say
 from .coverage import absence_counts, athlete_races, championship_rounds, coverage
 from .data import bundled_data_dir, load_dataset
 from .forecasting import UnknownAthleteError
+from .forecasting.horizon import STALE_DAYS, ForecastDateError, check_ahead, describe_age
 from .inference import DEFAULTS, FitFileError, draw_plan
 from .schema import DataValidationError, Event, Round
 
@@ -65,6 +66,8 @@ def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
     if args.variant not in table:
         raise _UsageError(f"unknown --variant {args.variant!r}; choose from {', '.join(table)}")
     data = load_data(args).as_of(as_of)
+    if day is not None:
+        check_ahead(data.data_end, day)  # before minutes of sampling, not after
     settings = {"draws": args.draws, "max_draws": args.max_draws, "tune": args.tune,
                 "chains": args.chains}  # fmt: skip
     if args.quick:
@@ -118,9 +121,20 @@ def _forecast(args: argparse.Namespace) -> int:
     fc = forecast(fit, sl, top_k=args.top_k, injury=not args.no_injury, random_seed=args.seed)
     print(repr(fc))
     _note_unknown(fc.table)
+    _note_age(fc.data_end, sl.date)
     if args.out:
         _say(f"wrote {fc.to_file(args.out)}")
     return 0
+
+
+def _note_age(data_end: pd.Timestamp | None, day: pd.Timestamp) -> None:
+    """One line on stderr when the data end more than STALE_DAYS before the race."""
+    if data_end is not None and (day - data_end).days > STALE_DAYS:
+        _say(
+            f"notice: the data end on {data_end:%Y-%m-%d}, {(day - data_end).days} days before "
+            f"the race (more than {STALE_DAYS}): races since then are not in this forecast; "
+            "add them with --add-results SHEET"
+        )
 
 
 def _note_unknown(table: pd.DataFrame) -> None:
@@ -146,7 +160,9 @@ def _h2h(args: argparse.Namespace) -> int:
         f"P({r['athlete_a']} ahead of {r['athlete_b']}) in a {kind} {args.event} race on "
         f"{day:%Y-%m-%d}: {100 * r['p_a_ahead']:.1f}% "
         f"(90% interval {100 * r['p_a_ahead_lo']:.1f}-{100 * r['p_a_ahead_hi']:.1f}%)"
+        + (f"; {describe_age(fit.data_end, day)}" if fit.data_end is not None else "")
     )
+    _note_age(fit.data_end, day)
     return 0
 
 
@@ -374,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataValidationError as err:
         print(f"rivalrymodel: invalid data: {err}", file=sys.stderr)
         return 2
-    except (_UsageError, UnknownAthleteError, FitFileError, ValueError, FileNotFoundError) as err:
+    except (_UsageError, UnknownAthleteError, FitFileError, ForecastDateError, ValueError,
+            FileNotFoundError) as err:  # fmt: skip
         print(f"rivalrymodel {args.command}: {err}", file=sys.stderr)
         return 2
 

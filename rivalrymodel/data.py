@@ -67,6 +67,29 @@ class RaceData:
     def absences(self) -> pd.DataFrame:
         return self._absences.copy(deep=False)
 
+    @property
+    def data_end(self) -> pd.Timestamp | None:
+        """The date of the last race (None without races): where the data end."""
+        return self._races["date"].max() if len(self._races) else None
+
+    @property
+    def earliest_as_of(self) -> pd.Timestamp | None:
+        """The first day these data could have been known: the earliest ``D`` whose
+        ``as_of(D)`` sees all of them.
+
+        The day after the last race, or later when an absence was announced later (on that
+        day) or ended later (the day after its return race); None without races. It is the
+        ``cutoff`` a fit of these data records, whether or not they were cut with ``as_of``:
+        ``as_of(D)`` of the same data gives the same tables for every ``D`` from here to the
+        next race or announcement, and so the same fit.
+        """
+        if not len(self._races):
+            return None
+        one = pd.Timedelta(days=1)
+        days = [self._races["date"].max() + one, self._absences["announced"].max(),
+                self._absences["end"].max() + one]  # fmt: skip
+        return max(d for d in days if pd.notna(d))
+
     def as_of(self, date: dt.date | str | pd.Timestamp) -> RaceData:
         """The data a forecaster had on ``date``.
 

@@ -7,6 +7,7 @@ from .championship import Qualify, simulate_championship
 from .forecast import Forecast, forecast, format_table, from_scores, from_strengths
 from .forecaster import Fitted, FittedModel, Forecaster, ModelForecaster
 from .h2h import head_to_head, rivalry
+from .horizon import MAX_YEARS_AHEAD, STALE_DAYS, ForecastDateError, describe_age
 from .projection import utility_draws
 from .startlist import StartList, UnknownAthleteError, resolve
 
@@ -15,4 +16,5 @@ __all__ = [
     "from_scores",
     "format_table", "head_to_head", "rivalry", "Qualify", "simulate_championship",
     "utility_draws", "Forecaster", "Fitted", "ModelForecaster", "FittedModel",
+    "ForecastDateError", "STALE_DAYS", "MAX_YEARS_AHEAD", "describe_age",
 ]  # fmt: skip

@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..schema import Round
 from ..simulate import places
-from .projection import check_cutoff, noise_scale, utility_draws
+from .horizon import check_date
+from .projection import noise_scale, utility_draws
 from .startlist import StartList
 
 __all__ = ["Qualify", "simulate_championship"]
@@ -111,9 +112,13 @@ def simulate_championship(
     sims: int = 25,
     injury: bool = True,
     absences: pd.DataFrame | None = None,
+    hindcast: bool = False,
     random_seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """P(reach each later round), P(medal) and P(win) per athlete, from the heats' start lists.
+
+    The date checks of :func:`~.forecast.forecast` apply (``hindcast=True`` to simulate a
+    championship the fit saw).
 
     Parameters
     ----------
@@ -135,7 +140,7 @@ def simulate_championship(
     if not heats:
         raise ValueError("no heats given")
     first = heats[0]
-    check_cutoff(fit, first)
+    check_date(fit, first.date, hindcast=hindcast)
     for h in heats[1:]:
         same = (h.event, h.date, h.round, h.paced, h.indoor)
         if same != (first.event, first.date, first.round, first.paced, first.indoor):

@@ -26,7 +26,8 @@ import pandas as pd
 from scipy.special import expit, softmax
 
 from ..simulate import places, plackett_luce_scores
-from .projection import check_cutoff, noise_scale, utility_draws
+from .horizon import check_date, data_age, describe_age
+from .projection import noise_scale, utility_draws
 from .startlist import StartList
 
 __all__ = [
@@ -128,6 +129,10 @@ class Forecast:
     pairwise
         (runner, runner) P(row runner ahead of column runner), averaged over draws; exact for
         Plackett-Luce.
+    data_end
+        The last race date of the data the fit saw (None for a forecaster that does not say);
+        :attr:`data_age` is the days from it to the race, and the printed table, ``to_file``
+        and ``plot_forecast`` state both.
     """
 
     table: pd.DataFrame
@@ -137,10 +142,23 @@ class Forecast:
     athlete_ids: tuple[str, ...]
     place_probs: np.ndarray | None = None
     pairwise: np.ndarray | None = None
+    data_end: pd.Timestamp | None = None
+
+    @property
+    def data_age(self) -> int | None:
+        """Days from the data end to the race (negative: a hindcast; None: unknown)."""
+        return data_age(self.data_end, self.start_list.date)
+
+    @property
+    def data_note(self) -> str:
+        """``data to 2026-09-13, 94 days before the race`` (empty when unknown)."""
+        return describe_age(self.data_end, self.start_list.date)
 
     def __repr__(self) -> str:
         sl = self.start_list
         head = f"Forecast: {sl.name or sl.event} on {sl.date:%Y-%m-%d}, top_k = {self.k}"
+        if self.data_note:
+            head += f" ({self.data_note})"
         return head + "\n" + format_table(self.table)
 
     def _repr_html_(self) -> str:
@@ -159,9 +177,11 @@ class Forecast:
         )
 
     def to_file(self, path: str | Path) -> Path:
-        """Write the CLI columns to .csv or .json (records)."""
+        """Write the CLI columns to .csv or .json (records); ``data_end`` and ``data_age_days``
+        repeat on every row (empty when unknown)."""
         path = Path(path)
-        df = self.table[CSV_COLUMNS]
+        end = "" if self.data_end is None else f"{self.data_end:%Y-%m-%d}"
+        df = self.table.assign(data_end=end, data_age_days=self.data_age)[CSV_COLUMNS]
         if path.suffix == ".json":
             df.to_json(path, orient="records", indent=1)
         elif path.suffix == ".csv":
@@ -171,9 +191,10 @@ class Forecast:
         return path
 
 
+DATA_COLUMNS = ["data_end", "data_age_days"]  # the forecast's, repeated on every row
 CSV_COLUMNS = [
     "athlete_id", "athlete", "known", "p_win", "p_win_lo", "p_win_hi",
-    "p_podium", "p_podium_lo", "p_podium_hi", "expected_place",
+    "p_podium", "p_podium_lo", "p_podium_hi", "expected_place", *DATA_COLUMNS,
 ]  # fmt: skip
 
 
@@ -226,6 +247,7 @@ def forecast(
     sims: int = 20,
     injury: bool = True,
     absences: pd.DataFrame | None = None,
+    hindcast: bool = False,
     random_seed: int | np.random.Generator | None = None,
 ) -> Forecast:
     """Win, podium and top-k probabilities with 90% intervals for one race.
@@ -233,8 +255,9 @@ def forecast(
     Parameters
     ----------
     fit
-        A fit whose data end before ``start_list.date`` (a later cutoff would let the forecast
-        see the race: it raises).
+        A fit whose cutoff is on or before ``start_list.date``: a fit that saw the race (or
+        later data) raises ``ForecastDateError``, as does a race more than
+        :data:`~.horizon.MAX_YEARS_AHEAD` years after the fit's data end.
     start_list
         The race.
     top_k
@@ -248,16 +271,19 @@ def forecast(
         Apply the injury term of absences announced by the race day (False: as if none).
     absences
         Absences to use instead of those the fit saw (RaceData.absences format).
+    hindcast
+        Forecast a race the fit saw (its numbers have seen the result).
     random_seed
         Same seed, same numbers.
     """
-    check_cutoff(fit, start_list)
+    check_date(fit, start_list.date, hindcast=hindcast)
     check_options(top_k=top_k, sims=sims)
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, start_list, injury=injury, absences=absences, random_seed=rng)
     v = u / noise_scale(fit, start_list, rng)[:, None]
     scores = fit.family.race_scores(fit, fit.spec, v, start_list.round, sims, rng)
-    return _assemble(scores, v, info, start_list, top_k, exact=fit.family.exact)
+    fc = _assemble(scores, v, info, start_list, top_k, exact=fit.family.exact)
+    return dataclasses.replace(fc, data_end=fit.data_end)
 
 
 def check_options(*, top_k: int | None = None, sims: int = 1) -> None:

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from .projection import check_cutoff, noise_scale, utility_draws
+from .horizon import check_date
+from .projection import noise_scale, utility_draws
 from .startlist import StartList
 
 __all__ = ["head_to_head", "rivalry"]
@@ -36,13 +37,14 @@ def head_to_head(
     Under Plackett-Luce this does not depend on who else runs (Luce's choice axiom), so it is
     exact per draw: ``sigmoid((u_a - u_b) / tau)``. The times family simulates ``sims`` races of
     the pair per draw. A date before the fit's cutoff is refused unless ``hindcast=True`` (the
-    posterior has seen the races around it). Returns one row: athlete_a, athlete_b, date,
-    event, paced, p_a_ahead, p_a_ahead_lo, p_a_ahead_hi, utility_diff (mean of u_a - u_b on
-    the race's scale).
+    posterior has seen the races around it), and so is one more than
+    :data:`~.horizon.MAX_YEARS_AHEAD` years after the fit's data end (``ForecastDateError``).
+    Returns one row: athlete_a, athlete_b, date, event, paced, p_a_ahead, p_a_ahead_lo,
+    p_a_ahead_hi, utility_diff (mean of u_a - u_b on the race's scale), data_end (the last
+    race date the fit saw).
     """
     sl = StartList((a, b), event=event, date=date, round=round, paced=paced, indoor=indoor)
-    if not hindcast:
-        check_cutoff(fit, sl)
+    check_date(fit, sl.date, hindcast=hindcast)
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, sl, injury=injury, random_seed=rng)
     tau = noise_scale(fit, sl, rng)
@@ -62,6 +64,7 @@ def head_to_head(
             "p_a_ahead_lo": [np.quantile(p, _TAIL)],
             "p_a_ahead_hi": [np.quantile(p, 1 - _TAIL)],
             "utility_diff": [((u[:, 0] - u[:, 1]) / tau).mean()],
+            "data_end": [fit.data_end],
         }
     )
 

@@ -15,16 +15,7 @@ from ..models.terms import injury as injury_term
 from ..models.terms import noise, race_day_utility
 from .startlist import StartList, resolve
 
-__all__ = ["utility_draws", "noise_scale", "check_cutoff"]
-
-
-def check_cutoff(fit, start_list: StartList) -> None:
-    """Refuse a forecast from a fit whose data reach the race day (it would see the race)."""
-    if fit.cutoff is not None and start_list.date < fit.cutoff:
-        raise ValueError(
-            f"the fit saw data up to {fit.cutoff:%Y-%m-%d}, after the race on "
-            f"{start_list.date:%Y-%m-%d}: fit on data.as_of({start_list.date:%Y-%m-%d}) instead"
-        )
+__all__ = ["utility_draws", "noise_scale"]
 
 
 def _absence_table(fit, absences: pd.DataFrame | None) -> pd.DataFrame:

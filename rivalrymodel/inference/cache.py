@@ -1,6 +1,8 @@
 """A disk cache of fits that several processes can share.
 
-Entries are keyed by (spec, data fingerprint, cutoff, sampler settings, version). A writer holds
+Entries are keyed by (spec, data fingerprint, sampler settings, version): by the data a fit sees
+(races, results, absences), not by the date they were cut at, so every forecast date after the
+data end (with no absence announced in between) shares one fit. A writer holds
 an exclusive lock on the entry while it samples and saves (a second process asking for the same
 entry waits, then loads it); the file is written under a unique temporary name and renamed into
 place; a reader verifies the entry's checksum, and an entry that fails is refitted with a
@@ -40,9 +42,11 @@ def entry_path(spec: ModelSpec, data: RaceData, cache_dir=None, **kwargs) -> Pat
     """Where the cached fit of these arguments (one attempt: ``draws`` as given) lives."""
     for name in ("tune", "chains"):  # one key for the defaults, given or not
         kwargs.setdefault(name, DEFAULTS[name])
+    # Not data.cutoff: as_of dates that see the same tables make the same fit (whose cutoff,
+    # data.earliest_as_of, is a function of the tables).
     key = json.dumps(
-        {"spec": spec.to_json(), "data": data.fingerprint(), "cutoff": str(data.cutoff),
-         "version": __version__, **{k: kwargs[k] for k in sorted(kwargs) if k != "progress"}},
+        {"spec": spec.to_json(), "data": data.fingerprint(), "version": __version__,
+         **{k: kwargs[k] for k in sorted(kwargs) if k != "progress"}},
         sort_keys=True,
     )  # fmt: skip
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]

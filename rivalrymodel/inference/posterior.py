@@ -2,7 +2,8 @@
 
 Forecasting, baselines and plots read a :class:`Fit` only through this interface: ``draws(name)``
 (chains stacked), ``has(name)``, ``coord(name)``, ``n_samples``, ``roster`` (the athletes it can
-name), ``absences`` (the absences it saw, with returns), ``cutoff``, ``spec`` and ``family``.
+name), ``absences`` (the absences it saw, with returns), ``cutoff``, ``data_end``, ``spec`` and
+``family``.
 """
 
 from __future__ import annotations
@@ -42,8 +43,16 @@ class Fit:
         self._memo: dict = {}  # derived lookups (stacked draws, roster); never new draws
         self.spec = ModelSpec.from_json(tree.attrs["spec"])
         self.family = family_of(self.spec)
+        end = tree.attrs.get("data_end", "")
+        #: The date of the last race of the data the fit saw (None when unknown).
+        self.data_end = pd.Timestamp(end) if end else _observed_end(tree)
         cut = tree.attrs.get("cutoff", "")
+        #: The first day the fit's data could have been known (``RaceData.earliest_as_of``):
+        #: a forecast of an earlier race is refused. Files saved before fits recorded it for
+        #: every fit: the day after the last race they observed.
         self.cutoff = pd.Timestamp(cut) if cut else None
+        if self.cutoff is None and self.data_end is not None:
+            self.cutoff = self.data_end + pd.Timedelta(days=1)
 
     # --- the posterior interface -----------------------------------------------------------
 
@@ -260,6 +269,16 @@ class Fit:
         from .storage import save
 
         return save(self, path, log_likelihood=log_likelihood)
+
+
+def _observed_end(tree: xr.DataTree) -> pd.Timestamp | None:
+    """The last race date among the observed races (fits saved before ``data_end`` was kept)."""
+    if "observed_data" not in tree.children:
+        return None
+    obs = tree["observed_data"].to_dataset()
+    days = [obs[c].to_numpy().max() for c in obs.coords if str(c).endswith("race_date")]
+    days = [d for d in days if not pd.isna(d)]
+    return pd.Timestamp(max(days)) if days else None
 
 
 def _diagnostics_table(post: xr.Dataset, stats) -> pd.DataFrame:

@@ -89,6 +89,10 @@ def fit(
     ----------
     spec, data
         The model and the data it sees (use ``data.as_of(date)`` for a forecast as of a date).
+        The fit records where the data end (``fit.data_end``, the last race date) and its
+        ``cutoff`` (``data.earliest_as_of``: the day after the last race, or a later
+        announcement): a forecast of an earlier date is a hindcast and is refused unless asked
+        for, whether or not ``as_of`` was called.
     draws, tune, chains
         Posterior draws and warm-up iterations per chain, and the number of chains. 500
         warm-up iterations are enough for nutpie's mass-matrix adaptation on the bundled data
@@ -240,7 +244,6 @@ def _complete(tree, model, design, spec, data, sampler, random_seed) -> xr.DataT
     tree["posterior"] = xr.DataTree(compact(tree["posterior"].to_dataset()))
     tree.attrs.update(
         spec=spec.to_json(),
-        cutoff="" if data.cutoff is None else f"{data.cutoff:%Y-%m-%d}",
         data_fingerprint=data.fingerprint(),
         rivalrymodel_version=__version__,
         sampler=sampler,
@@ -251,10 +254,19 @@ def _complete(tree, model, design, spec, data, sampler, random_seed) -> xr.DataT
 
 
 def forecast_attrs(data: RaceData) -> dict[str, str]:
-    """What a forecast needs besides the draws, as JSON attributes of the fit's tree: the
-    athletes' names, and the absences the data know (announced by their cutoff) with returns."""
+    """What a forecast needs besides the draws, as attributes of the fit's tree: where the data
+    end (``data_end``, the last race date) and the first day they could have been known
+    (``cutoff``: ``data.earliest_as_of``, whatever date ``as_of`` was called with, so the
+    fit of the same data is the same fit), the athletes' names, and the absences the data know
+    (announced by their cutoff) with returns, as JSON."""
     returns = absence_returns(data)[["athlete_id", "start", "returned", "announced"]]
+
+    def day(value):
+        return "" if value is None else f"{value:%Y-%m-%d}"
+
     return {
+        "data_end": day(data.data_end),
+        "cutoff": day(data.earliest_as_of),
         "athletes": data.athletes[["athlete_id", "name"]].to_json(orient="records"),
         "absences": returns.to_json(orient="records", date_format="iso"),
     }
