@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from dataclasses import replace as dataclasses_replace
 
 import matplotlib
 
@@ -203,3 +204,40 @@ def test_cli_refuses_a_race_too_far_ahead_in_one_line_before_fitting(tiny_dir, t
     h2h = ["h2h", "A", "B", "--data", str(tiny_dir), "--date", f"{late:%Y-%m-%d}"]
     assert main(h2h) == 2
     assert len(capsys.readouterr().err.splitlines()) == 1 and tiny_fits == []
+
+
+@pytest.mark.slow
+def test_a_real_fit_records_its_data_end_and_serves_every_later_date(tmp_path, monkeypatch):
+    """The real sampler, counted: data as of two dates after their end and the data never cut
+    with as_of make one fit, whose cutoff refuses the races it saw."""
+    from rivalrymodel.synthetic import simulate_dataset
+
+    data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
+                               n_injured=2, random_seed=3)  # fmt: skip
+    calls = []
+    real = cache_mod.fit
+
+    def counted(spec, seen, **kwargs):
+        calls.append(seen.cutoff)
+        return real(spec, seen, **kwargs)
+
+    monkeypatch.setattr(cache_mod, "fit", counted)
+    end = data.data_end
+    fits = []
+    for seen in (data.as_of(end + 100 * DAY), data.as_of(end + 140 * DAY), data):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rm.ConvergenceWarning)  # a short run
+            fits.append(cached_fit(rm.ModelSpec(), seen, cache_dir=tmp_path, random_seed=1,
+                                   draws=60, tune=60))  # fmt: skip
+    assert len(calls) == 1
+    fit = fits[-1]
+    assert fit.data_end == end and fit.cutoff == data.earliest_as_of > end
+    last = data.races[data.races["date"].eq(end)]["race_id"].iloc[0]
+    sl = rm.StartList.from_race(data, last)
+    with pytest.raises(ForecastDateError, match="hindcast=True"):
+        rm.forecast(fit, sl)
+    assert rm.forecast(fit, sl, hindcast=True, random_seed=1).data_age == 0
+    ahead = rm.forecast(fit, dataclasses_replace(sl, date=end + 100 * DAY), random_seed=1)
+    assert ahead.data_age == 100
+    back = rm.load_fit(fit.save(tmp_path / "fit.nc"))
+    assert (back.data_end, back.cutoff) == (end, fit.cutoff)
