@@ -35,13 +35,13 @@ def main(argv: list[str] | None = None) -> int:
         fit = rm.fit(rm.ModelSpec(), data, **settings)
     post = fit.posterior
     print(f"{fit}: {sum(post[v].size for v in post.data_vars) // fit.n_samples:,} values per draw")
-    # The largest field of the last season, run again the day after the data end.
+    # The largest field of the last season, run again on the fit's first forecastable day (the
+    # day after the data end, or a later absence announcement).
     res = data.results[data.results["status"].eq("OK")]
     size = res.groupby("race_id").size()
     last = data.races[data.races["season"].eq(data.races["season"].max())]
     sl = rm.StartList.from_race(data, size.reindex(last["race_id"]).idxmax())
-    day = data.races["date"].max() + pd.Timedelta(days=1)
-    sl = rm.StartList(sl.athletes, event=sl.event, date=day)
+    sl = rm.StartList(sl.athletes, event=sl.event, date=fit.cutoff)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for keep in (False, True):

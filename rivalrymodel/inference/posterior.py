@@ -137,6 +137,8 @@ class Fit:
     def __repr__(self) -> str:
         post = self.posterior
         cut = f", as of {self.cutoff:%Y-%m-%d}" if self.cutoff is not None else ""
+        if self.data_end is not None:
+            cut = f", data to {self.data_end:%Y-%m-%d}" + cut
         return (
             f"Fit({self.spec.name!r}, {post.sizes['chain']} chains x {post.sizes['draw']} draws, "
             f"{post.sizes['athlete']} athletes{cut})"
