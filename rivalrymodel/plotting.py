@@ -41,8 +41,8 @@ def plot_forecast(
 
     ``forecast`` is a :class:`~rivalrymodel.Forecast` or any table with ``athlete``,
     ``column`` and, optionally, ``column_lo``/``column_hi`` (a championship table has none).
-    A Forecast's data end and age ("data to 2026-09-13, 94 days before the race") are written
-    in the figure's lower right corner.
+    A Forecast's data end and age ("data to 2026-09-13, 94 days before the race") end the
+    title.
     """
     table = forecast.table if hasattr(forecast, "table") else forecast
     df = table.sort_values(column, ascending=False, kind="stable")
@@ -67,12 +67,12 @@ def plot_forecast(
         ax.annotate("* no results before the fit's cutoff: population draws",
                     (0, 0), xycoords="figure fraction", xytext=(4, 4),
                     textcoords="offset points", fontsize=7)  # fmt: skip
-    note = getattr(forecast, "data_note", "")
-    if note:
-        _corner(ax, note)
     if title is None and hasattr(forecast, "start_list"):
         sl = forecast.start_list
         title = f"{sl.name or sl.event}\n{sl.date:%Y-%m-%d}"
+    note = getattr(forecast, "data_note", "")
+    if note:
+        title = f"{title}\n{note}" if title else note
     if title:
         ax.set_title(title)
     ax.set_xlim(0, min(100.0, max(100 * float(right.max()), 1.0) * 1.08))
@@ -122,8 +122,8 @@ def plot_abilities(
 def plot_rivalry(rivalry: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """P(a ahead of b) over time with 90% bands, one line per paced/unpaced race type.
 
-    ``rivalry`` is the table of :func:`~rivalrymodel.rivalry`; the last race date its fit saw
-    is written in the lower right corner.
+    ``rivalry`` is the table of :func:`~rivalrymodel.rivalry`; the title ends with the last
+    race date its fit saw.
     """
     ax = _axes(ax)
     for paced, group in rivalry.groupby("paced", sort=False):
@@ -141,17 +141,12 @@ def plot_rivalry(rivalry: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.axhline(0.5, color="grey", lw=0.8, ls="--")
     ax.set_ylim(0, 1)
     ax.set_ylabel(f"P({a} ahead of {b})")
-    ax.set_title(f"{a} vs {b}: head to head, 90% bands")
-    ax.legend()
+    title = f"{a} vs {b}: head to head, 90% bands"
     if "data_end" in rivalry and rivalry["data_end"].notna().any():
-        _corner(ax, f"data to {pd.Timestamp(rivalry['data_end'].max()):%Y-%m-%d}")
+        title += f"\nfit's data to {pd.Timestamp(rivalry['data_end'].max()):%Y-%m-%d}"
+    ax.set_title(title)
+    ax.legend()
     return ax
-
-
-def _corner(ax: Axes, text: str) -> None:
-    """A small note in the figure's lower right corner (where the data end)."""
-    ax.annotate(text, (1, 0), xycoords="figure fraction", xytext=(-4, 4), ha="right",
-                textcoords="offset points", fontsize=7)  # fmt: skip
 
 
 def plot_calibration(backtest, models: Sequence[str], *, what: str = "p_win", ax=None) -> Axes:

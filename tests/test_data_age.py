@@ -139,11 +139,11 @@ def test_the_table_the_files_and_the_plot_say_how_old_the_data_are(data, tmp_pat
     assert (csv["data_end"] == "2024-06-01").all() and (csv["data_age_days"] == 94).all()
     records = json.loads(fc.to_file(tmp_path / "fc.json").read_text())
     assert {(r["data_end"], r["data_age_days"]) for r in records} == {("2024-06-01", 94)}
-    ax = plot_forecast(fc)
-    notes = [t.get_text() for t in ax.texts]
-    assert "data to 2024-06-01, 94 days before the race" in notes
+    title = plot_forecast(fc).get_title()
+    assert title == "Test\n2024-09-03\ndata to 2024-06-01, 94 days before the race"
+    assert plot_forecast(fc, title="Mine").get_title().endswith("94 days before the race")
     riv = rm.rivalry(fit, "A", "B", ["2024-09-01", "2025-03-01"], paced=False)
-    assert "data to 2024-06-01" in [t.get_text() for t in plot_rivalry(riv).texts]
+    assert plot_rivalry(riv).get_title().endswith("fit's data to 2024-06-01")
 
 
 def test_a_fit_file_keeps_its_data_end_and_an_older_file_gets_one(data, tmp_path):
