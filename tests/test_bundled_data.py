@@ -23,8 +23,13 @@ def data():
 def test_volume_2016_onwards(data):
     races, results = data.races, data.results
     assert races["date"].min() >= pd.Timestamp("2016-01-01")
-    assert races["date"].max() <= pd.Timestamp("2025-12-31")
+    assert races["date"].max() <= pd.Timestamp("2026-12-31")
     assert len(races) >= 500
+    # The 2026 season (rh16nd/athletics-predictor season_2026): DL meetings, DL Final, Ultimate
+    # Championship and Continental Tour / national / area championship finals.
+    season = races[races["season"] == 2026]
+    assert len(season) >= 150 and season["field_complete"].sum() >= 10
+    assert races["date"].max() >= pd.Timestamp("2026-09-13")  # the Ultimate Championship 1500m
     assert (results["status"] != "DNS").sum() >= 5000
     assert races["field_complete"].sum() >= 100
 
@@ -139,6 +144,10 @@ def test_every_championship_final_is_flagged_whatever_its_venue_string(data):
 
     champs = pd.read_csv(bundled_data_dir() / "sources" / "championships.csv")
     races = data.races
+    # Finals no bundled raw source holds: they come only from the hand-read supplements of
+    # issue 29 (Toruń; Glasgow, whose programme has a mile instead of the 1500m).
+    from_supplements = {("WIC2026", "1500m"), ("WIC2026", "3000m"), ("CG2026", "1500m"),
+                        ("CG2026", "5000m")}  # fmt: skip
     for c in champs.itertuples(index=False):
         events = ["1500m", "3000m"] if c.indoor else ["1500m", "5000m"]
         for event in events:
@@ -148,6 +157,8 @@ def test_every_championship_final_is_flagged_whatever_its_venue_string(data):
                 & (races["round"] == "final")
                 & (races["competition"] == c.name)
             ]
+            if (c.short, event) in from_supplements and finals.empty:
+                continue
             assert len(finals) == 1, f"{c.short} {event}: {len(finals)} finals named {c.name}"
             assert finals["championship"].all() and not finals["paced"].any(), c.short
 

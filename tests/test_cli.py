@@ -40,7 +40,7 @@ def test_summary_reports_every_listed_championship_final(capsys):
     head, table = out.split("Championship finals: ")
     done, listed = int(table.split()[0]), int(table.split()[2])
     rows = [line.split() for line in table.splitlines()[4:] if line.strip()]
-    assert listed == len(rows) == 48  # 24 championships x 2 events
+    assert listed == len(rows) == 56  # 28 championships x 2 events
     assert done == sum(row[2] == "complete" for row in rows) >= 20
     by_key = {(row[0], row[1]): row for row in rows}
     # Tokyo 2020 1500m: final of 13 and both semis complete (olympedia, see headline_facts.csv).

@@ -268,7 +268,7 @@ def build(sources: Path, out: Path) -> Counter:
         sources, out / "sources" / "wikipedia_tables.csv", starters, report, conflicts
     )
     rows = pd.concat([rows, wiki], ignore_index=True)
-    report["rows read (2016-2025, after source-level filters)"] = len(rows)
+    report["rows read (2016-2026, after source-level filters)"] = len(rows)
     rows = _drop_implausible(rows, report)
     crosswalk = pd.read_csv(
         sources / "captainrobbo__trhackathon" / "athlete_id_crosswalk_men_md.csv",

@@ -7,7 +7,8 @@ Rules, in order (each is documented in data/README.md):
 2. A person known by name only (WA lists, trackelo) is the id-known person with the same
    normalised name (accents stripped, lower case, tokens sorted) and the same birth date; when
    the id-known side has only a birth year, the same name and birth year (nationalities change:
-   David Torrence USA -> PER); when it has no birth data, the same name and nationality.
+   David Torrence USA -> PER); when it has no birth data, the same name and nationality; when
+   the name-only side has none, the one id-known person with the same name and nationality.
 3. Failing that, a person whose name tokens are a subset of the other's (``Henrik INGEBRIGTSEN``
    and ``Henrik Borkja Ingebrigtsen``) with the same birth date and nationality, if exactly one
    such person exists.
@@ -101,7 +102,9 @@ def resolve(
     by_key_dob = defaultdict(set)
     by_key_year = defaultdict(set)
     by_key_nat = defaultdict(set)
+    any_birth = defaultdict(set)  # every id-known person by name and nationality
     for p in ided.itertuples(index=False):
+        any_birth[(p.key, p.nat)].add(uf.find(p.person))
         if p.dob:
             by_key_dob[(p.key, p.dob)].add(uf.find(p.person))
         elif pd.notna(p.year):  # birth year only (Diamond League); nationalities change
@@ -117,6 +120,11 @@ def resolve(
         if pd.notna(p.year):
             hits |= by_key_year.get((p.key, int(p.year)), set())
         hits |= by_key_nat.get((p.key, p.nat), set())
+        if not hits and not p.dob and pd.isna(p.year):
+            # No birth data on this side (a WA-list row with an empty DOB): the one id-known
+            # person of that name and nationality (Endashaw RETA, ETH: the 2026 top list's id).
+            same = {uf.find(g) for g in any_birth.get((p.key, p.nat), set())}
+            hits = same if len(same) == 1 else set()
         # Several hits are one person seen under two id systems (a Rio 2016 Tilastopaja id
         # and a Diamond League WA id); two WA ids in one group stop the build below.
         for hit in hits:

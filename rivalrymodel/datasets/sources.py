@@ -292,8 +292,9 @@ def trackelo_2023(root: Path) -> pd.DataFrame:
 
 
 def read_all(root: Path, report: Counter, supplement: Path | None = None) -> pd.DataFrame:
-    """Every relevant row of every source, 2016-2025, in the standard columns."""
+    """Every relevant row of every source, 2016-2026, in the standard columns."""
     # Imported here: those readers import this module's helpers.
+    from .season_2026 import season_2026
     from .supplements import supplements
     from .tilastopaja import tilastopaja_histories
 
@@ -304,6 +305,7 @@ def read_all(root: Path, report: Counter, supplement: Path | None = None) -> pd.
         trackelo_2023(root),
         world_athletics_lists(root),
         tilastopaja_histories(root, report),
+        season_2026(root, report),
     ]
     if supplement is not None:
         frames.append(supplements(supplement, report))

@@ -79,8 +79,19 @@ def results_table(races: pd.DataFrame) -> pd.DataFrame:
 
 
 def athletes_table(rows: pd.DataFrame) -> pd.DataFrame:
-    # Display name: the newest World Athletics spelling (WA lists 2025 > DL > trackelo > others).
-    rank = {"as": 0, "dl": 1, "tl": 2, "rome": 3, "rio": 4, "tp": 5, "sup": 6, "wiki": 7}
+    # Display name: the newest World Athletics spelling (WA 2026 results and lists > WA lists
+    # 2025 > DL > trackelo > others).
+    rank = {
+        "rh26": -1,
+        "as": 0,
+        "dl": 1,
+        "tl": 2,
+        "rome": 3,
+        "rio": 4,
+        "tp": 5,
+        "sup": 6,
+        "wiki": 7,
+    }
     family = rows["src"].str.split("_").str[0]  # sup_<file> -> sup, wiki_times -> wiki
     rows = rows.assign(_rank=family.map(rank), _family=family).sort_values(
         ["_rank", "date"], ascending=[True, False]
@@ -111,4 +122,6 @@ _SOURCE_NAMES = {
     "tp": "Tilastopaja histories (openath/athlib@fe60183, captainrobbo/trhackathon@c697d42)",
     "sup": "hand-curated supplement (data/sources/supplement, URL per result)",
     "wiki": "rh16nd/athletics-predictor@59022a1 (Wikipedia tables)",
+    "rh26": "rh16nd/athletics-predictor 2026 (World Athletics results and top lists; "
+    "commits 0dc6c4b, 8a0349b, 8356641, 0276a04)",
 }
