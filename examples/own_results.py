@@ -1,7 +1,10 @@
 """Your own results on top of the bundled data: the Millrose Games 2026, then a later mile.
 
-The bundled data end in December 2025. ``examples/own_results.csv`` holds the first five of the
-Millrose Games mile and the first four of its two miles (1 February 2026, sourced row by row).
+``examples/own_results.csv`` holds the first five of the Millrose Games mile and the first four
+of its two miles (1 February 2026, sourced row by row). The bundled data hold these two races
+too since issue 29 (a hand-read supplement, four runners of the mile): the sheet replaces them
+(``replace=True``), so the fits differ only where the sheet does (Coscoran's 5th place,
+Wolfe's two-mile time left empty).
 The model is fitted twice as of 2 February 2026, on the bundled data alone and with the sheet,
 and both forecast an indoor mile of those runners two weeks later. Run:
 ``python examples/own_results.py [--quick]``.
@@ -53,7 +56,7 @@ def pct(m: float, lo: float, hi: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parser(__doc__.splitlines()[0]).parse_args(argv)
     bundled = rm.load_dataset()
-    mine = bundled.with_results(SHEET)
+    mine = bundled.with_results(SHEET, replace=True)
     print(f"{SHEET.name}: {mine.added}")
     races = mine.races[~mine.races["race_id"].isin(bundled.races["race_id"])]
     for _, race in races.iterrows():

@@ -85,6 +85,8 @@ def test_championship_finals_without_a_field_size_are_the_ones_data_readme_lists
         ("CG2018", "5000m"),
         ("EC2026", "1500m"),
         ("EC2026", "5000m"),
+        ("WIC2026", "1500m"),  # the hand-read supplement's partial Toruń finals
+        ("WIC2026", "3000m"),
     }
 
 

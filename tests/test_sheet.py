@@ -48,9 +48,13 @@ def bundled():
 
 def test_example_sheet_round_trip(bundled):
     n_races = len(bundled.races)
-    data = bundled.with_results(ROOT / "examples" / "own_results.csv")
-    assert str(data.added) == "added 2 races, 9 results, 0 new athletes"
-    assert len(data.races) == len(bundled.races) + 2
+    # The bundled data hold the two Millrose 2026 races too (a hand-read supplement, issue 29):
+    # the sheet must say it replaces them.
+    with pytest.raises(DataValidationError, match="repeats race"):
+        bundled.with_results(ROOT / "examples" / "own_results.csv")
+    data = bundled.with_results(ROOT / "examples" / "own_results.csv", replace=True)
+    assert str(data.added).startswith("added 2 races, 9 results, 0 new athletes; replaced 2 races")
+    assert len(data.races) == len(bundled.races)
     assert data.fingerprint() != bundled.fingerprint()
     races = data.races[data.races["date"] == "2026-02-01"].set_index("event")
     assert races.loc["mile", "indoor"] and not races.loc["mile", "field_complete"]
