@@ -1,12 +1,16 @@
 """The yardstick: every forecaster on the same information, hundreds of targets, paired intervals.
 
 Targets: ``rivalrymodel.evaluation.yardstick_targets`` (championship finals and rounds
-2021-2025, invitational and open races 2022-2025), each forecast from its origin. Runs the
-model variants and the baselines through one backtest, writes the tables to ``--out`` and the
-report to ``--report`` (benchmarks/backtest.md by default), with the command and run time.
+2021-2025, invitational and open races 2022-2025), each forecast from its origin; or the sets
+of ``--sets`` (also ``global_championship``, ``preseason``, ``in_championship``,
+``season_2026``: one origin rule per run, so ``preseason`` and ``in_championship`` each run on
+their own). Runs the model variants and the baselines through one backtest, writes the tables
+to ``--out`` and the report to ``--report`` (benchmarks/backtest.md by default), with the
+command and run time. ``benchmarks/yardstick_sets.py`` reports the sets of several runs.
 
     .venv/bin/python benchmarks/yardstick.py [--quick] [--variants default] [--baselines all]
         [--draws 500 --tune 300 --chains 2] [--workers 1] [--with DIR,... [--rename OLD=NEW]]
+        [--sets preseason]
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ import pandas as pd
 matplotlib.use("Agg")
 
 import rivalrymodel as rm
-from rivalrymodel.evaluation import BASELINES, Backtest, backtest, yardstick_targets
+from rivalrymodel.evaluation import BASELINES, SETS, Backtest, backtest, yardstick_targets
+from rivalrymodel.evaluation.targets import EXTRA_SETS
 from rivalrymodel.files import write_text_atomically
 from rivalrymodel.inference import QUICK
 from rivalrymodel.plotting import plot_calibration
@@ -46,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="results/yardstick")
     p.add_argument("--report", default=str(ROOT / "backtest.md"))
-    p.add_argument("--sets", default="", help="only these target sets (comma-separated)")
+    p.add_argument(
+        "--sets", "--set", default="",
+        help=f"these target sets (comma-separated; default {','.join(SETS)}; "
+        f"also {','.join(EXTRA_SETS)})",
+    )  # fmt: skip
     p.add_argument("--origins", default="", help="only the targets of these origins (dates)")
     p.add_argument(
         "--with", dest="previous", metavar="DIR",
@@ -65,11 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--rename: give OLD=NEW pairs, not {args.rename!r}")
     start = time.perf_counter()
     data = rm.load_dataset()
-    targets = yardstick_targets(data)
+    try:
+        targets = yardstick_targets(data, sets=args.sets.split(",") if args.sets else SETS)
+    except ValueError as e:
+        p.error(str(e))
     fit_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
     months = None
-    if args.sets:
-        targets = targets[targets["set"].isin(args.sets.split(","))]
     if args.origins:
         keep = targets["origin"].dt.strftime("%Y-%m-%d").isin(args.origins.split(","))
         targets = targets[keep]
@@ -127,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Generated {dt.date.today():%Y-%m-%d} by `{command.strip()}` in "
         f"{seconds / 60:.1f} minutes ({data}). Every forecaster is fitted at each target's "
         "origin on `data.as_of(origin)`: a championship race from the first day of its "
-        "championship's rounds of the event, any other race from the first day of its month. "
-        f"{refits} Reliability of P(win): "
+        "championship's rounds of the event, any other race from the first day of its month"
+        f"{_origin_rules(targets)}. {refits} Reliability of P(win): "
         f"`{figure.relative_to(Path(args.report).parent)}`.\n"
     )
     reference = args.reference or models[0]
@@ -140,12 +150,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _origin_rules(targets) -> str:
+    """The origins of the extra sets in ``targets``, as a clause of the report's header."""
+    rules = {
+        "preseason": "in `preseason` every race from 1 January of its season",
+        "in_championship": "in `in_championship` each championship final from its own day (the "
+        "rounds before it in the data)",
+    }  # fmt: skip
+    said = [text for name, text in rules.items() if name in set(targets["set"])]
+    return "; " + "; ".join(said) if said else ""
+
+
 def _with_previous(bt: Backtest, folder: Path, targets, renames=None) -> Backtest:
-    """``bt`` with the forecasts of an earlier run on these targets that it does not have yet
-    (each (forecaster, race) once), so runs of one forecaster on different origins add up;
-    ``renames`` maps an earlier name of a forecaster to its name now."""
+    """``bt`` with the forecasts of an earlier run on these targets, from their origins, that it
+    does not have yet (each (forecaster, race) once), so runs of one forecaster on different
+    origins add up; ``renames`` maps an earlier name of a forecaster to its name now."""
     prev = Backtest.load(folder)
-    races = prev.races[prev.races["race_id"].isin(targets["race_id"])]
+    wanted = set(zip(targets["race_id"], pd.to_datetime(targets["origin"]), strict=True))
+    pairs = zip(prev.races["race_id"], pd.to_datetime(prev.races["origin"]), strict=True)
+    races = prev.races[[pair in wanted for pair in pairs]]
     probs = prev.probabilities[prev.probabilities["race_id"].isin(races["race_id"])]
     if renames:
         races = races.assign(model=races["model"].replace(renames))

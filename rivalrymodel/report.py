@@ -4,6 +4,8 @@
 ``benchmarks/backtest.md`` holds: target counts per set, each forecaster's scores per set (all
 races and complete fields only), the paired per-race differences to a reference, and the
 probability each forecaster gave the winner of every championship final.
+``sets_report(runs, targets, ...)`` renders ``benchmarks/yardstick_sets.md``: the pooled yardstick
+and the sets that show where it matters, each with its holdout part on its own.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["yardstick_report", "LABELS"]
+from .evaluation import SETS, Backtest, bootstrap_mean, expected_calibration_error
+from .evaluation.metrics import top_bins
+from .evaluation.targets import HOLDOUT
+
+__all__ = ["yardstick_report", "sets_report", "LABELS"]
 
 LABELS = {
     "log_loss": "winner log loss",
@@ -50,6 +56,8 @@ def counts(targets: pd.DataFrame) -> str:
 
 def scores(summary: pd.DataFrame) -> str:
     """One table per set: forecasters by winner log loss, every metric with its interval."""
+    if summary.empty:  # e.g. no complete field among the targets
+        return "No races."
     parts = []
     for tset, g in summary.groupby("set", sort=False):
         g = g.sort_values("log_loss")
@@ -153,3 +161,132 @@ def yardstick_report(bt, targets, data, *, reference: str, header: str = "") -> 
             f"- {n}" for n in bt.notes
         )]  # fmt: skip
     return "\n\n".join(parts) + "\n"
+
+
+def _set_forecasts(runs: list[Backtest], targets: pd.DataFrame) -> Backtest:
+    """The forecasts of every target of ``targets`` (a target also in a base set is in ``all``
+    too) from the runs that made them from its origin, each (forecaster, race, set) once: the
+    first run that has it."""
+    targets = pd.concat(
+        [targets, targets[targets["set"].isin(SETS)].assign(set="all")], ignore_index=True
+    )
+    races, probs, have = [], [], set()
+    for run in runs:
+        f = run.for_targets(targets)
+        keys = list(zip(f.races["model"], f.races["race_id"], f.races["set"], strict=True))
+        new = [k not in have for k in keys]
+        added = {k for k, n in zip(keys, new, strict=True) if n}
+        races.append(f.races[new])
+        pk = zip(f.probabilities["model"], f.probabilities["race_id"], f.probabilities["set"],
+                 strict=True)  # fmt: skip
+        probs.append(f.probabilities[[k in added for k in pk]])
+        have |= added
+    seasons = targets.drop_duplicates(["race_id", "set"])[["race_id", "set", "season", "round"]]
+    races = pd.concat(races, ignore_index=True).merge(seasons, on=["race_id", "set"])
+    return Backtest(races, pd.concat(probs, ignore_index=True))
+
+
+def _groups(bt: Backtest, targets: pd.DataFrame, holdout: int):
+    """(label, part, races, number of targets) per set, its finals alone where it has rounds
+    too, and its holdout season apart."""
+    order = ["all", *(s for s in ("global_championship", "preseason", "in_championship",
+                                  "season_2026") if s in set(targets["set"]))]  # fmt: skip
+    tset = pd.concat(
+        [targets, targets[targets["set"].isin(SETS)].assign(set="all")], ignore_index=True
+    )
+    for name in order:
+        t = tset[tset["set"].eq(name)]
+        finals = t["round"].eq("final")
+        subsets = [(name, t)]
+        if t["championship_id"].ne("").all() and finals.any() and not finals.all():
+            subsets.append((f"{name}, finals", t[finals]))
+        for label, sub in subsets:
+            for late in (False, True):
+                part = sub[sub["season"].eq(holdout) == late]
+                if part.empty:
+                    continue
+                r = bt.races[bt.races["set"].eq(name) & bt.races["race_id"].isin(part["race_id"])]
+                shown = r["race_id"].nunique() >= len(part) / 2
+                seen = r["season"] if shown else part["season"]  # the seasons scored
+                years = f"{seen.min()}" + (f"-{seen.max()}" if seen.max() > seen.min() else "")
+                yield label, str(holdout) if late else years, r, len(part)
+
+
+def sets_report(
+    runs: list[Backtest],
+    targets: pd.DataFrame,
+    *,
+    models: list[str],
+    reference: str = "default",
+    holdout: int = HOLDOUT,
+    reps: int = 2000,
+) -> str:
+    """Winner log loss, ECE of P(win) and the reliability plot's top two bins per target set.
+
+    ``runs``: backtests whose forecasts are matched to ``targets`` (a forecast counts for a
+    target only if made from the target's origin); ``models``: the forecasters to show,
+    ``reference`` first, the others its peers. In each set (and part) only the forecasters that
+    forecast the most targets are shown, all on the same races; the paired interval is the
+    reference minus the best of them, a bootstrap over races.
+    """
+    bt = _set_forecasts(runs, targets)
+    loss_rows, ece_rows, bin_rows, left, short = [], [], [], [], []
+    for label, part, r, n_targets in _groups(bt, targets, holdout):
+        r = r[r["model"].isin(models)]
+        if r["race_id"].nunique() < n_targets / 2:  # a set not run from its origins yet
+            short.append(f"{label} {part} ({r['race_id'].nunique()} of {n_targets} targets)")
+            continue
+        count = r.groupby("model")["race_id"].nunique()
+        full = [m for m in models if count.get(m, 0) == count.max()]
+        left += [f"{m} ({count[m]} of {label} {part})" for m in models if 0 < count.get(m, 0)
+                 < count.max()]  # fmt: skip
+        wide = r[r["model"].isin(full)].pivot_table(
+            index="race_id", columns="model", values="log_loss"
+        )
+        mean = wide.mean()
+        peers = [m for m in full if m != reference]
+        best = min(peers, key=lambda m: mean[m]) if peers else None
+        cells = [
+            "" if m not in full else f"**{mean[m]:.3f}**" if mean[m] == mean.min()
+            else f"{mean[m]:.3f}" for m in models
+        ]  # fmt: skip
+        diff = ""
+        if best and reference in full:
+            d, lo, hi = bootstrap_mean((wide[reference] - wide[best]).to_numpy(), reps=reps)
+            diff = f"{d:+.3f} [{lo:+.3f}, {hi:+.3f}]"
+        loss_rows.append([label, part, str(n_targets), str(len(wide)), *cells, best or "", diff])
+        p = bt.probabilities
+        p = p[p["set"].eq(r["set"].iloc[0]) & p["race_id"].isin(wide.index)]
+        eces = []
+        for m in models:
+            pm = p[p["model"].eq(m)]
+            eces.append(f"{expected_calibration_error(pm['p_win'], pm['won']):.3f}"
+                        if m in full else "")  # fmt: skip
+            if m in full and m in (reference, best):
+                tb = top_bins(pm["p_win"].to_numpy(), pm["won"].to_numpy())
+                bin_rows.append([label, part, m, *(
+                    f"{b.n}: {b.mean_p:.2f}, {b.wins} won [{b.band_lo}, {b.band_hi}]"
+                    if b.n else "none" for b in tb.itertuples()
+                ), "yes" if tb["inside"].all() else "**no**"])  # fmt: skip
+        ece_rows.append([label, part, str(len(wide)), *eces])
+    head = ["set", "seasons", "targets", "races", *models, "best peer", f"{reference} minus best"]
+    out = [
+        "## Winner log loss per set\n\nMean per race (lower is better; the best in bold) on the "
+        "races every forecaster shown forecast from the set's origin; the last column: paired "
+        f"per-race difference, {reference} minus the best peer, with its 90% bootstrap "
+        "interval (negative: the reference is better).\n\n" + _table(loss_rows, head),
+        "## ECE of P(win) per set\n\n" + _table(ece_rows, ["set", "seasons", "races", *models]),
+        "## The reliability plot's top two bins\n\nP(win) in [0.8, 0.9) and [0.9, 1]: "
+        "forecasts, their mean, the wins, and the 90% band of the wins if the forecasts were "
+        "right (Binomial(n, mean)).\n\n"
+        + _table(
+            bin_rows,
+            ["set", "seasons", "forecaster", "P(win) 0.8-0.9", "P(win) 0.9-1", "within band"],
+        ),  # fmt: skip
+    ]
+    if left:
+        out.append("Left out where they forecast fewer races than the others: " + "; ".join(left))
+    if short:
+        out.append("Not shown, fewer than half their targets forecast from their origins in these "
+                   "runs: " + "; ".join(short))  # fmt: skip
+    return "\n\n".join(out) + "\n"

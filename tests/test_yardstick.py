@@ -211,9 +211,11 @@ def test_earlier_runs_of_one_forecaster_on_different_origins_add_up(tmp_path):
     b = run(tmp_path / "b", [("margins", "r1", 0.9), ("margins", "r2", 0.4)])
     empty = pd.DataFrame(columns=["model", "race_id"])
     bt = Backtest(empty, empty)
-    targets = pd.DataFrame({"race_id": ["r1", "r2"]})
+    targets = pd.DataFrame({"race_id": ["r1", "r2"], "origin": pd.Timestamp("2024-06-01")})
     for folder in (a, b):
         bt = script._with_previous(bt, folder, targets)
+    other = targets.assign(origin=pd.Timestamp("2024-01-01"))  # e.g. the preseason targets
+    assert script._with_previous(Backtest(empty, empty), a, other).races.empty
     got = bt.races.set_index(["model", "race_id"])["log_loss"].sort_index()
     assert got.to_dict() == {("full", "r1"): 0.2, ("full", "r2"): 0.3,
                              ("margins", "r1"): 0.1, ("margins", "r2"): 0.4}  # fmt: skip

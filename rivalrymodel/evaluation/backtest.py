@@ -28,63 +28,13 @@ from ..forecasting import Forecaster, ModelForecaster, StartList
 from ..spec import ModelSpec
 from .baselines import make_baseline
 from .metrics import bootstrap_mean, expected_calibration_error, reliability, score_race
+from .targets import DIAMOND_LEAGUE, default_targets, refit_origin
 
 __all__ = ["default_targets", "backtest", "Backtest", "METRICS", "DIAMOND_LEAGUE"]
 
 METRICS = ["log_loss", "brier", "rps", "top3_log_loss", "pair_log_loss", "pair_accuracy"]
 _RACE_COLUMNS = ["model", "race_id", "set", "field_complete", *METRICS]
 _PROB_COLUMNS = ["model", "race_id", "athlete_id", "p_win", "won", "p_podium", "podium"]
-
-# Meetings of the Diamond League in 2024 and 2025, as names (or parts of names) in races.csv.
-DIAMOND_LEAGUE = (
-    "Diamond League", "Prefontaine", "Bislett", "BAUHAUS", "Meeting de Paris", "Herculis",
-    "London Athletics Meet", "Athletissima", "Kamila Skolimowska", "Silesia", "Golden Gala",
-    "Weltklasse", "Van Damme",
-)  # fmt: skip
-_GLOBAL = (
-    "Olympic", "World Athletics Championships", "World Athletics Indoor Championships",
-    "World Championships", "World Indoor Championships", "European Athletics Championships",
-)  # fmt: skip
-
-
-def default_targets(data: RaceData) -> pd.DataFrame:
-    """The default target races, with why each is in: ``set`` = championship_final or dl.
-
-    Every global-championship final 2021-2025 (1500m and 5000m: Olympics, World Championships,
-    World Indoors, European Championships) and every 2024-2025 Diamond League 1500m, mile and
-    5000m race; each needs a known winner and at least three known finishers.
-    """
-    r = data.races
-    comp = r["competition"].fillna("")
-    is_global = comp.str.contains("|".join(_GLOBAL), regex=True) & ~comp.str.contains("U20|U18")
-    final = r["round"].eq("final")
-    champ = (
-        is_global & final & r["event"].isin(["1500m", "5000m"]) & r["season"].between(2021, 2025)
-    )
-    dl = (
-        comp.str.contains("|".join(DIAMOND_LEAGUE), regex=True)
-        & r["event"].isin(["1500m", "mile", "5000m"])
-        & r["season"].between(2024, 2025)
-        & ~r["indoor"]
-    )
-    res = data.results
-    ok = res[res["status"].eq("OK") & res["place"].notna()]
-    finishers = ok.groupby("race_id").size()
-    winners = set(ok.loc[ok["place"].eq(1), "race_id"])
-    keep = r["race_id"].map(finishers).fillna(0).ge(3) & r["race_id"].isin(winners)
-    out = r[(champ | dl) & keep].assign(set=np.where(champ[champ | dl], "championship_final", "dl"))
-    cols = ["race_id", "date", "season", "competition", "event", "field_complete", "set"]
-    return out[cols].sort_values(["date", "race_id"]).reset_index(drop=True)
-
-
-def _origin(day: pd.Timestamp, refit: str) -> pd.Timestamp:
-    if refit == "season":
-        return pd.Timestamp(f"{day.year}-01-01")
-    if refit == "monthly":
-        return day.replace(day=1)
-    if refit == "per_race":
-        return day
-    raise ValueError(f"refit must be 'season', 'monthly' or 'per_race', not {refit!r}")
 
 
 def _places(data: RaceData, race_id: str) -> pd.Series:
@@ -135,11 +85,12 @@ class Backtest:
     notes: list[str] = field(default_factory=list)
 
     def _sets(self, complete_only: bool) -> pd.DataFrame:
-        """The races with a set column; ``all`` pools every set (and each race once per set)."""
+        """The races with a set column; ``all`` pools every set, each race once."""
         races = self.races
         if complete_only:
             races = races[races["field_complete"].astype(bool)]
-        return pd.concat([races, races.assign(set="all")], ignore_index=True)
+        pooled = races.drop_duplicates(["model", "race_id"]).assign(set="all")
+        return pd.concat([races, pooled], ignore_index=True)
 
     def summary(self, *, reps: int = 2000, complete_only: bool = False) -> pd.DataFrame:
         """Per model and target set (and ``all``): mean of each metric with a 90% bootstrap
@@ -191,6 +142,23 @@ class Backtest:
         there once per subset it is in."""
         races = self.races.drop(columns="set").merge(subsets.rename(columns={"subset": "set"}))
         return Backtest(races, self.probabilities, list(self.notes))
+
+    def for_targets(self, targets: pd.DataFrame) -> Backtest:
+        """The forecasts of ``targets`` (columns race_id, origin, set; e.g.
+        :func:`~rivalrymodel.evaluation.yardstick_targets` with its extra sets), each with the
+        target's set: a forecast counts for a target only if made from the target's origin, and
+        a race is there once per set it is in. The probabilities carry the set too."""
+        keys = targets[["race_id", "origin", "set"]].assign(
+            origin=pd.to_datetime(targets["origin"]).astype("datetime64[ns]")
+        )
+        races = self.races.drop(columns="set").assign(
+            origin=pd.to_datetime(self.races["origin"]).astype("datetime64[ns]")
+        )
+        races = races.merge(keys, on=["race_id", "origin"])
+        probs = self.probabilities.merge(
+            races[["model", "race_id", "set"]], on=["model", "race_id"]
+        )
+        return Backtest(races, probs, list(self.notes))
 
     def save(self, folder: str | Path, *, compress: bool = False) -> Path:
         """Write ``races.csv`` and ``probabilities.csv`` (``.csv.gz`` with ``compress``) and the
@@ -299,16 +267,23 @@ def backtest(
     if refit is None and "origin" in targets:
         origins = pd.to_datetime(targets["origin"])
     else:
-        origins = targets["date"].map(lambda d: _origin(d, refit or "season"))
+        origins = targets["date"].map(lambda d: refit_origin(d, refit or "season"))
     if (origins > targets["date"]).any():
         raise ValueError("a target's origin is after its race: it would see the race")
+    pairs = pd.DataFrame({"race_id": targets["race_id"], "origin": origins}).drop_duplicates()
+    twice = pairs.loc[pairs["race_id"].duplicated(), "race_id"]
+    if len(twice):
+        raise ValueError(
+            f"race {twice.iloc[0]} has two origins here (sets with different origin rules): "
+            "run them in separate backtests"
+        )
     forecasters = [
         _as_forecaster(m, fit_kwargs or {}, cache_dir, random_seed, quick_data_months)
         for m in models
     ]
     jobs = []
     for f in forecasters:
-        for origin, group in targets.groupby(origins):
+        for origin, group in pairs.groupby("origin"):
             args = (f, data, origin, list(group["race_id"]), random_seed)
             jobs.append((f"{f.name} as of {origin:%Y-%m-%d}", _run, args))
     own = executor is None

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from ..forecasting import Forecast
 
-__all__ = ["score_race", "reliability", "expected_calibration_error", "bootstrap_mean"]
+__all__ = [
+    "score_race", "reliability", "expected_calibration_error", "top_bins", "bootstrap_mean",
+]  # fmt: skip
 
 _EPS = 1e-12
 
@@ -89,6 +92,29 @@ def expected_calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 10) -> 
     return float(
         (table["n"] / table["n"].sum() * (table["mean_p"] - table["observed"]).abs()).sum()
     )
+
+
+def top_bins(p: np.ndarray, y: np.ndarray, bins: int = 10, top: int = 2) -> pd.DataFrame:
+    """The ``top`` highest bins of the reliability table (equal width, as :func:`reliability`),
+    each with the 90% band of its count of wins if the forecasts were right.
+
+    The band is the central 90% of Binomial(n, mean forecast in the bin); ``inside``: the
+    observed count is within it (an empty bin is, trivially). Columns: bin, n, mean_p, wins,
+    band_lo, band_hi, inside.
+    """
+    p = np.asarray(p, dtype=float)
+    y = np.asarray(y, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    rows = []
+    for b in range(bins - top, bins):
+        m = which == b
+        n, wins = int(m.sum()), int(y[m].sum())
+        mean_p = float(p[m].mean()) if n else np.nan
+        lo, hi = (binom.ppf(0.05, n, mean_p), binom.ppf(0.95, n, mean_p)) if n else (0, 0)
+        rows.append((edges[b], n, mean_p, wins, int(lo), int(hi), bool(lo <= wins <= hi)))
+    cols = ["bin", "n", "mean_p", "wins", "band_lo", "band_hi", "inside"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def bootstrap_mean(
