@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     bt.save(out, compress=args.compress)
     models = [v.name for v in variants] + names
     models += [m for m in bt.races["model"].unique() if m not in models]
-    figure = Path(args.report).parent / "figures" / "yardstick_calibration.png"
+    stem = "yardstick" if Path(args.report).name == "backtest.md" else Path(args.report).stem
+    figure = Path(args.report).parent / "figures" / f"{stem}_calibration.png"
     figure.parent.mkdir(parents=True, exist_ok=True)
     plot_calibration(bt, models).figure.savefig(figure, dpi=110)
     seconds = time.perf_counter() - start

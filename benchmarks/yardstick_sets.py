@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         "origins as in `all`; `preseason`: every target of a season from 1 January of that "
         "season; `in_championship`: each championship final from its own day, its rounds in "
         "the data; `season_2026`: every 2026 target by the rules of `all`. The 2026 part of "
-        "each set (the holdout) is shown on its own.\n"
+        "each set (the holdout) is shown on its own. `targets`: the set's targets; `races`: "
+        "those every forecaster shown forecast from their origins in these runs (the others "
+        "need runs from their origins: `benchmarks/yardstick.py --set NAME`).\n"
     )
     text = header + "\n" + sets_report(runs, targets, models=models, reps=args.reps)
     write_text_atomically(args.report, text)

@@ -163,13 +163,17 @@ def yardstick_report(bt, targets, data, *, reference: str, header: str = "") -> 
     return "\n\n".join(parts) + "\n"
 
 
+def _with_all(targets: pd.DataFrame) -> pd.DataFrame:
+    """``targets`` and, as set ``all``, those of the base sets (the pooled yardstick)."""
+    pooled = targets[targets["set"].isin(SETS)].assign(set="all")
+    return pd.concat([targets, pooled], ignore_index=True)
+
+
 def _set_forecasts(runs: list[Backtest], targets: pd.DataFrame) -> Backtest:
     """The forecasts of every target of ``targets`` (a target also in a base set is in ``all``
     too) from the runs that made them from its origin, each (forecaster, race, set) once: the
     first run that has it."""
-    targets = pd.concat(
-        [targets, targets[targets["set"].isin(SETS)].assign(set="all")], ignore_index=True
-    )
+    targets = _with_all(targets)
     races, probs, have = [], [], set()
     for run in runs:
         f = run.for_targets(targets)
@@ -191,9 +195,7 @@ def _groups(bt: Backtest, targets: pd.DataFrame, holdout: int):
     too, and its holdout season apart."""
     order = ["all", *(s for s in ("global_championship", "preseason", "in_championship",
                                   "season_2026") if s in set(targets["set"]))]  # fmt: skip
-    tset = pd.concat(
-        [targets, targets[targets["set"].isin(SETS)].assign(set="all")], ignore_index=True
-    )
+    tset = _with_all(targets)
     for name in order:
         t = tset[tset["set"].eq(name)]
         finals = t["round"].eq("final")
@@ -240,9 +242,11 @@ def sets_report(
         full = [m for m in models if count.get(m, 0) == count.max()]
         left += [f"{m} ({count[m]} of {label} {part})" for m in models if 0 < count.get(m, 0)
                  < count.max()]  # fmt: skip
-        wide = r[r["model"].isin(full)].pivot_table(
-            index="race_id", columns="model", values="log_loss"
-        )
+        wide = (
+            r[r["model"].isin(full)]
+            .pivot_table(index="race_id", columns="model", values="log_loss")
+            .dropna()
+        )  # the races every forecaster shown forecast
         mean = wide.mean()
         peers = [m for m in full if m != reference]
         best = min(peers, key=lambda m: mean[m]) if peers else None
