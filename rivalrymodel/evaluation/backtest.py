@@ -249,7 +249,9 @@ def backtest(
     data
         All the data; each forecast sees only ``data.as_of`` its origin.
     targets
-        Target races (a table with race_id, date, set); default :func:`default_targets`.
+        Target races (a table with race_id, date, set); default :func:`default_targets`. A
+        race in several sets is forecast once per origin, and one backtest holds one origin
+        per race (``preseason`` and ``in_championship`` each run on their own).
     refit
         When forecasters are refitted: ``None`` (default) uses the targets' ``origin`` column
         when it has one (:func:`~.targets.yardstick_targets`), else ``"season"``; or
