@@ -214,6 +214,36 @@ def _groups(bt: Backtest, targets: pd.DataFrame, holdout: int):
                 yield label, str(holdout) if late else years, r, len(part)
 
 
+def _set_rows(bt, r, wide, full, models, reference, reps):
+    """The cells of one set's rows: winner log loss (with the best peer and the paired
+    interval), ECE of P(win), and the top two bins of the reference and the best peer."""
+    mean = wide.mean()
+    peers = [m for m in full if m != reference]
+    best = min(peers, key=lambda m: mean[m]) if peers else None
+    cells = [
+        "" if m not in full else f"**{mean[m]:.3f}**" if mean[m] == mean.min()
+        else f"{mean[m]:.3f}" for m in models
+    ]  # fmt: skip
+    diff = ""
+    if best and reference in full:
+        d, lo, hi = bootstrap_mean((wide[reference] - wide[best]).to_numpy(), reps=reps)
+        diff = f"{d:+.3f} [{lo:+.3f}, {hi:+.3f}]"
+    p = bt.probabilities
+    p = p[p["set"].eq(r["set"].iloc[0]) & p["race_id"].isin(wide.index)]
+    eces, bins = [], []
+    for m in models:
+        pm = p[p["model"].eq(m)]
+        eces.append(f"{expected_calibration_error(pm['p_win'], pm['won']):.3f}"
+                    if m in full else "")  # fmt: skip
+        if m in full and m in (reference, best):
+            tb = top_bins(pm["p_win"].to_numpy(), pm["won"].to_numpy())
+            bins.append([m, *(
+                f"{b.n}: {b.mean_p:.2f}, {b.wins} won [{b.band_lo}, {b.band_hi}]"
+                if b.n else "none" for b in tb.itertuples()
+            ), "yes" if tb["inside"].all() else "**no**"])  # fmt: skip
+    return [*cells, best or "", diff], eces, bins
+
+
 def sets_report(
     runs: list[Backtest],
     targets: pd.DataFrame,
@@ -229,7 +259,8 @@ def sets_report(
     target only if made from the target's origin); ``models``: the forecasters to show,
     ``reference`` first, the others its peers. In each set (and part) only the forecasters that
     forecast the most targets are shown, all on the same races; the paired interval is the
-    reference minus the best of them, a bootstrap over races.
+    reference minus the best of them, a bootstrap over races. Where the reference forecast
+    part of a set only (at least half of it), a row first puts every forecaster on its races.
     """
     bt = _set_forecasts(runs, targets)
     loss_rows, ece_rows, bin_rows, left, short = [], [], [], [], []
@@ -239,40 +270,25 @@ def sets_report(
             short.append(f"{label} {part} ({r['race_id'].nunique()} of {n_targets} targets)")
             continue
         count = r.groupby("model")["race_id"].nunique()
-        full = [m for m in models if count.get(m, 0) == count.max()]
-        left += [f"{m} ({count[m]} of {label} {part})" for m in models if 0 < count.get(m, 0)
-                 < count.max()]  # fmt: skip
-        wide = (
-            r[r["model"].isin(full)]
-            .pivot_table(index="race_id", columns="model", values="log_loss")
-            .dropna()
-        )  # the races every forecaster shown forecast
-        mean = wide.mean()
-        peers = [m for m in full if m != reference]
-        best = min(peers, key=lambda m: mean[m]) if peers else None
-        cells = [
-            "" if m not in full else f"**{mean[m]:.3f}**" if mean[m] == mean.min()
-            else f"{mean[m]:.3f}" for m in models
-        ]  # fmt: skip
-        diff = ""
-        if best and reference in full:
-            d, lo, hi = bootstrap_mean((wide[reference] - wide[best]).to_numpy(), reps=reps)
-            diff = f"{d:+.3f} [{lo:+.3f}, {hi:+.3f}]"
-        loss_rows.append([label, part, str(n_targets), str(len(wide)), *cells, best or "", diff])
-        p = bt.probabilities
-        p = p[p["set"].eq(r["set"].iloc[0]) & p["race_id"].isin(wide.index)]
-        eces = []
-        for m in models:
-            pm = p[p["model"].eq(m)]
-            eces.append(f"{expected_calibration_error(pm['p_win'], pm['won']):.3f}"
-                        if m in full else "")  # fmt: skip
-            if m in full and m in (reference, best):
-                tb = top_bins(pm["p_win"].to_numpy(), pm["won"].to_numpy())
-                bin_rows.append([label, part, m, *(
-                    f"{b.n}: {b.mean_p:.2f}, {b.wins} won [{b.band_lo}, {b.band_hi}]"
-                    if b.n else "none" for b in tb.itertuples()
-                ), "yes" if tb["inside"].all() else "**no**"])  # fmt: skip
-        ece_rows.append([label, part, str(len(wide)), *eces])
+        shown = [[m for m in models if count.get(m, 0) == count.max()]]
+        if reference not in shown[0] and count.get(reference, 0) >= n_targets / 2:
+            # the reference ran on part of the set: every forecaster on its races first
+            shown.insert(0, [m for m in models if count.get(m, 0) >= count[reference]])
+        left += [f"{m} ({count[m]} of {label} {part})" for m in models
+                 if 0 < count.get(m, 0) and not any(m in s for s in shown)]  # fmt: skip
+        for full in shown:
+            wide = (
+                r[r["model"].isin(full)]
+                .pivot_table(index="race_id", columns="model", values="log_loss")
+                .dropna()
+            )  # the races every forecaster shown forecast
+            if part != str(holdout):  # the seasons of the races scored
+                seen = r.loc[r["race_id"].isin(wide.index), "season"]
+                part = f"{seen.min()}" + (f"-{seen.max()}" if seen.max() > seen.min() else "")
+            rows = _set_rows(bt, r, wide, full, models, reference, reps)
+            loss_rows.append([label, part, str(n_targets), str(len(wide)), *rows[0]])
+            ece_rows.append([label, part, str(len(wide)), *rows[1]])
+            bin_rows += [[label, part, *row] for row in rows[2]]
     head = ["set", "seasons", "targets", "races", *models, "best peer", f"{reference} minus best"]
     out = [
         "## Winner log loss per set\n\nMean per race (lower is better; the best in bold) on the "

@@ -203,3 +203,16 @@ def test_the_yardstick_runs_the_model_in_championship(tmp_path):
     assert set(bt.races["model"]) == {"default", "choix"}
     assert (bt.races["origin"] == bt.races["date"]).all()
     assert "in `in_championship` each championship final from its own day" in text
+
+
+def test_a_reference_run_on_part_of_a_set_is_paired_on_its_races_first():
+    """The model on 3 of 4 races, the peer on all 4: first both on the 3, then the peer alone."""
+    run = _run("m", "2024-06-01", [1.0, 1.0, 1.0]).combine(
+        _run("peer", "2024-06-01", [1.5, 1.5, 1.5, 3.5])
+    )
+    text = sets_report([run], _targets("2024-06-01"), models=["m", "peer"], reference="m", reps=20)
+    loss = [
+        ln.split(" | ") for ln in text.split("## ECE")[0].splitlines() if ln.startswith("| all")
+    ]
+    assert [row[3:6] for row in loss] == [["3", "**1.000**", "1.500"], ["4", "", "**2.000**"]]
+    assert "-0.500" in loss[0][7] and loss[1][7].strip(" |") == ""
