@@ -149,6 +149,7 @@ def yardstick_report(bt, targets, data, *, reference: str, header: str = "") -> 
     parts += ["## Targets\n\n" + counts(targets)]
     parts += ["## Scores: all races\n\n" + scores(bt.summary())]
     parts += ["## Scores: complete fields only\n\n" + scores(bt.summary(complete_only=True))]
+    parts += ["## The reliability plot's top two bins\n\n" + top_bins_table(bt)]
     parts += [
         f"## Paired differences to {reference}\n\nPer race, the forecaster's score minus "
         f"{reference}'s; the 90% interval is a bootstrap over races. For the log loss lower is "
@@ -214,6 +215,32 @@ def _groups(bt: Backtest, targets: pd.DataFrame, holdout: int):
                 yield label, str(holdout) if late else years, r, len(part)
 
 
+def _bin_cells(p: pd.DataFrame) -> list[str]:
+    """The top two bins of these P(win) forecasts (n: mean, wins [90% band]) and whether both
+    are within their band."""
+    tb = top_bins(p["p_win"].to_numpy(), p["won"].to_numpy())
+    cells = [f"{b.n}: {b.mean_p:.2f}, {b.wins} won [{b.band_lo}, {b.band_hi}]" if b.n else "none"
+             for b in tb.itertuples()]  # fmt: skip
+    return [*cells, "yes" if tb["inside"].all() else "**no**"]
+
+
+_BINS_HEAD = ["P(win) 0.8-0.9", "P(win) 0.9-1", "within band"]
+_BINS_TEXT = (
+    "P(win) in [0.8, 0.9) and [0.9, 1]: forecasts, their mean, the wins, and the 90% band of "
+    "the wins if the forecasts were right (Binomial(n, mean)).\n\n"
+)
+
+
+def top_bins_table(bt) -> str:
+    """The reliability plot's top two bins per set (and ``all``) and forecaster."""
+    rows = []
+    for (tset, model), g in bt._sets(False).groupby(["set", "model"]):
+        p = bt.probabilities
+        rows.append([tset, model, *_bin_cells(p[p["model"].eq(model) & p["race_id"].isin(
+            g["race_id"])])])  # fmt: skip
+    return _BINS_TEXT + _table(rows, ["set", "forecaster", *_BINS_HEAD])
+
+
 def _set_rows(bt, r, wide, full, models, reference, reps):
     """The cells of one set's rows: winner log loss (with the best peer and the paired
     interval), ECE of P(win), and the top two bins of the reference and the best peer."""
@@ -236,11 +263,7 @@ def _set_rows(bt, r, wide, full, models, reference, reps):
         eces.append(f"{expected_calibration_error(pm['p_win'], pm['won']):.3f}"
                     if m in full else "")  # fmt: skip
         if m in full and m in (reference, best):
-            tb = top_bins(pm["p_win"].to_numpy(), pm["won"].to_numpy())
-            bins.append([m, *(
-                f"{b.n}: {b.mean_p:.2f}, {b.wins} won [{b.band_lo}, {b.band_hi}]"
-                if b.n else "none" for b in tb.itertuples()
-            ), "yes" if tb["inside"].all() else "**no**"])  # fmt: skip
+            bins.append([m, *_bin_cells(pm)])
     return [*cells, best or "", diff], eces, bins
 
 
@@ -296,13 +319,9 @@ def sets_report(
         f"per-race difference, {reference} minus the best peer, with its 90% bootstrap "
         "interval (negative: the reference is better).\n\n" + _table(loss_rows, head),
         "## ECE of P(win) per set\n\n" + _table(ece_rows, ["set", "seasons", "races", *models]),
-        "## The reliability plot's top two bins\n\nP(win) in [0.8, 0.9) and [0.9, 1]: "
-        "forecasts, their mean, the wins, and the 90% band of the wins if the forecasts were "
-        "right (Binomial(n, mean)).\n\n"
-        + _table(
-            bin_rows,
-            ["set", "seasons", "forecaster", "P(win) 0.8-0.9", "P(win) 0.9-1", "within band"],
-        ),  # fmt: skip
+        "## The reliability plot's top two bins\n\n"
+        + _BINS_TEXT
+        + _table(bin_rows, ["set", "seasons", "forecaster", *_BINS_HEAD]),
     ]
     if left:
         out.append("Left out where they forecast fewer races than the others: " + "; ".join(left))

@@ -149,7 +149,8 @@ def test_the_report_has_every_section(data):
     text = yardstick_report(bt, targets, data, reference="a", header="# Title")
     parts = ("# Title", "## Targets", "## Scores: all races", "complete fields only",
              "## Paired differences to a", "| all | b | winner log loss | 4 | -0.500",
-             "## Races the covariate terms touch")  # fmt: skip
+             "## Races the covariate terms touch", "## The reliability plot's top two bins",
+             "| all | a | none | none | yes |")  # fmt: skip
     for part in parts:
         assert part in text, part
     assert "better" in text
