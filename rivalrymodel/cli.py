@@ -14,9 +14,10 @@ from .cli_checks import check_options, load_data, start_list_names
 from .cli_checks import say as _say
 from .coverage import absence_counts, athlete_races, championship_rounds, coverage
 from .data import bundled_data_dir, load_dataset
-from .forecasting import UnknownAthleteError
-from .forecasting.horizon import STALE_DAYS, ForecastDateError, check_ahead, describe_age
-from .inference import DEFAULTS, FitFileError, draw_plan
+from .errors import RivalryModelError
+from .files import write_table
+from .forecasting.horizon import STALE_DAYS, check_ahead, describe_age
+from .inference import DEFAULTS, draw_plan
 from .schema import DataValidationError, Event, Round
 
 
@@ -51,8 +52,6 @@ def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
     if getattr(args, "fit", None):
         _say(f"loading {args.fit}")
         fit = load_fit(args.fit)
-        if getattr(args, "add_results", None):
-            raise _UsageError("--add-results needs a fit on the data: drop --fit")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             fit.check()
@@ -196,10 +195,7 @@ def _backtest(args: argparse.Namespace) -> int:
     if args.refit:
         targets = targets.drop(columns="origin", errors="ignore")
     if args.scheduler:
-        from distributed import Client
-
-        client = Client(args.scheduler)
-        executor = client.get_executor()
+        executor = _dask_executor(args.scheduler)
     else:
         executor = cf.ProcessPoolExecutor(max_workers=args.workers)
     when = args.refit or ("at each target's origin" if "origin" in targets else "season")
@@ -216,13 +212,13 @@ def _backtest(args: argparse.Namespace) -> int:
     )
     executor.shutdown()
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # only now: a failed run leaves no empty folder
     result.save(out)
     summary = result.summary()
-    summary.to_csv(out / "summary.csv", index=False)
+    write_table(out / "summary.csv", summary)
     ref = names[0] if names else base[0]
     diffs = result.differences(ref)
-    diffs.to_csv(out / f"differences_vs_{ref}.csv", index=False)
+    write_table(out / f"differences_vs_{ref}.csv", diffs)
     import matplotlib
 
     from .plotting import plot_calibration
@@ -240,6 +236,19 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dask_executor(address: str):
+    """The executor of the Dask scheduler at ``address``; one line when it cannot be reached."""
+    from distributed import Client
+
+    if "://" not in address or not address.rsplit(":", 1)[-1].isdigit():
+        raise _UsageError(f"--scheduler {address!r}: not an address (tcp://host:port)")
+    try:
+        client = Client(address, timeout=5)
+    except (OSError, TimeoutError) as err:
+        raise _UsageError(f"--scheduler {address}: no scheduler answers there ({err})") from None
+    return client.get_executor()
+
+
 def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
     if saved:
         p.add_argument("--fit", metavar="FILE", help="a fit saved by `rivalrymodel fit`")
@@ -249,7 +258,7 @@ def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
         help="fit on the data strictly before DATE"
         + (" (default: the race date)" if saved else ""),
     )
-    p.add_argument("--variant", default="default", help="model variant (default: default)")
+    p.add_argument("--variant", help="model variant (default: default)")
     _sampler_options(p, "last 18 months of data, 2 chains x 150 draws; will not converge")
 
 
@@ -264,8 +273,8 @@ def _sampler_options(p: argparse.ArgumentParser, quick: str) -> None:
         help=f"double the draws up to this while a check fails (default {DEFAULTS['max_draws']} "
         "with the default draws, else no doubling)",
     )  # fmt: skip
-    p.add_argument("--tune", type=int, default=DEFAULTS["tune"])
-    p.add_argument("--chains", type=int, default=DEFAULTS["chains"])
+    p.add_argument("--tune", type=int, help=f"warm-up draws (default {DEFAULTS['tune']})")
+    p.add_argument("--chains", type=int, help=f"chains (default {DEFAULTS['chains']})")
     p.add_argument("--quick", action="store_true", help=f"smoke run: {quick}")
     p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")
     p.add_argument(
@@ -378,8 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; expected user errors end in one line on stderr and status 2, Ctrl-C in
-    one line and status 130; anything else is a bug and shows its traceback."""
+    """Run the command; the user's errors (the project's :class:`RivalryModelError` and a
+    missing file) end in one line on stderr and status 2, Ctrl-C in one line and status 130;
+    anything else is a bug and shows its traceback."""
     args = build_parser().parse_args(argv)
     try:
         check_options(args)
@@ -390,8 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     except DataValidationError as err:
         print(f"rivalrymodel: invalid data: {err}", file=sys.stderr)
         return 2
-    except (_UsageError, UnknownAthleteError, FitFileError, ForecastDateError, ValueError,
-            FileNotFoundError) as err:  # fmt: skip
+    except (RivalryModelError, FileNotFoundError) as err:
         print(f"rivalrymodel {args.command}: {err}", file=sys.stderr)
         return 2
 

@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from .data import RaceData, load_dataset, read_csv_strings
+from .errors import RivalryModelError
+from .forecasting.forecast import check_out_suffix
 from .inference import DEFAULTS
 
 __all__ = ["UsageError", "check_options", "load_data", "say", "start_list_names"]
 
 
-class UsageError(Exception):
+class UsageError(RivalryModelError):
     """A bad option value: printed as one line, exit status 2."""
 
 
@@ -51,17 +53,38 @@ def _writable_file(path: str, what: str) -> None:
 
 
 def _writable_dir(path: str, what: str) -> None:
-    p = Path(path)
+    """A folder that exists and takes a file, or could be made: nothing is created here, so a
+    run that fails later leaves no empty folder behind."""
+    p = Path(path).absolute()
+    there = next(q for q in (p, *p.parents) if q.exists())
+    if not there.is_dir():
+        raise UsageError(f"{what} {path}: cannot write there ({there} is a file)")
     try:
-        p.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=p):
+        with tempfile.NamedTemporaryFile(dir=there):
             pass
     except OSError as err:
         raise UsageError(f"{what} {path}: cannot write there ({err.strerror})") from None
 
 
+# Options that make or shape a fit: a saved fit (--fit) has its own, so they cannot apply.
+_FIT_MAKING = ("variant", "quick", "draws", "max_draws", "tune", "chains", "data", "add_results",
+               "add_absences")  # fmt: skip
+
+
+def _fit_options_with_saved_fit(args: argparse.Namespace) -> None:
+    if not getattr(args, "fit", None):
+        return
+    given = [n for n in _FIT_MAKING if getattr(args, n, None) not in (None, False)]
+    if given:
+        opts = ", ".join(f"--{n.replace('_', '-')}" for n in given)
+        raise UsageError(f"{opts}: cannot apply with --fit (a saved fit is made already); drop "
+                         f"{'it' if len(given) == 1 else 'them'} or drop --fit")  # fmt: skip
+
+
 def check_options(args: argparse.Namespace) -> None:
-    """Refuse bad options before any sampling (the order a user would fix them in)."""
+    """Refuse bad options before any sampling (the order a user would fix them in); then fill
+    in the sampler's defaults (None until here, so that --fit can tell a given option)."""
+    _fit_options_with_saved_fit(args)
     for name, low in (("draws", 1), ("tune", 0), ("chains", 1), ("workers", 1)):
         value = getattr(args, name, None)
         if value is not None and value < low:
@@ -85,6 +108,11 @@ def check_options(args: argparse.Namespace) -> None:
     out = getattr(args, "out", None)
     if out and args.command in ("fit", "forecast"):
         _writable_file(out, "--out")
+    if out and args.command == "forecast":
+        try:
+            check_out_suffix(out)
+        except RivalryModelError as err:
+            raise UsageError(f"--out {err}") from None
     if out and args.command == "backtest":
         _writable_dir(out, "--out")
     start = getattr(args, "start_list", None)
@@ -97,6 +125,9 @@ def check_options(args: argparse.Namespace) -> None:
             raise UsageError(f"--{name.replace('_', '-')} {value}: no such file")
     if getattr(args, "add_absences", None) and not getattr(args, "add_results", None):
         raise UsageError("--add-absences needs --add-results (a results sheet)")
+    for name in ("tune", "chains", "variant"):
+        if hasattr(args, name) and getattr(args, name) is None:
+            setattr(args, name, DEFAULTS.get(name, "default"))
 
 
 def load_data(args: argparse.Namespace) -> RaceData:

@@ -15,13 +15,15 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
+
 __all__ = [
     "TABLES", "Column", "DataValidationError", "Event", "Round", "Status", "AbsenceKind",
     "world_record",
 ]  # fmt: skip
 
 
-class DataValidationError(ValueError):
+class DataValidationError(InputError):
     """A dataset file breaks the schema; the message names file, row, column and value."""
 
     def __init__(

@@ -27,7 +27,17 @@ from .schema import (
     check_dataset,
     parse_table,
 )
-from .sheet_checks import FILLED, RACE_LEVEL, cell_text, check, check_cells, dates, one_of, seconds
+from .sheet_checks import (
+    FILLED,
+    NOT_FORMULA,
+    RACE_LEVEL,
+    cell_text,
+    check,
+    check_cells,
+    dates,
+    one_of,
+    seconds,
+)
 
 if TYPE_CHECKING:
     from .data import RaceData
@@ -295,6 +305,7 @@ def _absences(sheet, athletes, data, today, replace):
         ("precision", *one_of(DatePrecision, empty_ok=True)),
         ("source", *FILLED),
     ]
+    checks += [(col, *NOT_FORMULA) for col in ("athlete", "description", "source")]
     check(file, df, checks)
     resolver, ids = NameResolver(athletes), []
     for i, r in enumerate(df.itertuples(index=False), start=1):

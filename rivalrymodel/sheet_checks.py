@@ -8,11 +8,12 @@ import re
 import numpy as np
 import pandas as pd
 
+from .files import FORMULA_START
 from .schema import DataValidationError, Event, Round, Status
 
 __all__ = [
-    "RACE_LEVEL", "FILLED", "BOOL", "cell_text", "check", "check_cells", "dates", "matches",
-    "one_of", "seconds",
+    "RACE_LEVEL", "FILLED", "BOOL", "NOT_FORMULA", "TEXT_COLUMNS", "cell_text", "check",
+    "check_cells", "dates", "matches", "one_of", "seconds",
 ]  # fmt: skip
 
 RACE_LEVEL = ["venue", "indoor", "championship", "paced", "field_complete"]
@@ -68,6 +69,11 @@ def dates(columns, today, optional=()) -> list:
 
 
 FILLED = (lambda v, r: v != "", "required value is empty")
+NOT_FORMULA = (
+    lambda v, r: not v.startswith(FORMULA_START),
+    "starts with = + - @ (a spreadsheet would run it as a formula): type the text without it",
+)
+TEXT_COLUMNS = ("athlete", "competition", "venue", "source")
 BOOL = (matches("true|false", empty_ok=True), "not a boolean (true/false, empty = the default)")
 
 
@@ -97,6 +103,7 @@ def check_cells(file, df, today, cutoff) -> None:
         ("time", lambda v, r: v == "" or _TIME.fullmatch(v) is not None, _TIME_PROBLEM),
         ("source", *FILLED),
     ]
+    checks += [(col, *NOT_FORMULA) for col in TEXT_COLUMNS]
     check(file, df, checks + [(col, *BOOL) for col in RACE_LEVEL[1:]])
 
 

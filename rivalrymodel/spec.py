@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .errors import InputError
+
 if TYPE_CHECKING:
     import pymc as pm
 
@@ -35,7 +37,7 @@ class Prior:
         import pymc as pm
 
         if not hasattr(pm, dist):
-            raise ValueError(f"Prior: PyMC has no distribution named {dist!r}")
+            raise InputError(f"Prior: PyMC has no distribution named {dist!r}")
         object.__setattr__(self, "dist", dist)
         object.__setattr__(self, "params", tuple(sorted((k, float(v)) for k, v in params.items())))
 
@@ -152,23 +154,23 @@ class ModelSpec:
 
     def __post_init__(self) -> None:
         if self.family not in FAMILY_NAMES:
-            raise ValueError(
+            raise InputError(
                 f"ModelSpec.family must be one of {sorted(FAMILY_NAMES)}, not {self.family!r}"
             )
         if self.dnf not in ("exclude", "last"):
-            raise ValueError(f"ModelSpec.dnf must be 'exclude' or 'last', not {self.dnf!r}")
+            raise InputError(f"ModelSpec.dnf must be 'exclude' or 'last', not {self.dnf!r}")
         unknown = set(self.centred) - {"ability", "distance", "unpaced"}
         if unknown:
-            raise ValueError(f"ModelSpec.centred: unknown term(s) {sorted(unknown)}")
+            raise InputError(f"ModelSpec.centred: unknown term(s) {sorted(unknown)}")
         if self.periods_per_season not in (1, 2, 3, 4, 6, 12):
-            raise ValueError(
+            raise InputError(
                 "ModelSpec.periods_per_season must divide 12 (1, 2, 3, 4, 6 or 12), "
                 f"not {self.periods_per_season!r}"
             )
         if self.centre_min_results < 1:
-            raise ValueError("ModelSpec.centre_min_results must be >= 1")
+            raise InputError("ModelSpec.centre_min_results must be >= 1")
         if not self.injury_decay_days > 0:
-            raise ValueError(
+            raise InputError(
                 f"ModelSpec.injury_decay_days must be > 0, not {self.injury_decay_days}"
             )
         for f in dataclasses.fields(self):
@@ -220,7 +222,7 @@ class ModelSpec:
         kinds = {f.name: f.type for f in dataclasses.fields(cls)}
         unknown = set(d) - set(kinds)
         if unknown:
-            raise ValueError(f"ModelSpec.from_json: unknown fields {sorted(unknown)}")
+            raise InputError(f"ModelSpec.from_json: unknown fields {sorted(unknown)}")
         d = {k: Prior.from_dict(v) if kinds[k] == "Prior" else v for k, v in d.items()}
         # A field missing from the JSON predates it: the value under which it changed nothing,
         # not today's default (periods_per_season is 4 by default, but an older fit had 1).

@@ -16,6 +16,7 @@ LAYERS = ["data", "spec", "models", "inference", "forecasting", "evaluation", "f
 # test: a new module has to be given its place.
 LAYER_OF = {
     "_version": "data",
+    "errors": "data",
     "files": "data",
     "schema": "data",
     "data": "data",

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..data import RaceData
-from ..files import replace_atomically, write_text_atomically
+from ..errors import InputError
+from ..files import write_table, write_text_atomically
 from ..forecasting import Forecaster, ModelForecaster, StartList
 from ..spec import ModelSpec
 from .baselines import make_baseline
@@ -168,12 +169,7 @@ class Backtest:
         folder.mkdir(parents=True, exist_ok=True)
         ext = ".csv.gz" if compress else ".csv"
         for name, df in (("races", self.races), ("probabilities", self.probabilities)):
-            replace_atomically(
-                folder / f"{name}{ext}",
-                lambda tmp, df=df: df.to_csv(
-                    tmp, index=False, compression="gzip" if compress else None
-                ),  # fmt: skip
-            )
+            write_table(folder / f"{name}{ext}", df)
         write_text_atomically(folder / "notes.txt", "".join(f"{n}\n" for n in self.notes))
         return folder
 
@@ -190,7 +186,7 @@ class Backtest:
             df = pd.read_csv(path, dtype={"athlete_id": str, "race_id": str, "model": str})
             missing = [c for c in needed if c not in df.columns]
             if missing:
-                raise ValueError(f"{path}: missing column(s) {missing}")
+                raise InputError(f"{path}: missing column(s) {missing}")
             for c in ("date", "origin"):
                 if c in df.columns:
                     df[c] = pd.to_datetime(df[c])
@@ -271,11 +267,11 @@ def backtest(
     else:
         origins = targets["date"].map(lambda d: refit_origin(d, refit or "season"))
     if (origins > targets["date"]).any():
-        raise ValueError("a target's origin is after its race: it would see the race")
+        raise InputError("a target's origin is after its race: it would see the race")
     pairs = pd.DataFrame({"race_id": targets["race_id"], "origin": origins}).drop_duplicates()
     twice = pairs.loc[pairs["race_id"].duplicated(), "race_id"]
     if len(twice):
-        raise ValueError(
+        raise InputError(
             f"race {twice.iloc[0]} has two origins here (sets with different origin rules): "
             "run them in separate backtests"
         )

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 
 from ..data import RaceData
+from ..errors import InputError
 from ..forecasting import Fitted, Forecast, Forecaster, StartList, from_scores, from_strengths
 from ..forecasting.startlist import check_distinct, lookups, match_athletes
 from ..schema import Event, Status
@@ -274,7 +275,7 @@ def make_baseline(name: str) -> Baseline:
     """A baseline by name (``uniform``, ``season_best``, ``elo``, ``openskill``, ``ttt``,
     ``choix``)."""
     if name not in BASELINES:
-        raise ValueError(f"unknown baseline {name!r}; choose from {', '.join(BASELINES)}")
+        raise InputError(f"unknown baseline {name!r}; choose from {', '.join(BASELINES)}")
     return BASELINES[name]()
 
 

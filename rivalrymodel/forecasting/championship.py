@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..schema import Round
 from ..simulate import places
 from .horizon import check_date
@@ -46,7 +47,7 @@ class Qualify:
 
     def __post_init__(self) -> None:
         if self.per_heat < 0 or self.fastest < 0 or self.next_sections < 1:
-            raise ValueError(f"invalid qualifying rule {self}")
+            raise InputError(f"invalid qualifying rule {self}")
 
 
 def _round_names(first: str, rules: Sequence[Qualify]) -> list[str]:
@@ -54,7 +55,7 @@ def _round_names(first: str, rules: Sequence[Qualify]) -> list[str]:
     for rule in rules:
         names.append(Round.SEMI.value if rule.next_sections > 1 else Round.FINAL.value)
     if names[-1] != Round.FINAL.value:
-        raise ValueError("the last qualifying rule must lead to a final (next_sections=1)")
+        raise InputError("the last qualifying rule must lead to a final (next_sections=1)")
     return names
 
 
@@ -89,7 +90,7 @@ def _next_fields(fields, qualified, sections, rng):
     n = len(fields)
     counts = qualified.reshape(n, -1).sum(axis=1)
     if (counts != counts[0]).any():  # a heat smaller than per_heat; keep shapes rectangular
-        raise ValueError("the number of qualifiers varies between simulations")
+        raise InputError("the number of qualifiers varies between simulations")
     q = int(counts[0])
     flat_fields = fields.reshape(n, -1)
     pos = np.argsort(~qualified.reshape(n, -1), axis=1, kind="stable")[:, :q]
@@ -138,13 +139,13 @@ def simulate_championship(
         injury (mean utility change from a recent absence); sorted by p_win, then p_final.
     """
     if not heats:
-        raise ValueError("no heats given")
+        raise InputError("no heats given")
     first = heats[0]
     check_date(fit, first.date, hindcast=hindcast)
     for h in heats[1:]:
         same = (h.event, h.date, h.round, h.paced, h.indoor)
         if same != (first.event, first.date, first.round, first.paced, first.indoor):
-            raise ValueError(f"heat {h.name or h.athletes[:2]} differs from the first heat")
+            raise InputError(f"heat {h.name or h.athletes[:2]} differs from the first heat")
     names = _round_names(first.round, rules)
     everyone = tuple(a for h in heats for a in h.athletes)
     whole = dataclasses.replace(first, athletes=everyone, name="all heats")

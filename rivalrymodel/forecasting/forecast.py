@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, softmax
 
+from ..errors import InputError
+from ..files import write_table
 from ..simulate import places, plackett_luce_scores
 from .horizon import check_date, data_age, describe_age
 from .projection import noise_scale, utility_draws
@@ -32,7 +34,7 @@ from .startlist import StartList
 
 __all__ = [
     "Forecast", "forecast", "from_strengths", "from_scores", "plackett_luce_places",
-    "pairwise_ahead",
+    "pairwise_ahead", "check_out_suffix",
 ]  # fmt: skip
 
 _LEVEL = 0.9  # interval mass
@@ -177,18 +179,24 @@ class Forecast:
         )
 
     def to_file(self, path: str | Path) -> Path:
-        """Write the CLI columns to .csv or .json (records); ``data_end`` and ``data_age_days``
-        repeat on every row (empty when unknown)."""
+        """Write the CLI columns to .csv or .json (records), atomically; ``data_end`` and
+        ``data_age_days`` repeat on every row (empty when unknown); names that a spreadsheet
+        would run as a formula are neutralised (:func:`~rivalrymodel.files.neutralise`)."""
         path = Path(path)
+        check_out_suffix(path)
         end = "" if self.data_end is None else f"{self.data_end:%Y-%m-%d}"
         df = self.table.assign(data_end=end, data_age_days=self.data_age)[CSV_COLUMNS]
-        if path.suffix == ".json":
-            df.to_json(path, orient="records", indent=1)
-        elif path.suffix == ".csv":
-            df.to_csv(path, index=False, float_format="%.4f")
-        else:
-            raise ValueError(f"{path}: write a forecast to .csv or .json")
-        return path
+        extra = {"float_format": "%.4f"} if path.suffix == ".csv" else {}
+        return write_table(path, df, **extra)
+
+
+OUT_SUFFIXES = (".csv", ".json")
+
+
+def check_out_suffix(path: str | Path) -> None:
+    """Refuse a forecast file that is not .csv or .json (before any work is done)."""
+    if Path(path).suffix not in OUT_SUFFIXES:
+        raise InputError(f"{path}: write a forecast to .csv or .json")
 
 
 DATA_COLUMNS = ["data_end", "data_age_days"]  # the forecast's, repeated on every row
@@ -289,9 +297,9 @@ def forecast(
 def check_options(*, top_k: int | None = None, sims: int = 1) -> None:
     """Refuse a top-k or a number of simulations below 1 (before any work is done)."""
     if top_k is not None and int(top_k) < 1:
-        raise ValueError(f"top_k must be >= 1, not {top_k}")
+        raise InputError(f"top_k must be >= 1, not {top_k}")
     if int(sims) < 1:
-        raise ValueError(f"sims must be >= 1, not {sims}")
+        raise InputError(f"sims must be >= 1, not {sims}")
 
 
 def from_strengths(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import InputError
+
 __all__ = ["STALE_DAYS", "MAX_YEARS_AHEAD", "ForecastDateError", "check_date", "check_ahead",
            "data_age", "describe_age"]  # fmt: skip
 
@@ -23,7 +25,7 @@ random walk has added two steps or more to every runner, and a forecast is mostl
 population's spread (90% intervals near 0-100%): it is refused rather than printed."""
 
 
-class ForecastDateError(ValueError):
+class ForecastDateError(InputError):
     """A forecast date the fit cannot answer: on or before a race it saw, or too far ahead."""
 
 

@@ -11,13 +11,14 @@ import pandas as pd
 
 from ..data import RaceData
 from ..datasets.identity import normalise
+from ..errors import InputError, RivalryModelError
 from ..models.terms.noise import noise_rows
 from ..schema import Event, Round, Status
 
 __all__ = ["StartList", "UnknownAthleteError", "resolve"]
 
 
-class UnknownAthleteError(KeyError):
+class UnknownAthleteError(RivalryModelError, KeyError):
     """A start-list name or id matches no athlete the fit knows; the message lists close matches."""
 
     def __str__(self) -> str:  # KeyError would print the message quoted
@@ -67,14 +68,14 @@ class StartList:
         object.__setattr__(self, "round", Round(self.round).value)
         for flag in ("paced", "indoor"):
             if not isinstance(getattr(self, flag), bool | np.bool_):
-                raise ValueError(
+                raise InputError(
                     f"StartList.{flag} must be True or False, not {getattr(self, flag)!r}"
                 )
         if len(self.athletes) < 2:
-            raise ValueError(f"a start list needs at least 2 athletes, got {list(self.athletes)}")
+            raise InputError(f"a start list needs at least 2 athletes, got {list(self.athletes)}")
         if len(set(self.athletes)) != len(self.athletes):
             twice = sorted({a for a in self.athletes if self.athletes.count(a) > 1})
-            raise ValueError(f"athletes listed twice in the start list: {twice}")
+            raise InputError(f"athletes listed twice in the start list: {twice}")
 
     @classmethod
     def from_race(cls, data: RaceData, race_id: str) -> StartList:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..data import RaceData
+from ..errors import InputError
 from ..spec import ModelSpec
 from .posterior import ConvergenceWarning, Fit
 from .sampling import DEFAULTS, draw_plan, fit
@@ -72,7 +73,7 @@ def cached_fit(
     the next is made only when the one before fails its checks.
     """
     if kwargs.get("random_seed") is None:
-        raise ValueError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
+        raise InputError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
     plan = draw_plan(kwargs.pop("draws", None), kwargs.pop("max_draws", None))
     for draws in plan[:-1]:
         with warnings.catch_warnings():

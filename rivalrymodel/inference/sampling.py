@@ -21,6 +21,7 @@ import xarray as xr
 from .._version import __version__
 from ..covariates import absence_returns
 from ..data import RaceData
+from ..errors import InputError
 from ..models import Design, build_model, family_of
 from ..spec import ModelSpec
 from .posterior import Fit, _diagnostics_table
@@ -122,9 +123,9 @@ def fit(
     plan = draw_plan(draws, max_draws)
     for name, value in (("tune", tune), ("chains", chains)):
         if int(value) < (0 if name == "tune" else 1):
-            raise ValueError(f"{name} must be >= {0 if name == 'tune' else 1}, not {value}")
+            raise InputError(f"{name} must be >= {0 if name == 'tune' else 1}, not {value}")
     if sampler not in ("nutpie", "pymc"):
-        raise ValueError(f"sampler must be 'nutpie' or 'pymc', not {sampler!r}")
+        raise InputError(f"sampler must be 'nutpie' or 'pymc', not {sampler!r}")
     clock = _Clock()
     model, design = build_model(data, spec)
     clock("build")
@@ -192,9 +193,9 @@ def draw_plan(draws: int | None = None, max_draws: int | None = None) -> list[in
     draws = int(draws)
     max_draws = draws if max_draws is None else int(max_draws)
     if draws < 1:
-        raise ValueError(f"draws must be >= 1, not {draws}")
+        raise InputError(f"draws must be >= 1, not {draws}")
     if max_draws < draws:
-        raise ValueError(f"max_draws ({max_draws}) must be >= draws ({draws})")
+        raise InputError(f"max_draws ({max_draws}) must be >= draws ({draws})")
     plan = [draws]
     while plan[-1] * 2 <= max_draws:
         plan.append(plan[-1] * 2)

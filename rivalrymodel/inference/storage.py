@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from ..errors import InputError
 from .posterior import Fit
 
 __all__ = ["compact", "save", "load_fit", "FitFileError", "GRID"]
@@ -33,7 +34,7 @@ _LARGE = 64  # values per draw above which a variable is stored on the grid
 _INT16 = 32767
 
 
-class FitFileError(ValueError):
+class FitFileError(InputError):
     """A fit file that is missing, damaged, truncated or not a rivalrymodel fit."""
 
 

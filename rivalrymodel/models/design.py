@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..covariates import result_covariates
 from ..data import RaceData
+from ..errors import InputError
 from ..schema import Event
 from ..spec import ModelSpec
 from .terms import ability, injury, noise
@@ -115,7 +116,7 @@ def build_design(
     """
     df = select(result_covariates(data), spec)
     if df.empty:
-        raise ValueError(
+        raise InputError(
             f"no race in the data has two ranked runners for the {spec.family} family "
             f"({len(data.races)} races, {len(data.results)} results)"
         )

@@ -1,0 +1,72 @@
+"""Issue 30 (reliability v2): formula injection, the fit file's checksum, sheet identities,
+malformed inputs of the Python API and the CLI; each case ends in one clear line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rivalrymodel as rm
+from rivalrymodel.files import neutralise, write_table
+from tests.test_forecast import MEANS, forecast_tree
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1)", "-2+3", "\t=1", "\r=1"]
+
+
+def _fit(means=MEANS, **kwargs) -> rm.Fit:
+    return rm.Fit(forecast_tree(means, **kwargs))
+
+
+# --- 1. formula injection -------------------------------------------------------------------
+
+
+def test_neutralise_prefixes_text_a_spreadsheet_would_run_and_nothing_else():
+    df = pd.DataFrame(
+        {"name": [*FORMULAS, "Josh KERR", "-0.05", ""], "p": np.linspace(-0.5, 0.5, 9)}
+    )
+    out = neutralise(df)
+    assert list(out["name"]) == [*("'" + f for f in FORMULAS), "Josh KERR", "-0.05", ""]
+    pd.testing.assert_series_equal(out["p"], df["p"])  # numbers, negative ones too, unchanged
+
+
+def test_forecast_out_neutralises_a_formula_name_in_csv_and_json(tmp_path):
+    tree = forecast_tree(MEANS)
+    tree["posterior"] = (
+        tree["posterior"]
+        .to_dataset()
+        .assign_coords(
+            athlete_name=("athlete", ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1)", "C", "D"])
+        )
+    )
+    fc = rm.forecast(rm.Fit(tree), rm.StartList(list(MEANS), date="2024-06-01"), random_seed=1)
+    back = pd.read_csv(fc.to_file(tmp_path / "fc.csv"))
+    assert set(back["athlete"]) == {"'=cmd|' /C calc'!A0", "'+SUM(1,2)", "'@SUM(A1)", "C", "D"}
+    assert (back["p_win"] > 0).all()  # the numbers are untouched
+    records = json.loads(fc.to_file(tmp_path / "fc.json").read_text())
+    assert {r["athlete"] for r in records} >= {"'=cmd|' /C calc'!A0", "'@SUM(A1)"}
+
+
+def test_backtest_tables_are_written_neutralised(tmp_path):
+    write_table(tmp_path / "t.csv.gz", pd.DataFrame({"model": ["=1+1"], "x": [-1.0]}))
+    back = pd.read_csv(tmp_path / "t.csv.gz")
+    assert back.loc[0, "model"] == "'=1+1" and back.loc[0, "x"] == -1.0
+    assert list(tmp_path.iterdir()) == [tmp_path / "t.csv.gz"]  # no temporary file left
+
+
+@pytest.mark.parametrize("column", ["athlete", "competition", "venue", "source"])
+@pytest.mark.parametrize("value", ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1)", "-1+2"])
+def test_the_sheet_refuses_formula_cells(tiny_dir, column, value):
+    row = {
+        "date": "2024-03-01", "competition": "Meet", "venue": "Oslo", "event": "1500m",
+        "round": "final", "heat": "0", "place": "1", "athlete": "Josh KERR", "country": "GBR",
+        "time": "3:31.45", "status": "OK", "source": "https://example.org/x",
+    }  # fmt: skip
+    second = {**row, "place": "2", "athlete": "Jakob INGEBRIGTSEN", "country": "NOR", "time": ""}
+    sheet = pd.DataFrame([{**row, column: value}, second])
+    with pytest.raises(rm.DataValidationError, match="formula") as err:
+        rm.load_dataset(tiny_dir).with_results(sheet)
+    assert (err.value.row, err.value.column, err.value.value) == (1, column, value)
+    assert "\n" not in str(err.value)
