@@ -2,6 +2,7 @@
 
 from ._version import __version__  # noqa: F401  (rivalrymodel.__version__)
 from .data import RaceData, load_dataset
+from .errors import InputError, RivalryModelError
 from .forecasting import (
     Fitted,
     Forecast,
@@ -32,11 +33,13 @@ __all__ = [
     "Forecast",
     "ForecastDateError",
     "Forecaster",
+    "InputError",
     "ModelForecaster",
     "ModelSpec",
     "Prior",
     "Qualify",
     "RaceData",
+    "RivalryModelError",
     "Round",
     "StartList",
     "Status",

@@ -70,3 +70,74 @@ def test_the_sheet_refuses_formula_cells(tiny_dir, column, value):
         rm.load_dataset(tiny_dir).with_results(sheet)
     assert (err.value.row, err.value.column, err.value.value) == (1, column, value)
     assert "\n" not in str(err.value)
+
+
+# --- 2. the fit file's checksum covers everything a forecast reads ---------------------------
+
+
+def _edited(path, edit):
+    import h5py
+
+    with h5py.File(path, "r+") as f:
+        edit(f)
+    return path
+
+
+def _swap_ids(f):
+    ids = f["posterior/athlete"][...]
+    ids[[0, 1]] = ids[[1, 0]]
+    f["posterior/athlete"][...] = ids
+
+
+def _set(name, value):
+    def edit(f):
+        f.attrs[name] = value
+
+    return edit
+
+
+def _spec_edit(f):
+    spec = json.loads(f.attrs["spec"])
+    f.attrs["spec"] = json.dumps({**spec, "injury": False, "periods_per_season": 4})
+
+
+EDITS = {
+    "athlete ids swapped": _swap_ids,
+    "cutoff": _set("cutoff", "2030-01-01"),
+    "spec": _spec_edit,
+    "absences": _set("absences", "[]"),
+    "athletes": _set("athletes", "[]"),
+}
+
+
+@pytest.mark.parametrize("what", list(EDITS))
+def test_an_edited_fit_file_is_refused(tmp_path, what):
+    absences = [{"athlete_id": "A", "start": "2023-12-01", "returned": None,
+                 "announced": "2023-12-02"}]  # fmt: skip
+    path = rm.Fit(forecast_tree(MEANS, absences=absences)).save(tmp_path / "fit.nc")
+    rm.load_fit(path)  # the file as saved loads
+    _edited(path, EDITS[what])
+    with pytest.raises(rm.FitFileError, match="fit.nc: checksum mismatch") as err:
+        rm.load_fit(path)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("version", ["0.0.1", "99.0", "", "banana"])
+def test_a_fit_file_of_an_incompatible_version_is_refused(tmp_path, version):
+    path = _edited(_fit().save(tmp_path / "fit.nc"), _set("rivalrymodel_version", version))
+    with pytest.raises(rm.FitFileError, match="cannot read: refit and save") as err:
+        rm.load_fit(path)
+    assert "\n" not in str(err.value) and isinstance(err.value, rm.RivalryModelError)
+
+
+def test_a_fit_file_with_the_old_arrays_only_checksum_is_refused(tmp_path):
+    path = _edited(_fit().save(tmp_path / "fit.nc"), _set("checksum", "ab" * 32))
+    with pytest.raises(rm.FitFileError, match="covers only part of the file"):
+        rm.load_fit(path)
+
+
+def test_the_checksum_holds_through_zarr(tmp_path):
+    fit = _fit(absences=[{"athlete_id": "A", "start": "2023-12-01", "returned": None,
+                          "announced": "2023-12-02"}])  # fmt: skip
+    back = rm.load_fit(fit.save(tmp_path / "fit.zarr"))
+    pd.testing.assert_frame_equal(back.absences, fit.absences)

@@ -10,12 +10,15 @@ non-centred variables and the pointwise log-likelihood that is 600-900 MB. Here:
 - :func:`save` writes those arrays as 16-bit integers with that scale, zlib-compressed, and by
   default leaves out the pointwise log-likelihood and the raw ``*_z`` variables (``loo()`` needs
   them: ``log_likelihood=True`` keeps both); a checksum of every array goes into the file;
-- :func:`load` verifies the checksum and refuses a damaged or truncated file with one line.
+- :func:`load` refuses, with one line, a file of an incompatible version and a damaged,
+  truncated or edited one: the checksum covers the arrays, the coordinates (athlete ids) and
+  every attribute (spec, cutoff, absences, version...).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import uuid
@@ -24,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from .._version import __version__
 from ..errors import InputError
 from .posterior import Fit
 
@@ -58,19 +62,56 @@ def compact(posterior: xr.Dataset) -> xr.Dataset:
     return xr.Dataset(out, coords=posterior.coords, attrs=posterior.attrs)
 
 
+def _canonical(value):
+    """An attribute as the same plain JSON value whether it is in memory or read back (netCDF
+    and zarr give numpy scalars and arrays for ints and lists)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
 def _checksum(tree: xr.DataTree) -> str:
+    """A hash of everything a forecast reads: every attribute of the file (spec, cutoff,
+    absences, athletes, version...: all but the checksum itself), and per group every
+    coordinate (athlete ids and names...) and every array."""
     h = hashlib.sha256()
+    attrs = {str(k): _canonical(v) for k, v in tree.attrs.items() if k != "checksum"}
+    h.update(json.dumps(attrs, sort_keys=True, default=str).encode())
     for group in ("posterior", "sample_stats", "observed_data"):
         if group not in tree.children:
             continue
         ds = tree[group].to_dataset()
+        for name in sorted(map(str, ds.coords)):
+            arr = ds[name].to_numpy()
+            if arr.dtype.kind in "OUS":  # text: its values, whatever the string dtype
+                text = json.dumps([str(x) for x in arr.ravel()])
+                h.update(f"{group}/coord/{name}:{arr.shape}:{text}".encode())
+            else:
+                h.update(f"{group}/coord/{name}:{arr.dtype}:{arr.shape}".encode())
+                h.update(np.ascontiguousarray(arr).tobytes())
         for name in sorted(ds.data_vars):
             arr = ds[name].to_numpy()
             if ds[name].attrs.get("on_grid"):
                 arr = arr.astype(np.float32)
             h.update(f"{group}/{name}:{arr.dtype}:{arr.shape}".encode())
             h.update(np.ascontiguousarray(arr).tobytes())
-    return h.hexdigest()
+    return _CHECKSUM_KIND + h.hexdigest()
+
+
+# The checksum's kind: files of earlier versions hold a bare hash of their arrays only.
+_CHECKSUM_KIND = "sha256-all:"
+
+
+def _compatible(saved: str) -> bool:
+    """A fit file of the same major.minor version as this package (the layout of its
+    draws and attributes is that version's)."""
+    try:
+        theirs = tuple(int(x) for x in str(saved).split(".")[:2])
+    except ValueError:
+        return False
+    return len(theirs) == 2 and theirs == tuple(int(x) for x in __version__.split(".")[:2])
 
 
 def _prepared(fit: Fit, log_likelihood: bool) -> tuple[xr.DataTree, dict]:
@@ -80,6 +121,7 @@ def _prepared(fit: Fit, log_likelihood: bool) -> tuple[xr.DataTree, dict]:
             del tree["log_likelihood"]
         post = tree["posterior"].to_dataset()
         tree["posterior"] = xr.DataTree(post.drop_vars([v for v in post if str(v).endswith("_z")]))
+    tree.attrs.setdefault("rivalrymodel_version", __version__)  # a hand-built tree: this one
     tree.attrs["checksum"] = _checksum(tree)
     post = tree["posterior"].to_dataset()
     enc = {}
@@ -131,9 +173,11 @@ def load_fit(path: str | Path) -> Fit:
         raise FitFileError(f"{path}: no saved fit there")
     try:
         if path.suffix == ".zarr":
-            tree = xr.open_datatree(path, engine="zarr", consolidated=False).load()
+            opened = xr.open_datatree(path, engine="zarr", consolidated=False)
         else:
-            tree = xr.open_datatree(path, engine="h5netcdf").load()
+            opened = xr.open_datatree(path, engine="h5netcdf")
+        with opened:  # read whole, then closed: the file is free to be replaced or edited
+            tree = opened.load()
     except Exception as err:  # h5py/zarr raise many kinds for a damaged file
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise FitFileError(
@@ -141,15 +185,27 @@ def load_fit(path: str | Path) -> Fit:
         ) from None
     if "spec" not in tree.attrs or "posterior" not in tree.children:
         raise FitFileError(f"{path}: not a rivalrymodel fit (no 'spec' attribute)")
-    want = tree.attrs.get("checksum")
-    if not want:
-        raise FitFileError(f"{path}: has no checksum (saved by an older version): refit and save")
+    saved = tree.attrs.get("rivalrymodel_version", "")
+    if not _compatible(saved):
+        raise FitFileError(
+            f"{path}: saved by rivalrymodel {saved or '(no version)'}, which this version "
+            f"({__version__}) cannot read: refit and save"
+        )
+    want = str(tree.attrs.get("checksum", ""))
+    if not want.startswith(_CHECKSUM_KIND):
+        raise FitFileError(
+            f"{path}: its checksum covers only part of the file (saved by an older version): "
+            "refit and save"
+        )
     post = tree["posterior"].to_dataset()
     for name, da in post.data_vars.items():
         if da.attrs.get("on_grid"):
             post[name] = da.astype(np.float32)
     tree["posterior"] = xr.DataTree(post)
     if _checksum(tree) != want:
-        raise FitFileError(f"{path}: checksum mismatch: the file is damaged")
+        raise FitFileError(
+            f"{path}: checksum mismatch: the file is damaged or was edited (draws, athlete ids, "
+            "spec, cutoff, absences or any other attribute)"
+        )
     del tree.attrs["checksum"]
     return Fit(tree)
