@@ -141,3 +141,75 @@ def test_the_checksum_holds_through_zarr(tmp_path):
                           "announced": "2023-12-02"}])  # fmt: skip
     back = rm.load_fit(fit.save(tmp_path / "fit.zarr"))
     pd.testing.assert_frame_equal(back.absences, fit.absences)
+
+
+# --- 12. the CLI: options that cannot apply, --out, the project's own errors -----------------
+
+
+@pytest.fixture
+def saved_fit(tmp_path):
+    return _fit().save(tmp_path / "fit.nc")
+
+
+def _cli_error(capsys, argv, *needles):
+    from rivalrymodel.cli import main
+
+    code = main(argv)
+    out = capsys.readouterr()
+    skip = ("loading ", "warning: ", "backtest: ")  # progress lines before the error
+    lines = [x for x in out.err.splitlines() if not x.startswith(skip)]
+    assert code == 2 and len(lines) == 1 and "Traceback" not in out.err, out.err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return out
+
+
+def _fc(fit, *extra):
+    return ["forecast", "--fit", str(fit), "--date", "2024-06-01", "--athletes", "A;B", *extra]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--variant", "static"], ["--quick"], ["--draws", "100"], ["--data", "data"],
+     ["--chains", "4"], ["--add-results", "x.csv"]],
+)  # fmt: skip
+def test_options_that_cannot_apply_with_a_saved_fit_are_refused(saved_fit, capsys, extra):
+    _cli_error(capsys, _fc(saved_fit, *extra), extra[0], "cannot apply with --fit")
+
+
+def test_out_suffix_is_checked_before_the_forecast(saved_fit, tmp_path, capsys):
+    out = _cli_error(capsys, _fc(saved_fit, "--out", str(tmp_path / "fc.xlsx")), ".csv or .json")
+    assert out.out == "" and "loading" not in out.err  # refused before any work
+
+
+def test_a_failed_backtest_leaves_no_empty_out_folder(tmp_path, capsys, monkeypatch):
+    def fails(*args, **kwargs):
+        raise rm.InputError("no target race has two known runners")
+
+    monkeypatch.setattr("rivalrymodel.evaluation.backtest", fails)
+    out = tmp_path / "new" / "run"
+    argv = ["backtest", "--baselines", "uniform", "--variants", "", "--out", str(out)]
+    _cli_error(capsys, argv, "no target race")
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_bad_scheduler_address_is_one_line(capsys):
+    argv = ["backtest", "--baselines", "uniform", "--variants", "", "--scheduler", "nowhere"]
+    _cli_error(capsys, argv, "--scheduler 'nowhere': not an address")
+
+
+def test_a_value_error_of_a_bug_shows_its_traceback(saved_fit, monkeypatch):
+    import rivalrymodel.cli as cli
+
+    def broken(args):
+        raise ValueError("a bug, not the user's error")
+
+    monkeypatch.setattr(cli, "_forecast", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        cli.main(_fc(saved_fit))
+
+
+def test_user_errors_derive_from_the_project_base():
+    for cls in (rm.DataValidationError, rm.FitFileError, rm.UnknownAthleteError, rm.InputError):
+        assert issubclass(cls, rm.RivalryModelError)
+    assert issubclass(rm.InputError, ValueError)  # callers that caught ValueError still do
