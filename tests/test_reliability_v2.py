@@ -213,3 +213,42 @@ def test_user_errors_derive_from_the_project_base():
     for cls in (rm.DataValidationError, rm.FitFileError, rm.UnknownAthleteError, rm.InputError):
         assert issubclass(cls, rm.RivalryModelError)
     assert issubclass(rm.InputError, ValueError)  # callers that caught ValueError still do
+
+
+# --- 5. a user's absences table is checked, not silently dropped -----------------------------
+
+
+def _absence_forecast(absences):
+    sl = rm.StartList(list(MEANS), date="2024-06-01")
+    return rm.forecast(_fit(), sl, absences=absences, random_seed=1)
+
+
+@pytest.mark.parametrize(
+    ("table", "needle"),
+    [
+        (pd.DataFrame({"athlete": ["Runner A"], "start": ["2024-04-01"]}),
+         "missing column(s) ['athlete_id', 'announced']"),
+        (pd.DataFrame({"athlete_id": ["Runner A"], "start": ["2024-04-01"],
+                       "announced": ["2024-04-02"]}),
+         "row 1 (line 2), column 'athlete_id': a name, not an id: give the athlete_id (A)"),
+        (pd.DataFrame({"athlete_id": ["A"], "start": ["April"], "announced": ["2024-04-02"]}),
+         "column 'start': not a date"),
+        (pd.DataFrame({"athlete_id": ["A"], "start": ["2024-04-01"], "announced": [None]}),
+         "column 'announced': required value is empty"),
+        (pd.DataFrame({"athlete_id": ["A"], "start": ["2024-04-01"], "end": ["2024-03-01"],
+                       "announced": ["2024-04-02"]}),
+         "column 'end': before its start"),
+    ],
+)  # fmt: skip
+def test_a_malformed_absences_table_is_refused_in_one_line(table, needle):
+    with pytest.raises(rm.DataValidationError) as err:
+        _absence_forecast(table)
+    assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_valid_absences_table_changes_the_forecast():
+    table = pd.DataFrame({"athlete_id": ["A"], "start": ["2024-04-01"], "end": [None],
+                          "announced": ["2024-04-02"]})  # fmt: skip
+    hurt = _absence_forecast(table).table.set_index("athlete_id")
+    fit_only = _absence_forecast(None).table.set_index("athlete_id")
+    assert hurt.loc["A", "injury"] < -0.5 and fit_only.loc["A", "injury"] == 0

@@ -8,25 +8,77 @@ day. Forecasts, head-to-heads and championships all start here.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
+from ..datasets.identity import normalise
+from ..errors import InputError
 from ..models.terms import injury as injury_term
 from ..models.terms import noise, race_day_utility
+from ..schema import DataValidationError
+from ..sheet_checks import cell_text
 from .startlist import StartList, resolve
 
 __all__ = ["utility_draws", "noise_scale"]
 
 
 def _absence_table(fit, absences: pd.DataFrame | None) -> pd.DataFrame:
-    """The fit's absences with return dates, or a user's table (RaceData.absences format)."""
+    """The fit's absences with return dates, or a user's table (RaceData.absences format:
+    athlete_id, start, announced, and end or returned), checked cell by cell."""
     if absences is None:
         return fit.absences
-    cols = ["athlete_id", "start", "returned", "announced"]
-    table = absences.rename(columns={"end": "returned"}).reindex(columns=cols)
-    for c in ("start", "returned", "announced"):
-        table[c] = pd.to_datetime(table[c])
-    return table.assign(athlete_id=table["athlete_id"].astype(str))
+    if not isinstance(absences, pd.DataFrame):
+        raise InputError(f"absences must be a DataFrame (RaceData.absences format), not "
+                         f"{type(absences).__name__}")  # fmt: skip
+    table = absences.rename(columns={"end": "returned"})
+    missing = [c for c in ("athlete_id", "start", "announced") if c not in table.columns]
+    if missing:
+        raise DataValidationError(
+            "absences", f"missing column(s) {missing} (RaceData.absences format: athlete_id, "
+            f"start, end, announced); found {list(absences.columns)}",
+        )  # fmt: skip
+    table = table.reindex(columns=_ABSENCE_COLUMNS).reset_index(drop=True)
+    names = {normalise(n): a for a, n in zip(fit.roster["athlete_id"], fit.roster["name"],
+                                              strict=True)}  # fmt: skip
+    ids = table["athlete_id"].map(cell_text).str.strip()
+    for i, aid in enumerate(ids, start=1):
+        if aid == "":
+            raise DataValidationError("absences", "required value is empty", row=i,
+                                      column="athlete_id", value=aid)  # fmt: skip
+        if aid not in names.values() and normalise(aid) in names:
+            problem = f"a name, not an id: give the athlete_id ({names[normalise(aid)]})"
+            raise DataValidationError("absences", problem, row=i, column="athlete_id", value=aid)
+    for col in ("start", "announced", "returned"):
+        table[col] = _dates(table[col], col, empty_ok=col == "returned")
+    back = table["returned"].notna() & (table["returned"] < table["start"])
+    if back.any():
+        i = int(np.flatnonzero(back)[0])
+        col = "end" if "end" in absences.columns else "returned"
+        raise DataValidationError("absences", "before its start", row=i + 1, column=col,
+                                  value=absences[col].iloc[i])  # fmt: skip
+    return table.assign(athlete_id=ids)
+
+
+_ABSENCE_COLUMNS = ["athlete_id", "start", "returned", "announced"]
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}([ T][0-9:.]*)?")
+
+
+def _dates(column: pd.Series, name: str, *, empty_ok: bool) -> pd.Series:
+    """A column of dates; an empty cell is NaT where allowed; a bad one raises naming it."""
+    out = []
+    for i, v in enumerate(column, start=1):
+        text = cell_text(v).strip()
+        try:
+            day = pd.Timestamp(text) if _ISO.fullmatch(text) else pd.NaT if not text else None
+        except ValueError:
+            day = None
+        if day is None or (day is pd.NaT and not empty_ok):
+            problem = "not a date (YYYY-MM-DD)" if text else "required value is empty"
+            raise DataValidationError("absences", problem, row=i, column=name, value=v)
+        out.append(day)
+    return pd.Series(pd.to_datetime(out), index=column.index)
 
 
 def utility_draws(
