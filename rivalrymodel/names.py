@@ -6,18 +6,25 @@ and the same country; failing that, the one of that name in any country (nationa
 failing that, the one whose name tokens hold the typed ones or are held by them, two tokens at
 least (``Narve NORDAS`` / ``Narve Gilje NORDAS``), in the same country when one is given. These
 are rules 9a and 17 of data/README.md. Several candidates are an error that lists them.
+
+One resolver serves results sheets, absence sheets, start lists and the CLI. A typed name is
+refused when it is only digits (an id belongs in an ``athlete_id`` column) or mixes alphabets
+within a word (a Cyrillic ``о`` in a Latin name looks the same and matches nobody); a name that
+matches nobody is offered the close matches (:meth:`NameResolver.close`).
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import unicodedata
 
 import pandas as pd
 
 from .datasets.identity import normalise
 from .schema import TABLES, DataValidationError
 
-__all__ = ["NameResolver", "new_athlete_id"]
+__all__ = ["NameResolver", "new_athlete_id", "name_problem", "resolve_names"]
 
 
 class NameResolver:
@@ -30,6 +37,11 @@ class NameResolver:
     """
 
     def __init__(self, athletes: pd.DataFrame):
+        # A fit's roster has no countries, aliases or birth dates: those are then unknown.
+        fill = {"country": "", "aliases": "", "birth_date": pd.NaT}
+        athletes = athletes.assign(**{c: v for c, v in fill.items() if c not in athletes})
+        athletes = athletes.assign(country=athletes["country"].fillna(""),
+                                   aliases=athletes["aliases"].fillna(""))  # fmt: skip
         self.athletes = athletes.set_index("athlete_id")
         keys = set()
         cols = ["athlete_id", "name", "country", "aliases"]
@@ -57,6 +69,25 @@ class NameResolver:
                     hits.add(aid)
         return sorted(hits)
 
+    def close(self, name: str, n: int = 3, cutoff: float = 0.8) -> list[str]:
+        """The ids of the athletes whose names (or aliases) are closest to ``name`` (difflib
+        ratio ``cutoff`` or more on the normalised names): the hint for a typo."""
+        keys = difflib.get_close_matches(normalise(name), list(self.by_key), n=n, cutoff=cutoff)
+        return list(dict.fromkeys(aid for key in keys for aid, _ in self.by_key[key]))
+
+    def hint(self, ids: list[str]) -> str:
+        """``NAME (id ID); ...`` of ``ids``."""
+        return "; ".join(f"{self.athletes.loc[a, 'name']} (id {a})" for a in ids)
+
+    def is_spelling(self, name: str, aid: str) -> bool:
+        """True when ``name`` may be athlete ``aid``: one of the names ``name`` resolves to, or,
+        when it resolves to nobody, sharing a word with one of his spellings (a new spelling)."""
+        hits = self.candidates(name)
+        if hits:
+            return aid in hits
+        mine = set(normalise(name).split())
+        return any(mine & set(k.split()) for k, a, _ in self.keys if a == aid)
+
     def describe(self, aid: str) -> str:
         """``id NAME (COUNTRY, born YYYY-MM-DD)``, to list candidates in an error."""
         a = self.athletes.loc[aid]
@@ -76,13 +107,29 @@ class NameResolver:
         )
 
 
+def name_problem(name: str) -> str | None:
+    """Why a typed name cannot be a name (only digits; alphabets mixed in a word), or None."""
+    if name.strip().isdigit():
+        return "a number, not a name: give the name (an id goes in an athlete_id column)"
+    for word in name.split():
+        scripts = {unicodedata.name(ch, "?").split()[0] for ch in word if ch.isalpha()}
+        if len(scripts) > 1:
+            return (f"mixes alphabets ({', '.join(sorted(scripts)).title()}) in {word!r}: a "
+                    "look-alike letter? type the name again")  # fmt: skip
+    return None
+
+
 def resolve_names(file: str, df: pd.DataFrame, athletes: pd.DataFrame):
-    """Each row's athlete id (columns ``athlete``, ``country``, ``athlete_id``), and the new
-    athletes' table as strings: names that match nobody. A new name typed twice (the second
-    time without a country) is one new athlete."""
+    """Each row's athlete id (columns ``athlete``, ``country``, ``athlete_id``), the new
+    athletes' table as strings (names that match nobody), and per new athlete close to a known
+    one, (new name, hint). A new name typed twice (the second time without a country) is one
+    new athlete. An ``athlete_id`` that contradicts the row's name is refused."""
     resolver = NameResolver(athletes)
     ids, new = [], {}
     for i, r in enumerate(df.itertuples(index=False), start=1):
+        problem = name_problem(r.athlete)
+        if problem:
+            raise DataValidationError(file, problem, row=i, column="athlete", value=r.athlete)
         if r.athlete_id:
             if r.athlete_id not in resolver.athletes.index:
                 raise DataValidationError(
@@ -92,6 +139,11 @@ def resolve_names(file: str, df: pd.DataFrame, athletes: pd.DataFrame):
                     column="athlete_id",
                     value=r.athlete_id,
                 )
+            if not resolver.is_spelling(r.athlete, r.athlete_id):
+                problem = (f"contradicts the name {r.athlete!r}: the id is "
+                           f"{resolver.describe(r.athlete_id)}")  # fmt: skip
+                raise DataValidationError(file, problem, row=i, column="athlete_id",
+                                          value=r.athlete_id)  # fmt: skip
             ids.append(r.athlete_id)
             continue
         hits = resolver.candidates(r.athlete, r.country)
@@ -105,16 +157,19 @@ def resolve_names(file: str, df: pd.DataFrame, athletes: pd.DataFrame):
         person = same[0] if not r.country and len(same) == 1 else (key, r.country)
         new.setdefault(person, []).append((r.athlete, r.country))
         ids.append(person)
-    taken, id_of, rows = set(resolver.athletes.index), {}, []
+    taken, id_of, rows, hints = set(resolver.athletes.index), {}, [], []
     for person, seen in new.items():
         aid = id_of[person] = new_athlete_id(f"{person[0]}|{person[1]}", taken)
         taken.add(aid)
         names = list(dict.fromkeys(name for name, _ in seen))
         country = next((c for _, c in seen if c), "")
         rows.append([aid, names[0], country, "", " | ".join(names[1:]), f"own results ({file})"])
+        close = resolver.close(names[0])
+        if close:
+            hints.append((names[0], resolver.hint(close)))
     ids = [id_of[a] if isinstance(a, tuple) else a for a in ids]
     cols = [c.name for c in TABLES["athletes.csv"]]
-    return ids, pd.DataFrame(rows, columns=cols, dtype=str)
+    return ids, pd.DataFrame(rows, columns=cols, dtype=str), tuple(hints)
 
 
 def new_athlete_id(text: str, taken: set[str]) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .names import NameResolver, resolve_names
+from .names import NameResolver, name_problem, resolve_names
 from .schema import (
     TABLES,
     AbsenceKind,
@@ -75,6 +75,9 @@ class AddedResults:
         Names that matched no athlete of the data and became new athletes.
     replaced : tuple of str
         Race ids of the data's races that ``replace=True`` replaced.
+    close_matches : tuple of (name, hint)
+        New athletes whose names are close to an athlete of the data: a typo? (``hint`` names
+        the close ones with their ids; an ``athlete_id`` column settles it).
     """
 
     races: int
@@ -82,6 +85,7 @@ class AddedResults:
     new_athletes: tuple[tuple[str, str], ...] = ()
     absences: int = 0
     replaced: tuple[str, ...] = ()
+    close_matches: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         new = len(self.new_athletes)
@@ -92,6 +96,8 @@ class AddedResults:
             line += f", {_count(self.absences, 'absence')}"
         if self.replaced:
             line += f"; replaced {_count(len(self.replaced), 'race')} ({', '.join(self.replaced)})"
+        for name, hint in self.close_matches:
+            line += f"; new athlete {name!r} is close to {hint}: a typo?"
         return line
 
 
@@ -113,7 +119,7 @@ def add_results(
     today = today or dt.date.today()
     df, file = _read(sheet, SHEET_COLUMNS, OPTIONAL_COLUMNS, "sheet")
     check_cells(file, df, today, data.cutoff)
-    df["athlete_id"], new_athletes = resolve_names(file, df, data._athletes)
+    df["athlete_id"], new_athletes, close = resolve_names(file, df, data._athletes)
     athletes = data._athletes
     if len(new_athletes):
         athletes = pd.concat([athletes, parse_table("athletes.csv", new_athletes)])
@@ -139,6 +145,7 @@ def add_results(
         new_athletes=tuple(zip(new_athletes["athlete_id"], new_athletes["name"], strict=True)),
         absences=len(ab),
         replaced=tuple(sorted(drop)),
+        close_matches=close,
     )
     return RaceData(
         athletes,
@@ -309,13 +316,21 @@ def _absences(sheet, athletes, data, today, replace):
     check(file, df, checks)
     resolver, ids = NameResolver(athletes), []
     for i, r in enumerate(df.itertuples(index=False), start=1):
+        problem = name_problem(r.athlete)
+        if problem:
+            raise DataValidationError(file, problem, row=i, column="athlete", value=r.athlete)
         hits = [r.athlete_id] if r.athlete_id else resolver.candidates(r.athlete, r.country)
         if len(hits) > 1:
             raise resolver.ambiguous(file, i, "athlete", r.athlete, hits, r.country)
         if not hits or hits[0] not in resolver.athletes.index:
             column = "athlete_id" if r.athlete_id else "athlete"
             problem = "no athlete of the data or of the results sheet has this name or id"
+            close = [] if r.athlete_id else resolver.close(r.athlete)
+            problem += f"; close matches: {resolver.hint(close)}" if close else ""
             raise DataValidationError(file, problem, row=i, column=column, value=getattr(r, column))
+        if r.athlete_id and not resolver.is_spelling(r.athlete, r.athlete_id):
+            problem = f"contradicts the name {r.athlete!r}: the id is {resolver.describe(hits[0])}"
+            raise DataValidationError(file, problem, row=i, column="athlete_id", value=hits[0])
         ids.append(hits[0])
     raw = df.assign(
         athlete_id=ids,

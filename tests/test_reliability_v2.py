@@ -252,3 +252,69 @@ def test_a_valid_absences_table_changes_the_forecast():
     hurt = _absence_forecast(table).table.set_index("athlete_id")
     fit_only = _absence_forecast(None).table.set_index("athlete_id")
     assert hurt.loc["A", "injury"] < -0.5 and fit_only.loc["A", "injury"] == 0
+
+
+# --- 6. sheet identities, and one name resolver for sheets, start lists and the CLI ---------
+
+
+def _sheet_row(athlete, place="1", **extra):
+    return {
+        "date": "2024-03-01", "competition": "Meet", "event": "1500m", "round": "final",
+        "heat": "0", "place": place, "athlete": athlete, "country": "", "time": "",
+        "status": "OK", "source": "https://example.org/x", **extra,
+    }  # fmt: skip
+
+
+def test_an_athlete_id_contradicting_the_name_is_refused(tiny_dir):
+    data = rm.load_dataset(tiny_dir)
+    sheet = pd.DataFrame([_sheet_row("Timothy CHERUIYOT", athlete_id="A1"),
+                          _sheet_row("Josh KERR", "2", athlete_id="")])  # fmt: skip
+    with pytest.raises(rm.DataValidationError, match="contradicts the name") as err:
+        data.with_results(sheet)
+    assert (err.value.row, err.value.column, err.value.value) == (1, "athlete_id", "A1")
+    assert "A1 Jakob INGEBRIGTSEN" in str(err.value)
+    # The id of the athlete the name is, or a new spelling sharing his surname, is taken.
+    ok = sheet.assign(athlete_id=["A3", ""], athlete=["Tim Cheruiyot", "Josh KERR"])
+    assert "A3" in set(data.with_results(ok).results["athlete_id"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "needle"),
+    [("12345678", "a number, not a name"), ("J\u043esh KERR", "mixes alphabets (Cyrillic, Latin)")],
+)
+def test_digit_and_look_alike_names_are_refused(tiny_dir, typed, needle):
+    sheet = pd.DataFrame([_sheet_row(typed), _sheet_row("Jakob INGEBRIGTSEN", "2")])
+    with pytest.raises(
+        rm.DataValidationError, match=needle.replace("(", r"\(").replace(")", r"\)")
+    ):
+        rm.load_dataset(tiny_dir).with_results(sheet)
+
+
+def test_a_typo_becomes_a_new_athlete_with_a_close_match_hint(tiny_dir):
+    sheet = pd.DataFrame([_sheet_row("Jakob Ingebritsen"), _sheet_row("Josh KERR", "2")])
+    added = rm.load_dataset(tiny_dir).with_results(sheet).added
+    assert added.close_matches == (("Jakob Ingebritsen", "Jakob INGEBRIGTSEN (id A1)"),)
+    assert "'Jakob Ingebritsen' is close to Jakob INGEBRIGTSEN (id A1): a typo?" in str(added)
+
+
+def test_start_lists_resolve_names_as_sheets_do_aliases_and_middle_names():
+    tree = forecast_tree(MEANS)
+    names = ["Narve Gilje NORDAS", *(f"Runner {a}" for a in "BCDE")]
+    post = tree["posterior"].to_dataset().assign_coords(athlete_name=("athlete", names))
+    tree["posterior"] = post
+    tree.attrs["athletes"] = json.dumps(
+        [{"athlete_id": "A", "name": "Narve Gilje NORDAS", "country": "NOR",
+          "aliases": "Narve NORDAAS"}]
+        + [{"athlete_id": a, "name": f"Runner {a}", "country": "", "aliases": ""}
+           for a in "BCDE"]
+    )  # fmt: skip
+    fit = rm.Fit(tree)
+    for typed in ("Narve Nordaas", "Narve NORDAS", "A"):
+        fc = rm.forecast(fit, rm.StartList((typed, "B"), date="2024-06-01"), random_seed=0)
+        assert set(fc.table["athlete_id"]) == {"A", "B"}
+
+
+def test_the_roster_lists_each_athlete_once():
+    roster = _fit().roster
+    assert roster["athlete_id"].is_unique and set(roster["athlete_id"]) == {*MEANS, "NEW"}
+    assert list(roster.set_index("athlete_id").loc[list(MEANS), "index"]) == [0, 1, 2, 3, 4]

@@ -34,7 +34,8 @@ from scipy.optimize import minimize_scalar
 from ..data import RaceData
 from ..errors import InputError
 from ..forecasting import Fitted, Forecast, Forecaster, StartList, from_scores, from_strengths
-from ..forecasting.startlist import check_distinct, lookups, match_athletes
+from ..forecasting.startlist import check_distinct, match_athletes
+from ..names import NameResolver
 from ..schema import Event, Status
 
 __all__ = [
@@ -66,12 +67,10 @@ class FittedBaseline(Fitted):
         self.name = name
         self.data = data
         self.ratings = ratings
-        ath = data.athletes
-        self._lookups = lookups(ath["athlete_id"], ath["name"])
+        self._resolver = NameResolver(data.athletes)
 
     def forecast(self, start_list: StartList, *, random_seed=None, top_k=None) -> Forecast:
-        rows = match_athletes(start_list.athletes, *self._lookups, where="the data")
-        ids = [r[0] for r in rows]
+        ids = match_athletes(start_list.athletes, self._resolver, where="the data")
         check_distinct(start_list.athletes, ids)
         info = pd.DataFrame({"athlete_id": ids, "athlete": _names(self.data, ids)})
         if hasattr(self.ratings, "forecast"):

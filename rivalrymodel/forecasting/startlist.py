@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -10,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from ..data import RaceData
-from ..datasets.identity import normalise
 from ..errors import InputError, RivalryModelError
 from ..models.terms.noise import noise_rows
+from ..names import NameResolver
 from ..schema import Event, Round, Status
 
 __all__ = ["StartList", "UnknownAthleteError", "resolve"]
@@ -109,44 +108,34 @@ class StartList:
 _STARTED = [Status.OK.value, Status.DNF.value, Status.DQ.value]
 
 
-def lookups(ids, names, index=None) -> tuple[dict, dict]:
-    """id -> (name, index), and normalised name -> ids, for :func:`match_athletes`."""
-    index = range(len(ids)) if index is None else index
-    by_id = {}
-    for a, n, i in zip(ids, names, index, strict=True):
-        by_id.setdefault(str(a), (str(n), int(i)))
-    by_key: dict[str, list[str]] = {}
-    for a, (name, _) in by_id.items():
-        by_key.setdefault(normalise(name), []).append(a)
-    return by_id, by_key
-
-
-def match_athletes(entries: Sequence[str], by_id: dict, by_key: dict, where: str) -> list[tuple]:
-    """(id, name, index) per entry: an id, or a name matched without regard to case, accents or
-    word order. Raises UnknownAthleteError naming close matches, or the ids a name shares."""
-    rows = []
+def match_athletes(entries: Sequence[str], resolver: NameResolver, where: str) -> list[str]:
+    """The athlete id of each entry: an id, or a name resolved by the one name resolver of the
+    package (:class:`~rivalrymodel.names.NameResolver`: case, accents, word order, aliases, a
+    middle name left out). Raises UnknownAthleteError naming close matches, or the ids a name
+    shares."""
+    ids = []
     for entry in entries:
-        hits = [entry] if entry in by_id else by_key.get(normalise(entry), [])
+        hits = [entry] if entry in resolver.athletes.index else resolver.candidates(entry)
         if len(hits) == 1:
-            rows.append((hits[0], *by_id[hits[0]]))
+            ids.append(hits[0])
             continue
         if len(hits) > 1:
-            ids = ", ".join(f"{i} ({by_id[i][0]})" for i in hits)
-            raise UnknownAthleteError(f"{entry!r} is ambiguous: give one of the ids {ids}")
-        close = difflib.get_close_matches(normalise(entry), list(by_key), n=5, cutoff=0.6)
-        hint = "; ".join(f"{by_id[i][0]} (id {i})" for key in close for i in by_key[key])
+            listed = ", ".join(f"{i} ({resolver.athletes.loc[i, 'name']})" for i in hits)
+            raise UnknownAthleteError(f"{entry!r} is ambiguous: give one of the ids {listed}")
+        hint = resolver.hint(resolver.close(entry, n=5, cutoff=0.6))
         raise UnknownAthleteError(
             f"unknown athlete {entry!r}: no id or name in {where} matches"
             + (f"; close matches: {hint}" if hint else "; no close match either")
         )
-    return rows
+    return ids
 
 
 def resolve(fit, athletes: Sequence[str]) -> pd.DataFrame:
     """Athlete id, name and posterior index (-1: no results before the fit's cutoff) per entry.
 
-    ``fit`` is anything with a ``roster`` (athlete_id, name, index), e.g. a Fit: those with
-    posterior terms first, then the rest of the data it saw.
+    ``fit`` is anything with a ``roster`` (athlete_id, name, index; aliases and country when
+    the fit keeps them), e.g. a Fit: those with posterior terms first, then the rest of the
+    data it saw.
 
     Raises
     ------
@@ -156,9 +145,11 @@ def resolve(fit, athletes: Sequence[str]) -> pd.DataFrame:
         spellings.
     """
     r = fit.roster
-    rows = match_athletes(athletes, *lookups(r["athlete_id"], r["name"], r["index"]), "the fit")
-    check_distinct(athletes, [row[0] for row in rows])
-    return pd.DataFrame(rows, columns=["athlete_id", "name", "index"])
+    ids = match_athletes(athletes, NameResolver(r), "the fit")
+    check_distinct(athletes, ids)
+    found = r.set_index("athlete_id").loc[ids]
+    return pd.DataFrame({"athlete_id": ids, "name": found["name"].to_numpy(),
+                         "index": found["index"].to_numpy()})  # fmt: skip
 
 
 def check_distinct(entries: Sequence[str], ids: Sequence[str]) -> None:

@@ -89,8 +89,9 @@ class Fit:
 
     @property
     def roster(self) -> pd.DataFrame:
-        """Every athlete the fit can name: athlete_id, name, index (posterior athlete index;
-        -1 for an athlete of the data with no modelled result before the cutoff)."""
+        """Every athlete the fit can name, once: athlete_id, name, index (posterior athlete
+        index; -1 for an athlete of the data with no modelled result before the cutoff), and
+        country and aliases where the fit keeps them (for the name resolver)."""
         if "roster" not in self._memo:
             post = self.posterior
             extra = pd.DataFrame(json.loads(self._tree.attrs.get("athletes", "[]")))
@@ -102,8 +103,13 @@ class Fit:
                 }
             )
             if not extra.empty:
-                extra = extra.assign(index=-1, athlete_id=extra["athlete_id"].astype(str))
-            self._memo["roster"] = pd.concat([seen, extra], ignore_index=True)
+                extra = extra.assign(athlete_id=extra["athlete_id"].astype(str))
+                extra = extra.drop_duplicates("athlete_id")
+                more = [c for c in ("country", "aliases") if c in extra]
+                seen = seen.merge(extra[["athlete_id", *more]], how="left", on="athlete_id")
+                extra = extra[~extra["athlete_id"].isin(seen["athlete_id"])].assign(index=-1)
+            roster = pd.concat([seen, extra], ignore_index=True)
+            self._memo["roster"] = roster.fillna({"country": "", "aliases": ""})
         return self._memo["roster"]
 
     @property

@@ -258,8 +258,9 @@ def forecast_attrs(data: RaceData) -> dict[str, str]:
     """What a forecast needs besides the draws, as attributes of the fit's tree: where the data
     end (``data_end``, the last race date) and the first day they could have been known
     (``cutoff``: ``data.earliest_as_of``, whatever date ``as_of`` was called with, so the
-    fit of the same data is the same fit), the athletes' names, and the absences the data know
-    (announced by their cutoff) with returns, as JSON."""
+    fit of the same data is the same fit), the athletes' names (with countries and aliases, for
+    the name resolver), and the absences the data know (announced by their cutoff) with
+    returns, as JSON."""
     returns = absence_returns(data)[["athlete_id", "start", "returned", "announced"]]
 
     def day(value):
@@ -268,7 +269,9 @@ def forecast_attrs(data: RaceData) -> dict[str, str]:
     return {
         "data_end": day(data.data_end),
         "cutoff": day(data.earliest_as_of),
-        "athletes": data.athletes[["athlete_id", "name"]].to_json(orient="records"),
+        "athletes": data.athletes[["athlete_id", "name", "country", "aliases"]].to_json(
+            orient="records"
+        ),
         "absences": returns.to_json(orient="records", date_format="iso"),
     }
 
