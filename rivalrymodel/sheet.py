@@ -242,12 +242,20 @@ def _tables(file, df, taken: set[str], today) -> tuple[pd.DataFrame, pd.DataFram
             "source": df["source"],
         }
     )
-    pair = results["race_id"] + " " + results["athlete_id"]
+    # A runner runs one race of an event a day (build rule 11): a race typed twice with its
+    # competition spelled another way, or heat 0 for 1, must not count twice.
+    pair = df["date"] + " " + df["event"] + " " + results["athlete_id"]
     dup = pair.duplicated().to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
         opened = int(np.flatnonzero(pair.to_numpy() == pair.iloc[i])[0])
         problem = f"the same athlete as row {opened + 1}, in the same race"
+        if race[i] != race[opened]:
+            problem = (
+                f"the same athlete on the same day in the same event as row {opened + 1}, in "
+                "another race (competition, round or heat typed differently?): a runner runs "
+                "one race of an event a day"
+            )
         raise DataValidationError(
             file, problem, row=i + 1, column="athlete", value=df["athlete"][i]
         )

@@ -318,3 +318,17 @@ def test_the_roster_lists_each_athlete_once():
     roster = _fit().roster
     assert roster["athlete_id"].is_unique and set(roster["athlete_id"]) == {*MEANS, "NEW"}
     assert list(roster.set_index("athlete_id").loc[list(MEANS), "index"]) == [0, 1, 2, 3, 4]
+
+
+# --- 4. a race typed twice in one sheet ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change", [{"competition": "Millrose games (NY)"}, {"heat": "1"}, {"round": "heat"}]
+)
+def test_a_race_typed_twice_in_one_sheet_is_refused(tiny_dir, change):
+    first = [_sheet_row("Josh KERR"), _sheet_row("Jakob INGEBRIGTSEN", "2")]
+    again = [{**r, **change} for r in first]
+    with pytest.raises(rm.DataValidationError, match="same day in the same event as row 1") as e:
+        rm.load_dataset(tiny_dir).with_results(pd.DataFrame(first + again))
+    assert (e.value.row, e.value.column, e.value.value) == (3, "athlete", "Josh KERR")
