@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,12 +35,32 @@ class Prior:
     params: tuple[tuple[str, float], ...] = ()
 
     def __init__(self, dist: str, **params: float):
+        import inspect
+
         import pymc as pm
 
-        if not hasattr(pm, dist):
+        cls = getattr(pm, str(dist), None)
+        if not (isinstance(cls, type) and issubclass(cls, pm.Distribution)):
             raise InputError(f"Prior: PyMC has no distribution named {dist!r}")
+        kinds = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        known = [
+            n for n, p in inspect.signature(cls.dist).parameters.items() if p.kind not in kinds
+        ]
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            raise InputError(f"Prior({dist!r}): unknown parameter(s) {unknown}; {dist} takes "
+                             f"{', '.join(known)}")  # fmt: skip
+        values = {}
+        for k, v in params.items():
+            try:
+                values[k] = float(v)
+            except (TypeError, ValueError):
+                raise InputError(f"Prior({dist!r}): {k} must be a number, not {v!r}") from None
+            if not math.isfinite(values[k]) or (k in _POSITIVE and values[k] <= 0):
+                want = "a positive number" if k in _POSITIVE else "a finite number"
+                raise InputError(f"Prior({dist!r}): {k} must be {want}, not {v!r}")
         object.__setattr__(self, "dist", dist)
-        object.__setattr__(self, "params", tuple(sorted((k, float(v)) for k, v in params.items())))
+        object.__setattr__(self, "params", tuple(sorted(values.items())))
 
     def create(self, name: str, **kwargs: Any) -> pm.Distribution:
         """The PyMC random variable ``name`` with this prior (inside a model context)."""
@@ -58,6 +79,10 @@ class Prior:
     def from_dict(cls, d: dict) -> Prior:
         d = dict(d)
         return cls(d.pop("dist"), **d)
+
+
+# Parameters that are scales, rates or shapes in every PyMC distribution that has them.
+_POSITIVE = {"sigma", "tau", "alpha", "beta", "nu", "lam", "scale", "b"}
 
 
 def _prior(dist: str, **params: float) -> Any:
@@ -153,6 +178,14 @@ class ModelSpec:
     margin_scale: Prior = _prior("HalfNormal", sigma=0.02)
 
     def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if f.type == "bool" and not isinstance(v, bool):
+                raise InputError(f"ModelSpec.{f.name} must be True or False, not {v!r}")
+        if not isinstance(self.time_scale, int | float) or not 0 < self.time_scale < math.inf:
+            raise InputError(f"ModelSpec.time_scale must be > 0, not {self.time_scale!r}")
+        if not isinstance(self.name, str) or not self.name:
+            raise InputError(f"ModelSpec.name must be a non-empty string, not {self.name!r}")
         if self.family not in FAMILY_NAMES:
             raise InputError(
                 f"ModelSpec.family must be one of {sorted(FAMILY_NAMES)}, not {self.family!r}"
@@ -167,9 +200,9 @@ class ModelSpec:
                 "ModelSpec.periods_per_season must divide 12 (1, 2, 3, 4, 6 or 12), "
                 f"not {self.periods_per_season!r}"
             )
-        if self.centre_min_results < 1:
+        if not isinstance(self.centre_min_results, int) or self.centre_min_results < 1:
             raise InputError("ModelSpec.centre_min_results must be >= 1")
-        if not self.injury_decay_days > 0:
+        if not 0 < self.injury_decay_days < math.inf:
             raise InputError(
                 f"ModelSpec.injury_decay_days must be > 0, not {self.injury_decay_days}"
             )

@@ -332,3 +332,35 @@ def test_a_race_typed_twice_in_one_sheet_is_refused(tiny_dir, change):
     with pytest.raises(rm.DataValidationError, match="same day in the same event as row 1") as e:
         rm.load_dataset(tiny_dir).with_results(pd.DataFrame(first + again))
     assert (e.value.row, e.value.column, e.value.value) == (3, "athlete", "Josh KERR")
+
+
+# --- 9. priors and spec fields are checked when made ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda: rm.Prior("HalfNormal", sigma=-1.0), "sigma must be a positive number"),
+        (lambda: rm.Prior("HalfNormal", sigma=float("nan")), "sigma must be a positive number"),
+        (lambda: rm.Prior("Normal", mu=float("inf"), sigma=1), "mu must be a finite number"),
+        (lambda: rm.Prior("Normal", mu="zero", sigma=1), "mu must be a number"),
+        (lambda: rm.Prior("HalfNormal", mu=1), "unknown parameter(s) ['mu']; HalfNormal takes"),
+        (lambda: rm.Prior("sample"), "PyMC has no distribution named 'sample'"),
+        (lambda: rm.Prior("Nonsense", sigma=1), "no distribution named 'Nonsense'"),
+        (lambda: rm.ModelSpec(dynamic="no"), "ModelSpec.dynamic must be True or False"),
+        (lambda: rm.ModelSpec(time_scale=-1), "ModelSpec.time_scale must be > 0"),
+        (lambda: rm.ModelSpec(time_scale=float("nan")), "ModelSpec.time_scale must be > 0"),
+        (lambda: rm.ModelSpec(injury_decay_days=float("inf")), "injury_decay_days must be > 0"),
+        (lambda: rm.ModelSpec(name=""), "ModelSpec.name must be a non-empty string"),
+    ],
+)
+def test_bad_priors_and_spec_fields_are_refused_when_made(make, needle):
+    with pytest.raises(rm.InputError) as err:
+        make()
+    assert needle in str(err.value)
+
+
+def test_good_priors_still_work_and_round_trip():
+    spec = rm.ModelSpec(step_sd=rm.Prior("Exponential", lam=4), noise=rm.Prior("StudentT", nu=4,
+                        mu=0, sigma=0.5))  # fmt: skip
+    assert rm.ModelSpec.from_json(spec.to_json()) == spec
