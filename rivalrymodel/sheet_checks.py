@@ -12,11 +12,14 @@ from .files import FORMULA_START
 from .schema import DataValidationError, Event, Round, Status
 
 __all__ = [
-    "RACE_LEVEL", "FILLED", "BOOL", "NOT_FORMULA", "TEXT_COLUMNS", "cell_text", "check",
-    "check_cells", "dates", "matches", "one_of", "seconds",
+    "RACE_LEVEL", "FIRST_DAY", "FILLED", "BOOL", "NOT_FORMULA", "TEXT_COLUMNS", "cell_text",
+    "check", "check_cells", "dates", "matches", "one_of", "seconds",
 ]  # fmt: skip
 
 RACE_LEVEL = ["venue", "indoor", "championship", "paced", "field_complete"]
+# The first day of the bundled data (2016 season): an older race of a sheet is a typo (1900)
+# or a season the model's priors and data were never made for.
+FIRST_DAY = "2016-01-01"
 # m:ss.xx, mm:ss.x, or plain seconds; at most two decimals (the dataset's precision).
 _TIME = re.compile(
     r"(?P<m>[0-9]{1,2}):(?P<s>[0-5][0-9](?:\.[0-9]{1,2})?)|[0-9]{1,4}(?:\.[0-9]{1,2})?"
@@ -79,6 +82,8 @@ BOOL = (matches("true|false", empty_ok=True), "not a boolean (true/false, empty 
 
 def check_cells(file, df, today, cutoff) -> None:
     checks = dates(["date"], today)
+    first = f"before {FIRST_DAY}, the start of the data the model knows (docs/own_results.md)"
+    checks.append(("date", lambda v, r: v >= FIRST_DAY, first))
     if cutoff is not None:
         day = f"{cutoff:%Y-%m-%d}"
         problem = f"on or after the data's as_of cutoff ({day}): as_of keeps only races before it"
@@ -86,12 +91,12 @@ def check_cells(file, df, today, cutoff) -> None:
     checks += [
         ("event", *one_of(Event)),
         ("round", *one_of(Round)),
-        ("heat", matches("0|[1-9][0-9]*"), "not a heat number (0 = a single race; 1, 2, ...)"),
+        ("heat", matches("0|[1-9][0-9]?"), "not a heat number (0 = a single race; 1 to 99)"),
         ("status", *one_of(Status)),
         (
             "place",
-            lambda v, r: r.status != "OK" or re.fullmatch("[1-9][0-9]*", v) is not None,
-            "not a place (1, 2, 3, ...): a finisher (status OK) needs one",
+            lambda v, r: r.status != "OK" or re.fullmatch("[1-9][0-9]{0,2}", v) is not None,
+            "not a place (1 to 999): a finisher (status OK) needs one",
         ),
         (
             "place",

@@ -364,3 +364,68 @@ def test_good_priors_still_work_and_round_trip():
     spec = rm.ModelSpec(step_sd=rm.Prior("Exponential", lam=4), noise=rm.Prior("StudentT", nu=4,
                         mu=0, sigma=0.5))  # fmt: skip
     assert rm.ModelSpec.from_json(spec.to_json()) == spec
+
+
+# --- 10, 11, 13: bad values of the Python API, sizes, and misleading numbers -----------------
+
+
+@pytest.mark.parametrize(
+    ("call", "needle"),
+    [
+        (lambda f: rm.StartList(("A", "B"), date=None), "StartList.date is missing"),
+        (lambda f: rm.StartList(("A", "B"), date=pd.NaT), "StartList.date is missing"),
+        (lambda f: rm.StartList(("A", "B"), date="soon"), "StartList.date: not a date"),
+        (lambda f: rm.forecast(f, rm.StartList(("A", "B"), date="2024-06-01"), sims=2.5),
+         "sims must be a whole number >= 1, not 2.5"),
+        (lambda f: rm.forecast(f, rm.StartList(("A", "B"), date="2024-06-01"), top_k=2.5),
+         "top_k must be a whole number >= 1, not 2.5"),
+        (lambda f: rm.head_to_head(f, "A", "B", date="2024-06-01", sims=0), "sims must be >= 1"),
+        (lambda f: rm.Qualify(0), "nobody qualifies"),
+        (lambda f: rm.Qualify(2.5), "Qualify.per_heat must be a whole number"),
+        (lambda f: rm.simulate_championship(
+            f, [rm.StartList(("A", "B"), date="2024-06-01", round="heat")], [rm.Qualify(1)],
+            sims=1.5), "sims must be a whole number"),
+    ],
+)  # fmt: skip
+def test_bad_api_values_raise_a_clear_input_error(call, needle):
+    with pytest.raises(rm.InputError) as err:
+        call(_fit())
+    assert needle in str(err.value)
+
+
+def test_a_place_too_large_for_the_table_is_one_line(tiny_dir):
+    sheet = pd.DataFrame([_sheet_row("Josh KERR", "99999999999999999999"),
+                          _sheet_row("Jakob INGEBRIGTSEN", "2")])  # fmt: skip
+    with pytest.raises(rm.DataValidationError, match=r"not a place \(1 to 999\)"):
+        rm.load_dataset(tiny_dir).with_results(sheet)
+
+
+def test_sizes_that_cannot_fit_in_memory_are_refused_up_front(monkeypatch):
+    from rivalrymodel.forecasting import limits
+
+    monkeypatch.setattr(limits, "_memory_budget", lambda: 2**30)  # a 2 GB machine
+    sl = rm.StartList(list(MEANS), date="2024-06-01")
+    with pytest.raises(rm.InputError, match=r"a forecast of 5 runners x 1000 draws x 1000000 sims"
+                                            r" needs about .* GB of memory"):  # fmt: skip
+        rm.forecast(_fit(), sl, sims=1_000_000)
+    assert limits.forecast_bytes(4000, 300, 20, exact=True) > 10 * 2**30  # the 300
+    assert limits.forecast_bytes(4000, 14, 20, exact=True) < 2**28  # a real final: small
+
+
+def test_a_top_k_interval_holds_its_mean():
+    fc = rm.forecast(_fit({"A": 6.0, "B": 0.0, "C": 0.0, "D": 0.0, "E": -6.0}),
+                     rm.StartList(list("ABCDE"), date="2024-06-01"), top_k=4, sims=20,
+                     random_seed=1)  # fmt: skip
+    t = fc.table
+    for col in ("p_win", "p_podium", "p_top_k", "expected_place"):
+        assert ((t[f"{col}_lo"] <= t[col]) & (t[col] <= t[f"{col}_hi"])).all(), col
+
+
+def test_head_to_head_pairs_sum_to_one_whichever_is_asked_first():
+    fit = _fit()
+    for a, b in [("A", "B"), ("C", "Nova Newcomer"), ("E", "B")]:
+        ab = rm.head_to_head(fit, a, b, date="2025-06-01", random_seed=3).iloc[0]
+        ba = rm.head_to_head(fit, b, a, date="2025-06-01", random_seed=3).iloc[0]
+        assert ab["p_a_ahead"] + ba["p_a_ahead"] == pytest.approx(1, abs=1e-12)
+        assert ab["p_a_ahead_lo"] == pytest.approx(1 - ba["p_a_ahead_hi"], abs=1e-12)
+        assert ab["athlete_a"] == ba["athlete_b"]

@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..schema import Round
 from ..simulate import places
 from .horizon import check_date
+from .limits import check_count, check_memory
 from .projection import noise_scale, utility_draws
 from .startlist import StartList
 
@@ -46,8 +47,10 @@ class Qualify:
     next_sections: int = 1
 
     def __post_init__(self) -> None:
-        if self.per_heat < 0 or self.fastest < 0 or self.next_sections < 1:
-            raise InputError(f"invalid qualifying rule {self}")
+        for name in ("per_heat", "fastest", "next_sections"):
+            check_count(f"Qualify.{name}", getattr(self, name), 1 if name == "next_sections" else 0)
+        if self.per_heat + self.fastest < 1:
+            raise InputError(f"{self}: nobody qualifies; give per_heat and/or fastest >= 1")
 
 
 def _round_names(first: str, rules: Sequence[Qualify]) -> list[str]:
@@ -140,6 +143,11 @@ def simulate_championship(
     """
     if not heats:
         raise InputError("no heats given")
+    check_count("sims", sims)
+    n_runners = sum(len(h.athletes) for h in heats)
+    need = 8.0 * 10 * fit.n_samples * sims * n_runners  # u, v, scores, places per round
+    check_memory(f"a championship of {n_runners} runners x {fit.n_samples} draws x {sims} sims",
+                 need)  # fmt: skip
     first = heats[0]
     check_date(fit, first.date, hindcast=hindcast)
     for h in heats[1:]:

@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, softmax
 
-from ..errors import InputError
 from ..files import write_table
 from ..simulate import places, plackett_luce_scores
 from .horizon import check_date, data_age, describe_age
+from .limits import check_memory, check_options, check_out_suffix, forecast_bytes
 from .projection import noise_scale, utility_draws
 from .startlist import StartList
 
@@ -190,16 +190,8 @@ class Forecast:
         return write_table(path, df, **extra)
 
 
-OUT_SUFFIXES = (".csv", ".json")
-
-
-def check_out_suffix(path: str | Path) -> None:
-    """Refuse a forecast file that is not .csv or .json (before any work is done)."""
-    if Path(path).suffix not in OUT_SUFFIXES:
-        raise InputError(f"{path}: write a forecast to .csv or .json")
-
-
 DATA_COLUMNS = ["data_end", "data_age_days"]  # the forecast's, repeated on every row
+
 CSV_COLUMNS = [
     "athlete_id", "athlete", "known", "p_win", "p_win_lo", "p_win_hi",
     "p_podium", "p_podium_lo", "p_podium_hi", "expected_place", *DATA_COLUMNS,
@@ -241,6 +233,9 @@ def _summaries(draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     stacked = np.stack([draws[name] for name in _SUMMARISED], axis=1)  # (sample, what, runner)
     lo, hi = np.quantile(stacked, [_TAIL, 1 - _TAIL], axis=0)
     mean = stacked.mean(axis=0)
+    # Simulated frequencies have an atom at 0 or 1: the equal-tailed interval of a top-k of
+    # mean 0.999 is [1, 1]. The interval is widened to hold the mean it is printed with.
+    lo, hi = np.minimum(lo, mean), np.maximum(hi, mean)
     cols = {}
     for j, name in enumerate(_SUMMARISED):
         cols.update({name: mean[j], f"{name}_lo": lo[j], f"{name}_hi": hi[j]})
@@ -286,20 +281,15 @@ def forecast(
     """
     check_date(fit, start_list.date, hindcast=hindcast)
     check_options(top_k=top_k, sims=sims)
+    n = len(start_list.athletes)
+    need = forecast_bytes(fit.n_samples, n, sims, exact=fit.family.exact)
+    check_memory(f"a forecast of {n} runners x {fit.n_samples} draws x {sims} sims", need)
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, start_list, injury=injury, absences=absences, random_seed=rng)
     v = u / noise_scale(fit, start_list, rng)[:, None]
     scores = fit.family.race_scores(fit, fit.spec, v, start_list.round, sims, rng)
     fc = _assemble(scores, v, info, start_list, top_k, exact=fit.family.exact)
     return dataclasses.replace(fc, data_end=fit.data_end)
-
-
-def check_options(*, top_k: int | None = None, sims: int = 1) -> None:
-    """Refuse a top-k or a number of simulations below 1 (before any work is done)."""
-    if top_k is not None and int(top_k) < 1:
-        raise InputError(f"top_k must be >= 1, not {top_k}")
-    if int(sims) < 1:
-        raise InputError(f"sims must be >= 1, not {sims}")
 
 
 def from_strengths(

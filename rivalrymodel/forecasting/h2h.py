@@ -9,8 +9,9 @@ import pandas as pd
 from scipy.special import expit
 
 from .horizon import check_date
+from .limits import check_count
 from .projection import noise_scale, utility_draws
-from .startlist import StartList
+from .startlist import StartList, resolve
 
 __all__ = ["head_to_head", "rivalry"]
 
@@ -45,6 +46,23 @@ def head_to_head(
     """
     sl = StartList((a, b), event=event, date=date, round=round, paced=paced, indoor=indoor)
     check_date(fit, sl.date, hindcast=hindcast)
+    check_count("sims", sims)
+    ids = resolve(fit, (a, b))["athlete_id"]
+    if ids[0] > ids[1]:
+        # The pair in one order (by id), so that the random draws (walk steps, a new runner's
+        # population draws) are the same whichever is asked first: P(a, b) + P(b, a) = 1.
+        row = head_to_head(fit, b, a, date=date, event=event, paced=paced, round=round,
+                           indoor=indoor, injury=injury, sims=sims, hindcast=hindcast,
+                           random_seed=random_seed).iloc[0]  # fmt: skip
+        flipped = {
+            "athlete_a": row["athlete_b"],
+            "athlete_b": row["athlete_a"],
+            "p_a_ahead": 1 - row["p_a_ahead"],
+            "p_a_ahead_lo": 1 - row["p_a_ahead_hi"],
+            "p_a_ahead_hi": 1 - row["p_a_ahead_lo"],
+            "utility_diff": -row["utility_diff"],
+        }
+        return pd.DataFrame([{**row.to_dict(), **flipped}])  # fmt: skip
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, sl, injury=injury, random_seed=rng)
     tau = noise_scale(fit, sl, rng)

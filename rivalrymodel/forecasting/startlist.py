@@ -62,7 +62,13 @@ class StartList:
     def __post_init__(self) -> None:
         athletes = (self.athletes,) if isinstance(self.athletes, str) else self.athletes
         object.__setattr__(self, "athletes", tuple(str(a).strip() for a in athletes))
-        object.__setattr__(self, "date", pd.Timestamp(self.date).normalize())
+        try:
+            day = pd.Timestamp(self.date)
+        except (ValueError, TypeError):
+            raise InputError(f"StartList.date: not a date (YYYY-MM-DD): {self.date!r}") from None
+        if pd.isna(day):
+            raise InputError(f"StartList.date is missing ({self.date!r}): give the race date")
+        object.__setattr__(self, "date", day.normalize())
         object.__setattr__(self, "event", Event(self.event).value)
         object.__setattr__(self, "round", Round(self.round).value)
         for flag in ("paced", "indoor"):
