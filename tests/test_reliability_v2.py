@@ -429,3 +429,67 @@ def test_head_to_head_pairs_sum_to_one_whichever_is_asked_first():
         assert ab["p_a_ahead"] + ba["p_a_ahead"] == pytest.approx(1, abs=1e-12)
         assert ab["p_a_ahead_lo"] == pytest.approx(1 - ba["p_a_ahead_hi"], abs=1e-12)
         assert ab["athlete_a"] == ba["athlete_b"]
+
+
+# --- 8. an unusable cache or a full disk: the fit goes on without the cache -----------------
+
+
+@pytest.fixture
+def fake_sampler(monkeypatch):
+    calls = []
+
+    def sampled(spec, data, **kwargs):
+        calls.append(kwargs)
+        return _fit()
+
+    monkeypatch.setattr("rivalrymodel.inference.cache.fit", sampled)
+    return calls
+
+
+def _full_disk(monkeypatch):
+    import errno
+
+    import xarray as xr
+
+    def full(self, path, *args, **kwargs):
+        with open(path, "wb") as fh:
+            fh.write(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)  # a partial file, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xr.DataTree, "to_netcdf", full)
+
+
+def test_a_cache_path_that_is_a_file_falls_back_to_fitting_uncached(tmp_path, fake_sampler):
+    from rivalrymodel.inference import CacheWarning, cached_fit
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    with pytest.warns(CacheWarning, match="cache .* is unusable .*: fitting without it"):
+        got = cached_fit(rm.ModelSpec(), None, cache_dir=blocker, random_seed=1, draws=10)
+    assert isinstance(got, rm.Fit) and len(fake_sampler) == 1
+
+
+def test_a_full_disk_while_saving_to_the_cache_keeps_the_fit(tmp_path, fake_sampler, monkeypatch):
+    from rivalrymodel.inference import CacheWarning, cached_fit
+
+    _full_disk(monkeypatch)
+    with pytest.warns(CacheWarning, match="fit not cached: .*No space left on device"):
+        got = cached_fit(rm.ModelSpec(), _TinyData(), cache_dir=tmp_path, random_seed=1, draws=10)
+    assert isinstance(got, rm.Fit)
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".tmp", ".nc")]  # nothing partial
+
+
+def test_a_full_disk_while_saving_a_fit_is_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+    _full_disk(monkeypatch)
+    with pytest.raises(rm.FitFileError, match=r"fit.nc: could not write the fit \(.*No space"):
+        _fit().save(tmp_path / "fit.nc")
+    assert list(tmp_path.iterdir()) == []
+
+
+class _TinyData:
+    """What the cache key reads of a RaceData."""
+
+    cutoff = None
+
+    def fingerprint(self) -> str:
+        return "tiny"

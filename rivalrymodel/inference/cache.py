@@ -30,7 +30,8 @@ __all__ = ["cached_fit", "default_cache_dir", "CacheWarning"]
 
 
 class CacheWarning(UserWarning):
-    """A cache entry was damaged and has been refitted."""
+    """A cache entry was damaged and has been refitted, or the cache could not be used (a
+    read-only folder, a file in its place, a full disk) and the fit was made without it."""
 
 
 def default_cache_dir() -> Path:
@@ -74,6 +75,12 @@ def cached_fit(
     """
     if kwargs.get("random_seed") is None:
         raise InputError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
+    folder = Path(cache_dir or default_cache_dir())
+    problem = _unusable(folder)
+    if problem:
+        warnings.warn(f"fit cache {folder} {problem}: fitting without it", CacheWarning,
+                      stacklevel=2)  # fmt: skip
+        return fit(spec, data, **kwargs)
     plan = draw_plan(kwargs.pop("draws", None), kwargs.pop("max_draws", None))
     for draws in plan[:-1]:
         with warnings.catch_warnings():
@@ -82,6 +89,18 @@ def cached_fit(
         if _passed(result):
             return result
     return _entry(spec, data, cache_dir, log_likelihood, draws=plan[-1], **kwargs)
+
+
+def _unusable(folder: Path) -> str | None:
+    """Why the cache folder cannot take an entry (a file in its place, read-only), or None."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        return f"is unusable ({err.strerror or err})"
+    return None
 
 
 def _passed(result: Fit) -> bool:
@@ -116,5 +135,8 @@ def _entry(spec, data, cache_dir, log_likelihood: bool, **kwargs) -> Fit:
                 result.check()
                 return result
         result = fit(spec, data, **kwargs)
-        result.save(path, log_likelihood=log_likelihood)
+        try:
+            result.save(path, log_likelihood=log_likelihood)
+        except FitFileError as err:  # a full disk: the fit is good, only its entry is lost
+            warnings.warn(f"fit not cached: {err}", CacheWarning, stacklevel=3)
     return result

@@ -137,7 +137,8 @@ def save(fit: Fit, path: str | Path, *, log_likelihood: bool = False) -> Path:
     """Write ``fit`` to netCDF (or zarr for a ``.zarr`` path), atomically.
 
     The file is written under a unique temporary name beside ``path`` and renamed into place,
-    so a reader (or a second writer) never sees half a file.
+    so a reader (or a second writer) never sees half a file; a failed write (a full disk)
+    leaves nothing behind and raises :class:`FitFileError` in one line.
     """
     path = Path(path)
     if not path.parent.is_dir():
@@ -154,6 +155,9 @@ def save(fit: Fit, path: str | Path, *, log_likelihood: bool = False) -> Path:
         else:
             tree.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as err:  # a full disk, a read-only folder: h5py/zarr's own
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise FitFileError(f"{path}: could not write the fit ({first})") from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
