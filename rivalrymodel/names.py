@@ -51,8 +51,11 @@ class NameResolver:
                     keys.add((normalise(spelling), aid, country))
         self.keys = sorted(keys)
         self.by_key: dict[str, list[tuple[str, str]]] = {}
-        for key, aid, country in self.keys:
+        self.by_token: dict[str, set[int]] = {}  # token -> positions in keys, for rule 17
+        for j, (key, aid, country) in enumerate(self.keys):
             self.by_key.setdefault(key, []).append((aid, country))
+            for token in key.split():
+                self.by_token.setdefault(token, set()).add(j)
 
     def candidates(self, name: str, country: str = "") -> list[str]:
         """The ids ``name`` (of ``country``, ``""`` = unknown) may be; one id = resolved."""
@@ -62,17 +65,29 @@ class NameResolver:
         hits = hits or {aid for aid, _ in same}
         if not hits:
             mine = set(key.split())
-            for k, aid, c in self.keys:
+            # Only keys sharing a token can share two: the index spares a scan of every key.
+            near = sorted(set().union(*(self.by_token.get(t, set()) for t in mine)))
+            for k, aid, c in (self.keys[j] for j in near):
                 tokens = set(k.split())
                 held = mine <= tokens or tokens <= mine
                 if len(mine & tokens) >= 2 and held and (not country or c == country):
                     hits.add(aid)
         return sorted(hits)
 
-    def close(self, name: str, n: int = 3, cutoff: float = 0.8) -> list[str]:
+    def close(
+        self, name: str, n: int = 3, cutoff: float = 0.8, *, every: bool = False
+    ) -> list[str]:
         """The ids of the athletes whose names (or aliases) are closest to ``name`` (difflib
-        ratio ``cutoff`` or more on the normalised names): the hint for a typo."""
-        keys = difflib.get_close_matches(normalise(name), list(self.by_key), n=n, cutoff=cutoff)
+        ratio ``cutoff`` or more on the normalised names): the hint for a typo. Only names
+        sharing a word with ``name`` are compared unless ``every`` (a scan of every name: for
+        one error message, not for each row of a large sheet)."""
+        key = normalise(name)
+        if every:
+            pool = list(self.by_key)
+        else:
+            near = set().union(*(self.by_token.get(t, set()) for t in key.split()))
+            pool = list(dict.fromkeys(self.keys[j][0] for j in sorted(near)))
+        keys = difflib.get_close_matches(key, pool, n=n, cutoff=cutoff)
         return list(dict.fromkeys(aid for key in keys for aid, _ in self.by_key[key]))
 
     def hint(self, ids: list[str]) -> str:
@@ -125,7 +140,7 @@ def resolve_names(file: str, df: pd.DataFrame, athletes: pd.DataFrame):
     one, (new name, hint). A new name typed twice (the second time without a country) is one
     new athlete. An ``athlete_id`` that contradicts the row's name is refused."""
     resolver = NameResolver(athletes)
-    ids, new = [], {}
+    ids, new, new_of_key = [], {}, {}  # new_of_key: normalised name -> its new persons
     for i, r in enumerate(df.itertuples(index=False), start=1):
         problem = name_problem(r.athlete)
         if problem:
@@ -153,8 +168,10 @@ def resolve_names(file: str, df: pd.DataFrame, athletes: pd.DataFrame):
             ids.append(hits[0])
             continue
         key = normalise(r.athlete)
-        same = [person for person in new if person[0] == key]
+        same = new_of_key.setdefault(key, [])
         person = same[0] if not r.country and len(same) == 1 else (key, r.country)
+        if person not in new:
+            same.append(person)
         new.setdefault(person, []).append((r.athlete, r.country))
         ids.append(person)
     taken, id_of, rows, hints = set(resolver.athletes.index), {}, [], []

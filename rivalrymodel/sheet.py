@@ -282,7 +282,14 @@ def _repeated_races(file, df, data, races, results, replace) -> set[str]:
     ``0`` for the data's ``1`` must not count a race twice.
     """
     drop, old = set(), data._races
+    # Only the days and events on which a runner of the sheet ran in the data can repeat: a
+    # sheet of 50,000 rows is not compared race by race with the whole data.
+    ran = data._results.loc[data._results["athlete_id"].isin(results["athlete_id"]), "race_id"]
+    seen = old[old["race_id"].isin(ran)]
+    days = set(zip(seen["date"], seen["event"], strict=True))
     for race in races.itertuples(index=False):
+        if (race.date, race.event) not in days:
+            continue
         same = old[(old["date"] == race.date) & (old["event"] == race.event)]
         mine = results["race_id"] == race.race_id
         theirs = data._results[data._results["race_id"].isin(same["race_id"])]

@@ -40,8 +40,10 @@ def cell_text(value) -> str:
 
 def check(file, df, checks) -> None:
     """Raise for the first row failing a check; ``checks``: (column, ok(value, row), problem)."""
+    rows = list(df.itertuples(index=False))  # once: a large sheet has many checks
+    values = {c: df[c].tolist() for c in {c for c, _, _ in checks}}
     for column, ok, problem in checks:
-        for i, (v, r) in enumerate(zip(df[column], df.itertuples(index=False), strict=True)):
+        for i, (v, r) in enumerate(zip(values[column], rows, strict=True)):
             if not ok(v, r):
                 raise DataValidationError(file, problem, row=i + 1, column=column, value=v)
 

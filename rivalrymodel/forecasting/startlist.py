@@ -128,7 +128,7 @@ def match_athletes(entries: Sequence[str], resolver: NameResolver, where: str) -
         if len(hits) > 1:
             listed = ", ".join(f"{i} ({resolver.athletes.loc[i, 'name']})" for i in hits)
             raise UnknownAthleteError(f"{entry!r} is ambiguous: give one of the ids {listed}")
-        hint = resolver.hint(resolver.close(entry, n=5, cutoff=0.6))
+        hint = resolver.hint(resolver.close(entry, n=5, cutoff=0.6, every=True))
         raise UnknownAthleteError(
             f"unknown athlete {entry!r}: no id or name in {where} matches"
             + (f"; close matches: {hint}" if hint else "; no close match either")
