@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -135,8 +136,12 @@ def load_data(args: argparse.Namespace) -> RaceData:
     data = load_dataset(args.data)
     sheet = getattr(args, "add_results", None)
     if sheet:
-        data = data.with_results(sheet, getattr(args, "add_absences", None))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            data = data.with_results(sheet, getattr(args, "add_absences", None))
         say(f"{sheet}: {data.added}")
+        for w in caught:
+            say(f"warning: {w.message}")
     return data
 
 

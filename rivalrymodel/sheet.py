@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ from .sheet_checks import (
     FILLED,
     NOT_FORMULA,
     RACE_LEVEL,
+    SheetWarning,
+    absence_doubts,
     cell_text,
     check,
     check_cells,
@@ -133,6 +136,8 @@ def add_results(
         if err.file == "absences.csv":
             raise _in_sheet(err, ab_file, ab_df) from err
         raise _in_sheet(err, file, df) from err
+    for doubt in absence_doubts(ab_file, ab, _runs(data, races, results)):
+        warnings.warn(doubt, SheetWarning, stacklevel=3)
     old_ab = data._absences
     if replace:
         pairs = set(zip(ab["athlete_id"], ab["start"], strict=True))
@@ -155,6 +160,15 @@ def add_results(
         cutoff=data.cutoff,
         added=summary,
     )
+
+
+def _runs(data, races, results) -> pd.DataFrame:
+    """athlete_id, date, race_id of every start (finish, DNF, DQ) in the data and the sheet."""
+    frames = []
+    for rac, res in ((data._races, data._results), (races, results)):
+        started = res[res["status"].isin(["OK", "DNF", "DQ"])][["athlete_id", "race_id"]]
+        frames.append(started.merge(rac[["race_id", "date"]], on="race_id"))
+    return _concat(*frames)
 
 
 def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

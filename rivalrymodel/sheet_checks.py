@@ -119,3 +119,41 @@ def seconds(text: str) -> str:
     if not text or m is None:
         return ""
     return f"{60 * int(m['m']) + float(m['s']) if m['m'] else float(text):.2f}"
+
+
+class SheetWarning(UserWarning):
+    """A sheet row that is valid but probably wrong (an absence the athlete raced through)."""
+
+
+_EARLY = pd.Timedelta(days=365)  # an announcement this long before the absence starts
+
+
+def absence_doubts(file: str, absences: pd.DataFrame, runs: pd.DataFrame) -> list[str]:
+    """One line per absence that is valid but doubtful: the athlete ran a race strictly inside
+    it (between start and end), or it was announced more than a year before it starts.
+
+    ``absences``: typed rows (athlete_id, start, end, announced), in sheet order; ``runs``:
+    athlete_id, date, race_id of the races each athlete started.
+    """
+    out = []
+    for i, a in enumerate(absences.itertuples(index=False), start=1):
+        where = f"{file}, row {i} (line {i + 1})"
+        if pd.notna(a.end):
+            mine = runs[(runs["athlete_id"] == a.athlete_id) & (runs["date"] > a.start)
+                        & (runs["date"] < a.end)]  # fmt: skip
+            if len(mine):
+                first = mine.sort_values("date").iloc[0]
+                out.append(
+                    f"{where}: {a.athlete_id} ran {_count_races(len(mine))} during this absence "
+                    f"({first['race_id']} on {first['date']:%Y-%m-%d}): check start and end"
+                )
+        if a.announced < a.start - _EARLY:
+            out.append(
+                f"{where}: announced {a.announced:%Y-%m-%d}, more than a year before it starts "
+                f"({a.start:%Y-%m-%d}): check the dates"
+            )
+    return out
+
+
+def _count_races(n: int) -> str:
+    return f"{n} race" + ("" if n == 1 else "s")

@@ -493,3 +493,30 @@ class _TinyData:
 
     def fingerprint(self) -> str:
         return "tiny"
+
+
+# --- 7. dates: races before 2016, doubtful absences --------------------------------------------
+
+
+def test_a_race_before_2016_is_refused(tiny_dir):
+    sheet = pd.DataFrame([_sheet_row("Josh KERR"), _sheet_row("Jakob INGEBRIGTSEN", "2")])
+    with pytest.raises(rm.DataValidationError, match="before 2016-01-01") as err:
+        rm.load_dataset(tiny_dir).with_results(sheet.assign(date="1900-07-01"))
+    assert (err.value.row, err.value.column) == (1, "date")
+
+
+def test_doubtful_absences_warn_in_one_line_each(tiny_dir):
+    from rivalrymodel.sheet_checks import SheetWarning
+
+    sheet = pd.DataFrame([_sheet_row("Josh KERR"), _sheet_row("Jakob INGEBRIGTSEN", "2")])
+    cols = ["athlete", "start", "end", "kind", "announced", "source"]
+    absences = pd.DataFrame(
+        [["Josh KERR", "2024-02-01", "2024-04-01", "injury", "2024-02-02", "s"],
+         ["Jakob INGEBRIGTSEN", "2024-05-01", "", "injury", "2023-01-02", "s"]], columns=cols
+    )  # fmt: skip
+    with pytest.warns(SheetWarning) as caught:
+        rm.load_dataset(tiny_dir).with_results(sheet, absences)
+    lines = sorted(str(w.message) for w in caught)
+    assert len(lines) == 2 and all("\n" not in x for x in lines)
+    assert "absences, row 1 (line 2): A2 ran 1 race during this absence" in lines[0]
+    assert "absences, row 2 (line 3): announced 2023-01-02, more than a year before" in lines[1]
