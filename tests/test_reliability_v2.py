@@ -449,14 +449,14 @@ def fake_sampler(monkeypatch):
 def _full_disk(monkeypatch):
     import errno
 
-    import xarray as xr
+    from rivalrymodel.inference import storage
 
-    def full(self, path, *args, **kwargs):
+    def full(path, data):
         with open(path, "wb") as fh:
-            fh.write(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)  # a partial file, then the disk is full
+            fh.write(bytes(data)[:100])  # a partial file, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(xr.DataTree, "to_netcdf", full)
+    monkeypatch.setattr(storage, "_write_bytes", full)
 
 
 def test_a_cache_path_that_is_a_file_falls_back_to_fitting_uncached(tmp_path, fake_sampler):

@@ -153,7 +153,9 @@ def save(fit: Fit, path: str | Path, *, log_likelihood: bool = False) -> Path:
             if path.exists():
                 shutil.rmtree(path)
         else:
-            tree.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
+            # HDF5 writes into memory, then one plain write: a full disk is then one OSError,
+            # not an HDF5 library left half-written (tracebacks from its destructors, a crash).
+            _write_bytes(tmp, tree.to_netcdf(engine="h5netcdf", encoding=encoding))
         os.replace(tmp, path)
     except (OSError, RuntimeError) as err:  # a full disk, a read-only folder: h5py/zarr's own
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
@@ -162,6 +164,11 @@ def save(fit: Fit, path: str | Path, *, log_likelihood: bool = False) -> Path:
         if tmp.exists():
             shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
     return path
+
+
+def _write_bytes(path: Path, data) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
 
 
 def load_fit(path: str | Path) -> Fit:
