@@ -184,6 +184,11 @@ def _backtest(args: argparse.Namespace) -> int:
         if args.baselines == "all"
         else [b.strip() for b in args.baselines.split(",") if b.strip()]
     )
+    # The scheduler first: an address that does not answer is told before the data load.
+    if args.scheduler:
+        executor = _dask_executor(args.scheduler)
+    else:
+        executor = cf.ProcessPoolExecutor(max_workers=args.workers)
     data = load_data(args)
     targets = yardstick_targets(data) if args.targets == "yardstick" else default_targets(data)
     fit_kwargs = {"draws": args.draws, "max_draws": args.max_draws, "tune": args.tune,
@@ -194,10 +199,6 @@ def _backtest(args: argparse.Namespace) -> int:
         fit_kwargs = dict(QUICK)
     if args.refit:
         targets = targets.drop(columns="origin", errors="ignore")
-    if args.scheduler:
-        executor = _dask_executor(args.scheduler)
-    else:
-        executor = cf.ProcessPoolExecutor(max_workers=args.workers)
     when = args.refit or ("at each target's origin" if "origin" in targets else "season")
     _say(f"backtest: {len(targets)} target races, models {names + base}, refit {when}")
     result = backtest(
