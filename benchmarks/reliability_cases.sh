@@ -19,7 +19,7 @@ run() {  # run NAME CMD...: the command, its last stderr line, stdout's first li
   echo
   echo '```'
   local shown
-  shown=$(printf '%q ' "$@")
+  shown=${SHOW:-$(printf '%q ' "$@")}  # SHOW: what to print instead of the command
   echo "\$ ${shown//$T/\$T}"
   head -n "${HEAD:-0}" "$T/out" | sed "s#$T#\$T#g"
   tail -n 1 "$T/err" | sed "s#$T#\$T#g"
@@ -128,7 +128,7 @@ echo "## Reliability v2 (issue 30)"
 echo
 api() {  # api NAME CODE: Python (rm, pd, F, T defined); a project error is its one line, exit 2
   local name=$1 code=$2
-  run "$name" $PY -c "
+  SHOW="python (rm, pd; F: the saved fit, T: a folder):$code" run "$name" $PY -c "
 import sys, warnings
 import pandas as pd
 import rivalrymodel as rm
@@ -138,7 +138,7 @@ try:
         warnings.simplefilter('always')
 $(printf '%s\n' "$code" | sed 's/^/        /')
     for w in caught:
-        print(f'warning: {w.message}', file=sys.stderr)
+        print(f'warning: {w.message}')  # on stdout: every one is shown
 except rm.RivalryModelError as err:
     print(f'{type(err).__name__}: {err}', file=sys.stderr)
     sys.exit(2)
@@ -167,7 +167,7 @@ names[list(post["athlete"].to_numpy()).index("14533464")] = "=cmd|'"'"' /C calc'
 tree["posterior"] = post.assign_coords(athlete_name=("athlete", names))
 sl = rm.StartList(("14533464", "Jakob Ingebrigtsen"), date="2025-09-17")
 out = rm.forecast(rm.Fit(tree), sl, random_seed=1).to_file(T + "/fc.csv")
-print(open(out).read())'
+print(out.read_text())'
 
 # 2. edited fit files
 edit() {  # edit NAME PYTHON: a copy of the fit edited with h5py (f), then forecast from it
@@ -208,13 +208,13 @@ printf '%s,athlete_id\n%s\n%s\n' "$SHEET_HEAD" "2025-03-01,Meet,1500m,final,0,1,
 run "v2 6. an athlete_id contradicting the name" "${FITQ[@]}" --add-results "$T/id.csv"
 for typo in "Jakob Ingebritsen" "Josh Ker"; do
   sheet "$T/typo.csv" "2025-03-01,Meet,1500m,final,0,1,$typo,,,OK,$URL" "2025-03-01,Meet,1500m,final,0,2,Cole Hocker,USA,,OK,$URL"
-  api "v2 6. a typo: $typo" 'print(rm.load_dataset().with_results(T + "/typo.csv").added)'
+  HEAD=1 api "v2 6. a typo: $typo" 'print(rm.load_dataset().with_results(T + "/typo.csv").added)'
 done
 sheet "$T/cyr.csv" "2025-03-01,Meet,1500m,final,0,1,J$(printf '\xd0\xbe')sh Kerr,GBR,,OK,$URL"
 run "v2 6. a Cyrillic o in Josh" "${FITQ[@]}" --add-results "$T/cyr.csv"
 sheet "$T/digits.csv" "2025-03-01,Meet,1500m,final,0,1,14653717,,,OK,$URL"
 run "v2 6. a name made of digits" "${FITQ[@]}" --add-results "$T/digits.csv"
-HEAD=3 run "v2 6. a start list by alias and middle name (the sheet's resolver)" $RM forecast --fit "$F" --date 2025-09-17 --athletes "Narve Nordaas;Josh Kerr"
+HEAD=4 run "v2 6. a start list by alias and middle name (the sheet's resolver)" $RM forecast --fit "$F" --date 2025-09-17 --athletes "Narve Nordaas;Josh Kerr"
 
 # 7. dates
 sheet "$T/1900.csv" "1900-07-01,Meet,1500m,final,0,1,Josh Kerr,GBR,,OK,$URL"
@@ -222,8 +222,8 @@ run "v2 7. a race dated 1900" "${FITQ[@]}" --add-results "$T/1900.csv"
 printf 'athlete,start,end,kind,announced,source\n%s\n%s\n' "Josh Kerr,2025-06-01,2025-08-01,injury,2025-06-02,$URL" \
   "Cole Hocker,2025-07-01,,injury,2024-01-02,$URL" >"$T/abs.csv"
 sheet "$T/one.csv" "2025-03-01,Meet,1500m,final,0,1,Josh Kerr,GBR,,OK,$URL"
-api "v2 7. an absence spanning races, one announced long before" 'print(rm.load_dataset().with_results(T + "/one.csv", T + "/abs.csv").added)'
-api "v2 7. a 50,000-row sheet of new names, an error in its last race" '
+HEAD=3 api "v2 7. an absence spanning races, one announced long before" 'print(rm.load_dataset().with_results(T + "/one.csv", T + "/abs.csv").added)'
+HEAD=1 api "v2 7. a 50,000-row sheet of new names, an error in its last race" '
 import time
 rows = [dict(date=f"2024-{1 + r % 12:02d}-{1 + r // 12 % 28:02d}", competition=f"Meet {r}", event="1500m",
         round="final", heat="0", place=str(p + 1), athlete=f"Newrunner{r}x{p} Person{r}", country="",
@@ -283,11 +283,11 @@ echo "(--out folder made: $(test -e "$T/bt-new" && echo yes || echo no))"; echo
 
 # 13. numbers
 HEAD=6 run "v2 13. top-k of 4 with a sure qualifier" $RM forecast --fit "$F" --date 2025-09-17 --athletes "$ATH;Asbel Kiprop" --top-k 4
-api "v2 13. head-to-head pairs both ways" '
+HEAD=3 api "v2 13. head-to-head pairs both ways" '
 fit = rm.load_fit(F)
 for a, b in [("Josh Kerr", "Jakob Ingebrigtsen"), ("Niels Laros", "Cole Hocker"), ("Asbel Kiprop", "Josh Kerr")]:
     ab = rm.head_to_head(fit, a, b, date="2025-09-17", random_seed=1)["p_a_ahead"].iloc[0]
     ba = rm.head_to_head(fit, b, a, date="2025-09-17", random_seed=1)["p_a_ahead"].iloc[0]
     print(f"{a} v {b}: {ab:.4f} + {ba:.4f} = {ab + ba:.6f}")'
 api "v2 13. Qualify(0)" 'rm.Qualify(0)'
-api "v2 13. fit.roster" 'r = rm.load_fit(F).roster; print(len(r), "rows,", r["athlete_id"].nunique(), "ids")'
+HEAD=1 api "v2 13. fit.roster" 'r = rm.load_fit(F).roster; print(len(r), "rows,", r["athlete_id"].nunique(), "ids")'
