@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cli_checks import UsageError as _UsageError
-from .cli_checks import check_options, load_data, start_list_names
+from .cli_checks import check_options, dask_executor, load_data, start_list_names
 from .cli_checks import say as _say
 from .coverage import absence_counts, athlete_races, championship_rounds, coverage
 from .data import bundled_data_dir, load_dataset
@@ -186,7 +186,7 @@ def _backtest(args: argparse.Namespace) -> int:
     )
     # The scheduler first: an address that does not answer is told before the data load.
     if args.scheduler:
-        executor = _dask_executor(args.scheduler)
+        executor = dask_executor(args.scheduler)
     else:
         executor = cf.ProcessPoolExecutor(max_workers=args.workers)
     data = load_data(args)
@@ -235,19 +235,6 @@ def _backtest(args: argparse.Namespace) -> int:
         _say(f"convergence: {note}")
     _say(f"wrote {out}/races.csv, probabilities.csv, summary.csv, calibration.png")
     return 0
-
-
-def _dask_executor(address: str):
-    """The executor of the Dask scheduler at ``address``; one line when it cannot be reached."""
-    from distributed import Client
-
-    if "://" not in address or not address.rsplit(":", 1)[-1].isdigit():
-        raise _UsageError(f"--scheduler {address!r}: not an address (tcp://host:port)")
-    try:
-        client = Client(address, timeout=5)
-    except (OSError, TimeoutError) as err:
-        raise _UsageError(f"--scheduler {address}: no scheduler answers there ({err})") from None
-    return client.get_executor()
 
 
 def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:

@@ -20,7 +20,9 @@ from .errors import RivalryModelError
 from .forecasting.forecast import check_out_suffix
 from .inference import DEFAULTS
 
-__all__ = ["UsageError", "check_options", "load_data", "say", "start_list_names"]
+__all__ = [
+    "UsageError", "check_options", "dask_executor", "load_data", "say", "start_list_names",
+]  # fmt: skip
 
 
 class UsageError(RivalryModelError):
@@ -156,3 +158,16 @@ def start_list_names(path: str) -> list[str]:
         i = int(blank[0])
         raise UsageError(f"{p}, row {i + 1} (line {i + 2}), column 'athlete': empty")
     return list(df["athlete"].str.strip())
+
+
+def dask_executor(address: str):
+    """The executor of the Dask scheduler at ``address``; one line when it cannot be reached."""
+    from distributed import Client
+
+    if "://" not in address or not address.rsplit(":", 1)[-1].isdigit():
+        raise UsageError(f"--scheduler {address!r}: not an address (tcp://host:port)")
+    try:
+        client = Client(address, timeout=5)
+    except (OSError, TimeoutError) as err:
+        raise UsageError(f"--scheduler {address}: no scheduler answers there ({err})") from None
+    return client.get_executor()
