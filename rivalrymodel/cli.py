@@ -269,6 +269,7 @@ def _sampler_options(p: argparse.ArgumentParser, quick: str) -> None:
         "--add-results", metavar="SHEET", help="your own results sheet (README: own results)"
     )
     p.add_argument("--add-absences", metavar="SHEET", help="your own absences sheet")
+    p.add_argument("--replace-results", action="store_true", help="sheet races replace data's")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
 

@@ -71,7 +71,7 @@ def _writable_dir(path: str, what: str) -> None:
 
 # Options that make or shape a fit: a saved fit (--fit) has its own, so they cannot apply.
 _FIT_MAKING = ("variant", "quick", "draws", "max_draws", "tune", "chains", "data", "add_results",
-               "add_absences")  # fmt: skip
+               "add_absences", "replace_results")  # fmt: skip
 
 
 def _fit_options_with_saved_fit(args: argparse.Namespace) -> None:
@@ -126,8 +126,10 @@ def check_options(args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if value and not Path(value).is_file():
             raise UsageError(f"--{name.replace('_', '-')} {value}: no such file")
-    if getattr(args, "add_absences", None) and not getattr(args, "add_results", None):
-        raise UsageError("--add-absences needs --add-results (a results sheet)")
+    for name in ("add_absences", "replace_results"):
+        if getattr(args, name, None) and not getattr(args, "add_results", None):
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(f"{flag} needs --add-results (a results sheet)")
     for name in ("tune", "chains", "variant"):
         if hasattr(args, name) and getattr(args, name) is None:
             setattr(args, name, DEFAULTS.get(name, "default"))
@@ -140,7 +142,11 @@ def load_data(args: argparse.Namespace) -> RaceData:
     if sheet:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            data = data.with_results(sheet, getattr(args, "add_absences", None))
+            data = data.with_results(
+                sheet,
+                getattr(args, "add_absences", None),
+                replace=bool(getattr(args, "replace_results", False)),
+            )
         say(f"{sheet}: {data.added}")
         for w in caught:
             say(f"warning: {w.message}")

@@ -316,7 +316,7 @@ def _repeated_races(file, df, data, races, results, replace) -> set[str]:
             problem = (
                 f"repeats race {hit.name} of the data ({hit['round']} {hit['heat']}, same date "
                 f"and event, {common['athlete_id'].nunique()} runner(s) in common); "
-                "pass replace=True to replace it"
+                "pass replace=True (CLI: --replace-results) to replace it"
             )
             name = df["athlete"][i]
             raise DataValidationError(file, problem, row=i + 1, column="athlete", value=name)
@@ -370,7 +370,8 @@ def _absences(sheet, athletes, data, today, replace):
     old = set(zip(data._absences["athlete_id"], data._absences["start"], strict=True))
     for i, pair in enumerate(zip(typed["athlete_id"], typed["start"], strict=True)):
         if pair in old and not replace:
-            problem = "the data holds an absence of this athlete from this start; pass replace=True"
+            problem = ("the data holds an absence of this athlete from this start; "
+                       "pass replace=True (CLI: --replace-results)")
             raise DataValidationError(
                 file, problem, row=i + 1, column="start", value=df["start"][i]
             )

@@ -153,3 +153,29 @@ def test_add_results_reaches_the_fit_and_says_what_was_added(monkeypatch, capsys
     assert (data.races["date"] == pd.Timestamp("2026-02-07")).sum() == 2
     missing = ["forecast", "--date", "2026-02-14", "--athletes", "A;B", "--add-results", "x.csv"]
     _one_line_error(capsys, main(missing), "--add-results x.csv: no such file")
+
+
+def test_replace_results_lets_the_example_sheet_replace_its_bundled_races(monkeypatch, capsys):
+    from pathlib import Path
+
+    from tests.test_forecast import MEANS, forecast_tree
+
+    seen = {}
+
+    def fake_cached_fit(spec, data, **kwargs):
+        seen["data"] = data
+        return rm.Fit(forecast_tree(MEANS))
+
+    monkeypatch.setattr("rivalrymodel.inference.cached_fit", fake_cached_fit)
+    sheet = str(Path(__file__).resolve().parent.parent / "examples" / "own_results.csv")
+    args = ["forecast", "--date", "2026-02-14", "--athletes", "A;B", "--add-results", sheet]
+    # The sheet repeats two bundled Millrose races: refused without the flag, naming it ...
+    _one_line_error(capsys, main(args), "--replace-results")
+    # ... and with it the sheet's copies stand in for the bundled ones (two races replaced).
+    assert main([*args, "--replace-results"]) == 0
+    err = capsys.readouterr().err
+    assert "own_results.csv: added 2 races" in err
+    day = seen["data"].races["date"] == pd.Timestamp("2026-02-01")
+    assert seen["data"].races.loc[day, "event"].value_counts().to_dict() == {"mile": 1, "2mile": 1}
+    alone = ["forecast", "--date", "2026-02-14", "--athletes", "A;B", "--replace-results"]
+    _one_line_error(capsys, main(alone), "--replace-results needs --add-results")
