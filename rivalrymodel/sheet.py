@@ -370,8 +370,10 @@ def _absences(sheet, athletes, data, today, replace):
     old = set(zip(data._absences["athlete_id"], data._absences["start"], strict=True))
     for i, pair in enumerate(zip(typed["athlete_id"], typed["start"], strict=True)):
         if pair in old and not replace:
-            problem = ("the data holds an absence of this athlete from this start; "
-                       "pass replace=True (CLI: --replace-results)")
+            problem = (
+                "the data holds an absence of this athlete from this start; "
+                "pass replace=True (CLI: --replace-results)"
+            )
             raise DataValidationError(
                 file, problem, row=i + 1, column="start", value=df["start"][i]
             )
