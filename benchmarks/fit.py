@@ -262,6 +262,8 @@ def main(argv: list[str] | None = None) -> None:
         return None
     if args.samplers:
         full = rm.load_dataset()
+        if args.quick:  # two months of races: the naive graph's compile grows fast with races
+            full = full.as_of("2026-01-01")
         d, t = (50, 50) if args.quick else (args.draws or 1000, args.tune or 500)
         chains = 2 if args.quick else args.chains or 4  # as recorded
         since = "2025-11-01" if args.quick else args.since

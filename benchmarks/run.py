@@ -111,12 +111,14 @@ def likelihood(sizes, n_ref: int, n_fast: int, repeat: int) -> None:
         )
 
 
-def model_gradient(since: str | None, repeat: int) -> None:
-    """logp + gradient of the whole full model on the bundled data, kernel vs graph likelihood."""
+def model_gradient(since: str | None, repeat: int, until: str | None = None) -> None:
+    """logp + gradient of the whole full model on the bundled data (races from ``since``,
+    before ``until``), kernel vs graph likelihood."""
     import rivalrymodel as rm
     from rivalrymodel.models import build_model
 
     data = rm.load_dataset()
+    data = data.as_of(until) if until else data
     data = data.since(since) if since else data
     t = {}
     for form in ("kernel", "graph"):
@@ -149,7 +151,7 @@ def main() -> None:
         if section == "likelihood":
             if args.quick:
                 likelihood(sizes=(4, 8), n_ref=2, n_fast=50, repeat=20)
-                model_gradient("2025-11-01", repeat=20)
+                model_gradient("2025-11-01", repeat=20, until="2026-01-01")
             else:
                 likelihood(sizes=(4, 8, 12, 20), n_ref=10, n_fast=2000, repeat=200)
                 model_gradient(None, repeat=300)
