@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
+
+import rivalrymodel as rm
+from tests.helpers import MEANS, forecast_tree, write_dataset
 
 TINY = {
     "athletes.csv": [
@@ -95,12 +97,16 @@ TINY = {
 }
 
 
-def write_dataset(folder: Path, tables: dict[str, list[list[str]]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for file, rows in tables.items():
-        with (folder / file).open("w", newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerows(rows)
-    return folder
+@pytest.fixture(scope="session")
+def bundled():
+    """The bundled data, loaded once for the whole run (tests must not change it)."""
+    return rm.load_dataset()
+
+
+@pytest.fixture
+def saved_fit(tmp_path) -> Path:
+    """A hand-made fit of five runners (tests/helpers.py ``MEANS``) saved as fit.nc."""
+    return rm.Fit(forecast_tree(MEANS)).save(tmp_path / "fit.nc")
 
 
 @pytest.fixture
@@ -111,38 +117,6 @@ def tiny_tables() -> dict[str, list[list[str]]]:
 @pytest.fixture
 def tiny_dir(tmp_path, tiny_tables) -> Path:
     return write_dataset(tmp_path / "tiny", tiny_tables)
-
-
-def small_dataset(results, absences=(), *, race_dates=None):
-    """A RaceData from compact rows, through the same validation as the CSV files.
-
-    ``results``: (race_id, athlete_id, place, status) rows; every race is a paced outdoor
-    1500m final in Oslo on ``race_dates[race_id]`` (default 2024-06-01). ``absences``:
-    (athlete_id, start, kind, announced) rows, day precision, no end.
-    """
-    import pandas as pd
-
-    from rivalrymodel.data import from_tables
-    from rivalrymodel.schema import TABLES
-
-    cols = {f: [c.name for c in TABLES[f] if not c.may_be_absent] for f in TABLES}
-    race_dates = race_dates or {}
-    race_ids = list(dict.fromkeys(r[0] for r in results))
-    athletes = list(dict.fromkeys(r[1] for r in results))
-    races = [
-        [r, d := race_dates.get(r, "2024-06-01"), d[:4], "Meet", "Oslo", "1500m", "false",
-         "final", "0", "true", "false", "false", "test"]
-        for r in race_ids
-    ]  # fmt: skip
-    return from_tables(
-        pd.DataFrame([[a, f"Runner {a}", "NOR", "", "", "test"] for a in athletes],
-                     columns=cols["athletes.csv"]),
-        pd.DataFrame(races, columns=cols["races.csv"]),
-        pd.DataFrame([[r, a, p, "", s, "test"] for r, a, p, s in results],
-                     columns=cols["results.csv"]),
-        pd.DataFrame([[a, s, "", k, "test", an, "day", "test"] for a, s, k, an in absences],
-                     columns=cols["absences.csv"]),
-    )  # fmt: skip
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -12,7 +12,7 @@ import xarray as xr
 import rivalrymodel as rm
 from rivalrymodel.inference import cache as cache_mod
 from rivalrymodel.inference import cached_fit
-from tests.test_forecast import MEANS, forecast_tree
+from tests.helpers import MEANS, forecast_tree
 
 
 @pytest.fixture

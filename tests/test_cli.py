@@ -9,7 +9,6 @@ import sys
 import pandas as pd
 import pytest
 
-import rivalrymodel as rm
 from rivalrymodel.cli import main
 from rivalrymodel.forecasting.forecast import CSV_COLUMNS
 
@@ -54,7 +53,7 @@ def test_summary_by_event(capsys):
 
 
 def test_invalid_data_exits_2_with_the_message(tmp_path, tiny_tables, capsys):
-    from tests.conftest import write_dataset
+    from tests.helpers import write_dataset
 
     tiny_tables["races.csv"][1][5] = "800m"
     folder = write_dataset(tmp_path / "bad", tiny_tables)
@@ -71,15 +70,6 @@ def test_console_script_help():
         check=True,
     ).stdout
     assert "summary" in out
-
-
-@pytest.fixture
-def saved_fit(tmp_path):
-    from tests.test_forecast import MEANS, forecast_tree
-
-    path = tmp_path / "fit.nc"
-    rm.Fit(forecast_tree(MEANS)).save(path)
-    return path
 
 
 def test_forecast_from_a_saved_fit_prints_and_writes_csv_and_json(saved_fit, tmp_path, capsys):

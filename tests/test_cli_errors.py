@@ -11,15 +11,6 @@ from rivalrymodel.cli import main
 
 
 @pytest.fixture
-def saved_fit(tmp_path):
-    from tests.test_forecast import MEANS, forecast_tree
-
-    path = tmp_path / "fit.nc"
-    rm.Fit(forecast_tree(MEANS)).save(path)
-    return path
-
-
-@pytest.fixture
 def no_sampling(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the CLI sampled before checking its options")
@@ -118,19 +109,26 @@ def test_ctrl_c_is_one_line_and_status_130(saved_fit, capsys, monkeypatch):
     assert capsys.readouterr().err.strip() == "rivalrymodel forecast: interrupted"
 
 
-def test_a_genuine_bug_still_shows_its_traceback(saved_fit, monkeypatch):
+@pytest.mark.parametrize(
+    "bug", [KeyError, ValueError, TypeError, AttributeError, IndexError, PermissionError]
+)
+def test_a_genuine_bug_still_shows_its_traceback(saved_fit, monkeypatch, capsys, bug):
+    """Only the project's own errors and a missing file become one line and status 2: a plain
+    ValueError or a PermissionError from a bug in the code is not the user's mistake."""
+
     def broken(args):
-        raise KeyError("a bug")
+        raise bug("a bug")
 
     monkeypatch.setattr(cli, "_forecast", broken)
-    with pytest.raises(KeyError, match="a bug"):
+    with pytest.raises(bug, match="a bug"):
         main(_forecast(saved_fit))
+    assert capsys.readouterr().err == ""
 
 
 def test_add_results_reaches_the_fit_and_says_what_was_added(monkeypatch, capsys, tmp_path):
     from pathlib import Path
 
-    from tests.test_forecast import MEANS, forecast_tree
+    from tests.helpers import MEANS, forecast_tree
 
     seen = {}
 
@@ -158,7 +156,7 @@ def test_add_results_reaches_the_fit_and_says_what_was_added(monkeypatch, capsys
 def test_replace_results_lets_the_example_sheet_replace_its_bundled_races(monkeypatch, capsys):
     from pathlib import Path
 
-    from tests.test_forecast import MEANS, forecast_tree
+    from tests.helpers import MEANS, forecast_tree
 
     seen = {}
 

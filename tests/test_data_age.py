@@ -23,8 +23,7 @@ from rivalrymodel.forecasting import MAX_YEARS_AHEAD, STALE_DAYS, ForecastDateEr
 from rivalrymodel.inference import cache as cache_mod
 from rivalrymodel.inference import cached_fit, forecast_attrs
 from rivalrymodel.plotting import plot_forecast, plot_rivalry
-from tests.conftest import small_dataset
-from tests.test_forecast import MEANS, forecast_tree
+from tests.helpers import MEANS, forecast_tree, small_dataset
 
 DAY = pd.Timedelta(days=1)
 
@@ -54,8 +53,8 @@ def test_the_data_end_and_the_earliest_as_of_that_sees_them_all(data):
     assert data.as_of("2024-07-14").fingerprint() != data.fingerprint()
 
 
-def test_bundled_data_as_of_any_later_date_are_the_data(tmp_path):
-    full = load_dataset()
+def test_bundled_data_as_of_any_later_date_are_the_data(tmp_path, bundled):
+    full = bundled
     start = full.earliest_as_of
     assert start > full.data_end == full.races["date"].max()
     for gap in (0, 100, 400):

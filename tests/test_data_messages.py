@@ -6,7 +6,7 @@ import pytest
 
 from rivalrymodel import DataValidationError, load_dataset
 from rivalrymodel.schema import world_record
-from tests.conftest import write_dataset
+from tests.helpers import write_dataset
 
 
 def _error(folder) -> DataValidationError:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rivalrymodel.data import bundled_data_dir, load_dataset
+from rivalrymodel.data import bundled_data_dir
 from rivalrymodel.datasets.championships import check_assigned, read_championships
 from rivalrymodel.datasets.sources import SourceError
 from rivalrymodel.datasets.starters import COMPLETE, add_starters, read_starters
@@ -19,17 +19,12 @@ SOURCES = DATA.parent.parent / "shared" / "data-sources"
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
 def champs():
     return read_championships(DATA / "sources" / "championships.csv")
 
 
-def test_every_championship_race_has_the_canonical_name_and_id(data, champs):
-    races = data.races
+def test_every_championship_race_has_the_canonical_name_and_id(bundled, champs):
+    races = bundled.races
     names = dict(zip(champs["short"], champs["name"], strict=True))
     champ = races[races["championship"]]
     assert not champ.empty
@@ -58,8 +53,8 @@ def test_a_race_naming_a_championship_it_cannot_be_assigned_to_stops_the_build(c
     check_assigned(pd.DataFrame([team]), champs)
 
 
-def test_starters_of_every_complete_field_and_sourced_final(data):
-    races, results = data.races, data.results
+def test_starters_of_every_complete_field_and_sourced_final(bundled):
+    races, results = bundled.races, bundled.results
     counted = results[results["status"] != "DNS"].groupby("race_id").size()
     complete = races[races["field_complete"]]
     assert complete["starters"].notna().all()
@@ -71,10 +66,10 @@ def test_starters_of_every_complete_field_and_sourced_final(data):
     assert races.loc[races["starters"].isna(), "starters_source"].eq("").all()
 
 
-def test_championship_finals_without_a_field_size_are_the_ones_data_readme_lists(data):
+def test_championship_finals_without_a_field_size_are_the_ones_data_readme_lists(bundled):
     """Every listed championship final has ``starters`` except the four no page read sized and
     the 2026 European finals (the 2026 source's partial rows; no page read sized them)."""
-    races = data.races
+    races = bundled.races
     finals = races[races["championship"] & (races["round"] == "final")]
     assert finals["championship_id"].ne("").all()
     unsized = finals[finals["starters"].isna()]
@@ -90,8 +85,8 @@ def test_championship_finals_without_a_field_size_are_the_ones_data_readme_lists
     }
 
 
-def test_paris_and_budapest_rounds_have_field_sizes(data):
-    races = data.races
+def test_paris_and_budapest_rounds_have_field_sizes(bundled):
+    races = bundled.races
     for cid in ("OG2024", "WCH2023"):
         rounds = races[races["championship_id"] == cid]
         finals = rounds[rounds["round"] == "final"]
@@ -105,8 +100,8 @@ def test_paris_and_budapest_rounds_have_field_sizes(data):
             assert sizes[2] == 22 and pd.isna(sizes[1]), sizes
 
 
-def test_paris_2024_5000m_final_is_complete_with_22_starters(data):
-    races, results = data.races, data.results
+def test_paris_2024_5000m_final_is_complete_with_22_starters(bundled):
+    races, results = bundled.races, bundled.results
     final = races[
         (races["championship_id"] == "OG2024")
         & (races["event"] == "5000m")
@@ -121,21 +116,21 @@ def test_paris_2024_5000m_final_is_complete_with_22_starters(data):
     assert sorted(res["place"]) == list(range(1, 23))
 
 
-def test_every_wikipedia_row_resolves_to_an_athlete_of_another_source(data):
+def test_every_wikipedia_row_resolves_to_an_athlete_of_another_source(bundled):
     """The Wikipedia names carry no ids: none may become a new, duplicate athlete."""
-    ath = data.athletes
+    ath = bundled.athletes
     wiki = ath[ath["source"].str.contains("rh16nd/athletics-predictor@59022a1")]
     assert not wiki.empty
     alone = wiki[~wiki["source"].str.contains(";")]
     assert alone.empty, alone[["athlete_id", "name"]]
 
 
-def test_every_result_of_the_wikipedia_source_names_it(data):
-    res = data.results
+def test_every_result_of_the_wikipedia_source_names_it(bundled):
+    res = bundled.results
     wiki = res[res["source"].str.contains(URL, regex=False)]
     assert len(wiki) > 50  # new runners, filled-in times, the Paris 5000m final
     ids = set(wiki["race_id"])
-    assert data.races.loc[data.races["race_id"].isin(ids), "source"].str.contains(URL).all()
+    assert bundled.races.loc[bundled.races["race_id"].isin(ids), "source"].str.contains(URL).all()
 
 
 def _write(path: Path, text: str) -> Path:
@@ -255,15 +250,15 @@ def test_every_wikipedia_table_is_listed_and_the_round_dates_checked(tmp_path):
         wikipedia_2023_2024(SOURCES, short, starters, Counter(), [])
 
 
-def test_same_day_same_round_pairs_of_one_athlete_are_only_the_recorded_ones(data):
+def test_same_day_same_round_pairs_of_one_athlete_are_only_the_recorded_ones(bundled):
     """Henrik Ingebrigtsen's 2016 Norwegian indoor races were two races (Tilastopaja numbered the
     meeting twice) and Danielsson's Stockholm 2018 6th place a second race (round code "rB");
     both are one now. Two pairs stay, as data/README.md records: John Foitzik, a DNF in both
     Diamond League sections of Stockholm 2018 in the DL file, and Leonid Latsepov's two
     Tilastopaja 5000m results at Hannover 2019 (two competitions, two marks)."""
-    res = data.results.merge(data.races[["race_id", "date", "event", "round"]], on="race_id")
+    res = bundled.results.merge(bundled.races[["race_id", "date", "event", "round"]], on="race_id")
     twice = res[res.duplicated(["athlete_id", "date", "event", "round"], keep=False)]
-    names = data.athletes.set_index("athlete_id")["name"]
+    names = bundled.athletes.set_index("athlete_id")["name"]
     got = {
         (names[a], str(d.date())) for a, d in zip(twice["athlete_id"], twice["date"], strict=True)
     }

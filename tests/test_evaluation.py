@@ -83,8 +83,8 @@ def sim():
     return data, targets
 
 
-def test_default_targets_are_the_championship_finals_and_diamond_league():
-    t = evaluation.default_targets(rm.load_dataset())
+def test_default_targets_are_the_championship_finals_and_diamond_league(bundled):
+    t = evaluation.default_targets(bundled)
     finals = t[t["set"] == "championship_final"]
     assert len(finals) >= 15 and finals["season"].between(2021, 2025).all()
     assert "2021-08-07_1500m_final_2b47a3" in set(finals["race_id"])  # Tokyo 2020 Olympics

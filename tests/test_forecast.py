@@ -20,6 +20,7 @@ from rivalrymodel.forecasting.forecast import (
     plackett_luce_places,
 )
 from rivalrymodel.simulate import simulate_places
+from tests.helpers import MEANS, forecast_tree
 
 
 def exact_places(w: np.ndarray) -> np.ndarray:
@@ -34,75 +35,6 @@ def exact_places(w: np.ndarray) -> np.ndarray:
         for place, i in enumerate(perm):
             out[i, place] += p
     return out
-
-
-def forecast_tree(
-    means: dict[str, float],
-    *,
-    draws: int = 1000,
-    sd: float = 0.3,
-    noise=(0.4, 0.2, 0.3, 0.1),
-    absences=(),
-    family: str = "plackett_luce",
-    cutoff: str = "2024-01-01",
-    seed: int = 0,
-) -> xr.DataTree:
-    """A posterior of athletes with one 2024 season each, mean ability ``means``, 1 chain."""
-    rng = np.random.default_rng(seed)
-    ids = np.array(list(means))
-    n = len(ids)
-    ability = np.array(list(means.values())) + sd * rng.standard_normal((1, draws, n))
-    small = {"distance": 0.2, "unpaced": 0.2}
-    post = {
-        "ability": (("chain", "draw", "cell"), ability),
-        **{
-            k: (("chain", "draw", "athlete"), s * rng.standard_normal((1, draws, n)))
-            for k, s in small.items()
-        },
-        "step_sd": (("chain", "draw"), np.full((1, draws), 0.5)),
-        "ability_sd": (("chain", "draw"), np.full((1, draws), 1.0)),
-        "distance_sd": (("chain", "draw"), np.full((1, draws), 0.2)),
-        "unpaced_sd": (("chain", "draw"), np.full((1, draws), 0.2)),
-        "noise": (("chain", "draw", "noise_term"), np.broadcast_to(noise, (1, draws, 4))),
-        "injury_mean": (("chain", "draw"), np.full((1, draws), -1.0)),
-        "injury_length": (("chain", "draw"), np.full((1, draws), 0.0)),
-    }
-    if family == "times":
-        post.update(
-            time_sd=(("chain", "draw"), np.full((1, draws), 0.003)),
-            time_sd_heat=(("chain", "draw"), np.zeros((1, draws))),
-            time_nu=(("chain", "draw"), np.full((1, draws), 30.0)),
-            race_sd=(("chain", "draw"), np.full((1, draws), 0.01)),
-        )
-    ds = xr.Dataset(
-        post,
-        coords={
-            "chain": [0],
-            "draw": np.arange(draws),
-            "cell": [f"{a}:2024" for a in ids],
-            "cell_athlete": ("cell", ids),
-            "cell_season": ("cell", np.full(n, 2024)),
-            "athlete": ids,
-            "athlete_name": ("athlete", [f"Runner {a}" for a in ids]),
-            "noise_term": ["heat", "semi", "unpaced", "indoor"],
-        },
-    )
-    tree = xr.DataTree.from_dict({"posterior": ds})
-    # One cell per season, with the unpaced skill: the first default, as the cells above are.
-    spec = rm.ModelSpec(family=family, periods_per_season=1, pacing=True)
-    tree.attrs.update(
-        spec=spec.to_json(),
-        cutoff=cutoff,
-        athletes=json.dumps(
-            [{"athlete_id": a, "name": f"Runner {a}"} for a in ids]
-            + [{"athlete_id": "NEW", "name": "Nova Newcomer"}]
-        ),
-        absences=json.dumps(list(absences)),
-    )
-    return tree
-
-
-MEANS = {"A": 1.5, "B": 1.0, "C": 0.5, "D": 0.0, "E": -0.5}
 
 
 def test_closed_form_places_match_enumeration():
@@ -357,8 +289,8 @@ def test_championship_times_family_uses_fastest_losers():
     assert out["p_win"].sum() == pytest.approx(1.0)
 
 
-def test_start_list_from_a_bundled_race_leaves_out_dns_and_pacers():
-    data = rm.load_dataset()
+def test_start_list_from_a_bundled_race_leaves_out_dns_and_pacers(bundled):
+    data = bundled
     res = data.results
     race = res.loc[res["status"].isin(["DNS", "PACER"]), "race_id"]
     if race.empty:  # the build drops DNS; pacers are kept with their own status
@@ -370,11 +302,11 @@ def test_start_list_from_a_bundled_race_leaves_out_dns_and_pacers():
     assert sl.athletes[0] == rows.sort_values("place")["athlete_id"].iloc[0]
 
 
-def test_a_fit_as_of_a_date_carries_only_absences_known_then():
+def test_a_fit_as_of_a_date_carries_only_absences_known_then(bundled):
     """Real data: the fit's absence table (what forecasts use) is leakage-free."""
     from rivalrymodel.inference import forecast_attrs
 
-    data = rm.load_dataset()
+    data = bundled
     day = pd.Timestamp("2025-09-13")
     table = pd.DataFrame(json.loads(forecast_attrs(data.as_of(day))["absences"]))
     full = pd.DataFrame(json.loads(forecast_attrs(data)["absences"]))

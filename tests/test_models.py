@@ -21,8 +21,7 @@ from rivalrymodel.models.plackett_luce import plackett_luce_logp
 from rivalrymodel.models.terms.ability import period_of
 from rivalrymodel.simulate import simulate_places
 from rivalrymodel.synthetic import simulate_dataset
-
-from .conftest import small_dataset
+from tests.helpers import small_dataset
 
 _kind = pt.lmatrix("kind")
 _v = pt.dmatrix("v")
@@ -106,11 +105,6 @@ def test_simulation_is_reproducible_by_seed():
     assert (a == b).all()
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return rm.load_dataset()
-
-
 def test_design_keeps_only_ranked_runners_and_races_with_two(bundled):
     des = build_design(bundled, rm.ModelSpec())
     res = bundled.results.set_index(["race_id", "athlete_id"])
@@ -187,14 +181,26 @@ def test_design_as_of_sees_no_race_on_or_after_the_date_nor_later_absences():
     assert set(full.athlete_ids[full.injured_athletes]) & later
 
 
-@pytest.mark.parametrize("name", list(rm.variants()))
-def test_every_variant_builds_with_finite_logp_and_gradient_on_bundled_data(bundled, name):
-    model, des = build_model(bundled, rm.variants()[name])
+def _finite_logp_and_gradient(data, spec):
+    model, des = build_model(data, spec)
     point = model.initial_point()
     logp = model.compile_logp(mode="FAST_COMPILE")(point)
     grad = model.compile_dlogp(mode="FAST_COMPILE")(point)
     assert np.isfinite(logp) and logp < 0
     assert np.isfinite(grad).all() and np.abs(grad).sum() > 0
+    return des
+
+
+@pytest.mark.parametrize("name", list(rm.variants()))
+def test_every_variant_builds_with_finite_logp_and_gradient_on_one_season(bundled, name):
+    des = _finite_logp_and_gradient(bundled.as_of("2017-01-01"), rm.variants()[name])
+    assert des.n_races > 100
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(rm.variants()))
+def test_every_variant_builds_with_finite_logp_and_gradient_on_bundled_data(bundled, name):
+    des = _finite_logp_and_gradient(bundled, rm.variants()[name])
     assert des.n_races > 2000 and des.n_athletes > 1000
 
 
@@ -229,6 +235,7 @@ def test_pacers_and_non_starters_are_removed_and_dnf_follows_the_rule():
     assert list(last.slot_kind[0]) == [SLOT_FINISH] * 3 + [SLOT_DNF]
 
 
+@pytest.mark.slow
 def test_centred_ability_builds_with_finite_logp_and_the_same_cells(bundled):
     """The centred option (busy athletes' seasons as parameters) is the same model, other
     geometry: same cells, finite logp and gradient, and a walk prior on the busy athletes."""
@@ -294,6 +301,7 @@ def test_compiled_race_kernel_equals_the_graph_and_its_gradient(races, data):
     np.testing.assert_allclose(KERNEL_NUMBA(u_obs, tau, *lay), out[3], rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.slow
 def test_kernel_and_graph_likelihoods_give_the_same_model_on_bundled_data(bundled):
     """The default likelihood (compiled kernel) against the PyTensor graph the JAX samplers use."""
     spec = rm.variants()["full"]

@@ -18,8 +18,7 @@ from rivalrymodel.evaluation.peers import (
     tuning_split,
     win_probabilities,
 )
-
-from .conftest import small_dataset
+from tests.helpers import small_dataset
 
 # Four races; A wins all, D appears once, R4 has a tie for second (B and C).
 ROWS = [

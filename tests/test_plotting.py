@@ -12,7 +12,7 @@ import pytest
 
 import rivalrymodel as rm
 from rivalrymodel.plotting import plot_abilities, plot_forecast, plot_rivalry
-from tests.test_forecast import MEANS, forecast_tree
+from tests.helpers import MEANS, forecast_tree
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import rivalrymodel as rm
 
 
 @pytest.fixture(scope="module")
-def data():
+def data(bundled):
     # Two seasons of the bundled data keep the forward-sampling graph small.
-    return rm.load_dataset().as_of("2018-01-01")
+    return bundled.as_of("2018-01-01")
 
 
 def test_plackett_luce_prior_gives_favourites_a_plausible_share_of_wins(data):

@@ -11,7 +11,7 @@ import pytest
 
 import rivalrymodel as rm
 from rivalrymodel.files import neutralise, write_table
-from tests.test_forecast import MEANS, forecast_tree
+from tests.helpers import MEANS, forecast_tree
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1)", "-2+3", "\t=1", "\r=1"]
 
@@ -144,11 +144,6 @@ def test_the_checksum_holds_through_zarr(tmp_path):
 
 
 # --- 12. the CLI: options that cannot apply, --out, the project's own errors -----------------
-
-
-@pytest.fixture
-def saved_fit(tmp_path):
-    return _fit().save(tmp_path / "fit.nc")
 
 
 def _cli_error(capsys, argv, *needles):

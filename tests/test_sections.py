@@ -42,14 +42,13 @@ def test_fixed_runners_without_a_time_only_hold_their_place():
     assert split_sections([(1, 210.0), (2, math.nan)], [(2, 220.0), (3, 211.0)]) == [[1], [0]]
 
 
-def test_bundled_oslo_2024_race_holds_the_runner_up():
+def test_bundled_oslo_2024_race_holds_the_runner_up(bundled):
     """Bislett Games 2024: Ingebrigtsen won in 3:29.74 from Timothy Cheruiyot, 3:29.77
     (https://www.letsrun.com/news/2024/05/2024-bislett-games-ingebrigtsen-wins-warholm-loses-on-a-thrilling-night-in-oslo/).
     The WA lists lump that race with the national 1500m; split, both men are in one race and
     the national race's winner is not."""
-    from rivalrymodel import load_dataset
 
-    data = load_dataset()
+    data = bundled
     names = data.athletes.set_index("athlete_id")["name"]
     day = data.races[(data.races["date"] == "2024-05-30") & (data.races["event"] == "1500m")]
     res = data.results[data.results["race_id"].isin(day["race_id"])]

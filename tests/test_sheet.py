@@ -11,7 +11,7 @@ import pytest
 import rivalrymodel as rm
 from rivalrymodel import DataValidationError, load_dataset
 from rivalrymodel.sheet import SHEET_COLUMNS
-from tests.conftest import write_dataset
+from tests.helpers import write_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = list(SHEET_COLUMNS)
@@ -39,11 +39,6 @@ def _error(data, *args, **kwargs) -> DataValidationError:
 @pytest.fixture
 def tiny(tiny_dir):
     return load_dataset(tiny_dir)
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_dataset()
 
 
 def test_example_sheet_round_trip(bundled):
@@ -326,8 +321,11 @@ def test_absence_errors(tiny, tmp_path):
     assert (err.row, err.column, err.value) == (1, "end", "2024-03-01")
 
 
-def test_exported_from_the_package():
-    assert rm.AddedResults.__name__ == "AddedResults"
+def test_the_summary_of_added_results_is_the_exported_type(tiny, tmp_path):
+    path = _sheet(tmp_path, [_row("1", "Josh KERR", "GBR", "3:31.45")])
+    added = tiny.with_results(path).added
+    assert isinstance(added, rm.AddedResults) and "AddedResults" in rm.__all__
+    assert added.results == 1
 
 
 def test_sheet_saved_by_excel_with_a_bom(tiny, tmp_path):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from rivalrymodel import DataValidationError, load_dataset
-from tests.conftest import write_dataset
+from tests.helpers import write_dataset
 
 
 def _load_with(tmp_path, tables, file, row, column, value, today=None):

@@ -19,13 +19,8 @@ from rivalrymodel.report import yardstick_report
 
 
 @pytest.fixture(scope="module")
-def data():
-    return rm.load_dataset()
-
-
-@pytest.fixture(scope="module")
-def targets(data):
-    return yardstick_targets(data)
+def targets(bundled):
+    return yardstick_targets(bundled)
 
 
 def test_target_sets_are_large_and_named(targets):
@@ -35,15 +30,15 @@ def test_target_sets_are_large_and_named(targets):
     assert targets["race_id"].is_unique
 
 
-def test_a_championship_race_is_forecast_from_its_event_s_first_round(data, targets):
+def test_a_championship_race_is_forecast_from_its_event_s_first_round(bundled, targets):
     tokyo = targets[targets["championship_id"].eq("WCH2025") & targets["event"].eq("1500m")]
     assert set(tokyo["round"]) >= {"heat", "final"}
     assert (tokyo["origin"] == pd.Timestamp("2025-09-14")).all()  # the heats' day
-    r = data.races
+    r = bundled.races
     heats = r[r["championship_id"].eq("WCH2025") & r["event"].eq("1500m")]
     assert tokyo["origin"].iloc[0] == heats["date"].min()
     # The final is forecast before the heats were run: as_of(origin) holds none of the rounds.
-    seen = data.as_of(tokyo["origin"].iloc[0])
+    seen = bundled.as_of(tokyo["origin"].iloc[0])
     assert not set(heats["race_id"]) & set(seen.races["race_id"])
 
 
@@ -53,33 +48,33 @@ def test_other_races_are_forecast_from_the_first_of_their_month(targets):
     assert (targets["origin"] <= targets["date"]).all()
 
 
-def test_the_races_a_term_touches(data, targets):
+def test_the_races_a_term_touches(bundled, targets):
     """Tokyo 2025: Ingebrigtsen back from his Achilles absence (announced before the
     championships) in every round he ran; championship races are unpaced, Diamond League
     races paced; an absence announced after a race's origin does not count for it."""
-    subsets = term_subsets(data, targets)
+    subsets = term_subsets(bundled, targets)
     after = set(subsets.loc[subsets["subset"].eq("after_absence"), "race_id"])
     unpaced = set(subsets.loc[subsets["subset"].eq("unpaced"), "race_id"])
-    runs = data.results.loc[data.results["athlete_id"].eq("14653717"), "race_id"]
+    runs = bundled.results.loc[bundled.results["athlete_id"].eq("14653717"), "race_id"]
     tokyo = targets[targets["championship_id"].eq("WCH2025") & targets["race_id"].isin(runs)]
     assert len(tokyo) >= 2 and set(tokyo["race_id"]) <= after
     assert set(targets.loc[targets["set"].str.startswith("championship"), "race_id"]) <= unpaced
     assert not set(targets.loc[targets["set"].eq("invitational"), "race_id"]) & unpaced
     late = targets.assign(origin=pd.Timestamp("2016-01-01"))  # before any announcement
-    assert not term_subsets(data, late)["subset"].eq("after_absence").any()
+    assert not term_subsets(bundled, late)["subset"].eq("after_absence").any()
 
 
-def test_a_backtest_refuses_an_origin_after_its_race(data, targets):
+def test_a_backtest_refuses_an_origin_after_its_race(bundled, targets):
     bad = targets.head(1).assign(origin=targets["date"].iloc[0] + pd.Timedelta(days=1))
     with pytest.raises(ValueError, match="origin is after its race"):
-        rm.evaluation.backtest(["uniform"], data, bad, progress=False)
+        rm.evaluation.backtest(["uniform"], bundled, bad, progress=False)
 
 
-def test_ttt_baseline_forecasts_its_exact_win_probabilities(data):
-    fin = yardstick_targets(data)
+def test_ttt_baseline_forecasts_its_exact_win_probabilities(bundled):
+    fin = yardstick_targets(bundled)
     race = fin[fin["set"].eq("championship_final")].iloc[-1]
-    sl = rm.StartList.from_race(data, race["race_id"])
-    seen = data.as_of(race["origin"]).since("2024-01-01")
+    sl = rm.StartList.from_race(bundled, race["race_id"])
+    seen = bundled.as_of(race["origin"]).since("2024-01-01")
     fitted = make_baseline("ttt").__class__(tune=False).fit(seen)
     fc = fitted.forecast(sl, random_seed=1)
     r = fitted.ratings.ratings
@@ -94,10 +89,10 @@ def test_ttt_baseline_forecasts_its_exact_win_probabilities(data):
     assert fc.table["p_podium"].sum() == pytest.approx(3.0, abs=1e-9)
 
 
-def test_choix_baseline_forecasts_the_softmax_of_its_strengths(data):
-    race = yardstick_targets(data).query("set == 'invitational'").iloc[-1]
-    sl = rm.StartList.from_race(data, race["race_id"])
-    fitted = make_baseline("choix").__class__(tune=False).fit(data.as_of(race["origin"]))
+def test_choix_baseline_forecasts_the_softmax_of_its_strengths(bundled):
+    race = yardstick_targets(bundled).query("set == 'invitational'").iloc[-1]
+    sl = rm.StartList.from_race(bundled, race["race_id"])
+    fitted = make_baseline("choix").__class__(tune=False).fit(bundled.as_of(race["origin"]))
     fc = fitted.forecast(sl)
     v = fitted.ratings.ratings.strengths(list(fc.athlete_ids))
     v = np.where(np.isfinite(v), v, np.median(v[np.isfinite(v)]))
@@ -140,13 +135,13 @@ def test_paired_differences_and_their_intervals_on_a_toy_table():
     assert complete.loc[("a", "all"), "races"] == 2
 
 
-def test_the_report_has_every_section(data):
+def test_the_report_has_every_section(bundled):
     bt = _toy_backtest()
     targets = pd.DataFrame({"race_id": [f"r{i}" for i in range(4)], "set": ["s", "s", "s", "t"],
                             "field_complete": [True, True, False, False], "origin": DAY0,
                             "date": DAY1, "championship_id": "", "event": "1500m",
                             "finishers": 8})  # fmt: skip
-    text = yardstick_report(bt, targets, data, reference="a", header="# Title")
+    text = yardstick_report(bt, targets, bundled, reference="a", header="# Title")
     parts = ("# Title", "## Targets", "## Scores: all races", "complete fields only",
              "## Paired differences to a", "| all | b | winner log loss | 4 | -0.500",
              "## Races the covariate terms touch", "## The reliability plot's top two bins",

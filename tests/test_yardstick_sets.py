@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import rivalrymodel as rm
 from rivalrymodel.evaluation import METRICS, SETS, Backtest, backtest, yardstick_targets
 from rivalrymodel.evaluation.metrics import top_bins
 from rivalrymodel.evaluation.targets import EXTRA_SETS
@@ -16,22 +15,17 @@ from rivalrymodel.synthetic import simulate_dataset
 
 
 @pytest.fixture(scope="module")
-def data():
-    return rm.load_dataset()
+def every(bundled):
+    return yardstick_targets(bundled, sets=SETS + EXTRA_SETS)
 
 
-@pytest.fixture(scope="module")
-def every(data):
-    return yardstick_targets(data, sets=SETS + EXTRA_SETS)
-
-
-def test_global_championship_is_every_olympic_and_world_race_from_2017(data, every):
+def test_global_championship_is_every_olympic_and_world_race_from_2017(bundled, every):
     g = every[every["set"].eq("global_championship")]
     assert set(g["championship_id"]) == {"WCH2017", "WCH2019", "OG2020", "WCH2022", "WCH2023",
                                          "OG2024", "WCH2025"}  # fmt: skip
     assert g["round"].eq("final").sum() == 14 and g["round"].ne("final").sum() >= 50
     # Every OG/WCH race from 2017 with a winner and three finishers, and only those.
-    r = data.races[data.races["championship_id"].fillna("").str.match(r"^(OG|WCH)\d{4}$")]
+    r = bundled.races[bundled.races["championship_id"].fillna("").str.match(r"^(OG|WCH)\d{4}$")]
     r = r[r["season"].ge(2017)]
     thin = {"2017-08-10_1500m_heat2_bb7263"}  # two known finishers
     assert set(g["race_id"]) == set(r["race_id"]) - thin
@@ -54,15 +48,15 @@ def test_preseason_forecasts_every_target_from_the_first_of_january(every):
     assert (og["origin"] == pd.Timestamp("2021-01-01")).all()
 
 
-def test_in_championship_sees_the_rounds_before_each_final(data, every):
+def test_in_championship_sees_the_rounds_before_each_final(bundled, every):
     inc = every[every["set"].eq("in_championship")]
     late = every["set"].eq("season_2026") & every["round"].eq("final")
     finals = every[every["set"].eq("championship_final") | late & every["championship_id"].ne("")]
     assert sorted(inc["race_id"]) == sorted(finals["race_id"])
     assert (inc["origin"] == inc["date"]).all()
     paris = inc[inc["race_id"].eq("2024-08-06_1500m_final_c165bd")].iloc[0]
-    seen = data.as_of(paris["origin"])
-    r = data.races
+    seen = bundled.as_of(paris["origin"])
+    r = bundled.races
     rounds = r[r["championship_id"].eq("OG2024") & r["event"].eq("1500m") & r["round"].ne("final")]
     assert len(rounds) == 7 and set(rounds["race_id"]) <= set(seen.races["race_id"])
     assert paris["race_id"] not in set(seen.races["race_id"])  # never the final itself
@@ -84,12 +78,12 @@ def test_season_2026_and_the_holdout_parts_on_a_synthetic_2026():
         yardstick_targets(sim, sets=["preseasons"])
 
 
-def test_a_backtest_runs_one_origin_per_race(every, data):
+def test_a_backtest_runs_one_origin_per_race(every, bundled):
     two = every[every["race_id"].eq("2024-08-06_1500m_final_c165bd")]
     with pytest.raises(ValueError, match="two origins"):
-        backtest(["uniform"], data, two, progress=False)
+        backtest(["uniform"], bundled, two, progress=False)
     same = two[two["set"].isin(["championship_final", "global_championship"])]
-    bt = backtest(["uniform"], data, same, executor=_Inline(), progress=False)
+    bt = backtest(["uniform"], bundled, same, executor=_Inline(), progress=False)
     assert sorted(bt.races["set"]) == ["championship_final", "global_championship"]
     assert bt.summary(reps=10).set_index("set").loc["all", "races"] == 1  # pooled once
 
