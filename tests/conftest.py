@@ -122,8 +122,8 @@ def small_dataset(results, absences=(), *, race_dates=None):
     """
     import pandas as pd
 
-    from rivalrymodel.data import from_tables
-    from rivalrymodel.schema import TABLES
+    from rivalrymodel.data.racedata import from_tables
+    from rivalrymodel.data.schema import TABLES
 
     cols = {f: [c.name for c in TABLES[f] if not c.may_be_absent] for f in TABLES}
     race_dates = race_dates or {}
