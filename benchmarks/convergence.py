@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 import rivalrymodel as rm
+from rivalrymodel.data.files import write_text_atomically
 from rivalrymodel.evaluation import yardstick_targets
-from rivalrymodel.files import write_text_atomically
 from rivalrymodel.inference import (
     DEFAULTS,
     QUICK,

@@ -37,11 +37,11 @@ import pymc as pm
 import pytensor.tensor as pt
 
 import rivalrymodel as rm
+from rivalrymodel.data.schema import Event
 from rivalrymodel.inference import diagnostics as dg
 from rivalrymodel.models import build_design, build_model
 from rivalrymodel.models.design import SLOT_FINISH, SLOT_PAD
 from rivalrymodel.models.terms import athlete_utility, busy_coords, coords, race_noise_scale
-from rivalrymodel.schema import Event
 from rivalrymodel.synthetic import simulate_dataset
 
 SPEC = rm.variants()["full"]  # the samplers' and formulations' comparisons (recorded on it)

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rivalrymodel.data.files import write_text_atomically
 from rivalrymodel.evaluation.metrics import bootstrap_mean
-from rivalrymodel.files import write_text_atomically
 
 METRICS = {"log_loss": "winner log loss", "top3_log_loss": "top-3 log loss",
            "pair_log_loss": "pairwise log loss", "rps": "RPS"}  # fmt: skip

@@ -29,9 +29,9 @@ import pandas as pd
 matplotlib.use("Agg")
 
 import rivalrymodel as rm
+from rivalrymodel.data.files import write_text_atomically
 from rivalrymodel.evaluation import BASELINES, SETS, Backtest, backtest, yardstick_targets
 from rivalrymodel.evaluation.targets import EXTRA_SETS
-from rivalrymodel.files import write_text_atomically
 from rivalrymodel.inference import QUICK
 from rivalrymodel.plotting import plot_calibration
 from rivalrymodel.report import yardstick_report

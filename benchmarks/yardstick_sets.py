@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 
 import rivalrymodel as rm
+from rivalrymodel.data.files import write_text_atomically
 from rivalrymodel.evaluation import SETS, Backtest, yardstick_targets
 from rivalrymodel.evaluation.targets import EXTRA_SETS
-from rivalrymodel.files import write_text_atomically
 from rivalrymodel.report import sets_report
 
 ROOT = Path(__file__).resolve().parent

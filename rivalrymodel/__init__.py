@@ -1,7 +1,15 @@
 """rivalrymodel: Bayesian forecasts of men's middle-distance races."""
 
 from ._version import __version__  # noqa: F401  (rivalrymodel.__version__)
-from .data import RaceData, load_dataset
+from .data import (
+    AddedResults,
+    DataValidationError,
+    Event,
+    RaceData,
+    Round,
+    Status,
+    load_dataset,
+)
 from .errors import InputError, RivalryModelError
 from .forecasting import (
     Fitted,
@@ -18,8 +26,6 @@ from .forecasting import (
     simulate_championship,
 )
 from .inference import ConvergenceWarning, Fit, FitFileError, fit, load_fit, prior_predictive
-from .schema import DataValidationError, Event, Round, Status
-from .sheet import AddedResults
 from .spec import ModelSpec, Prior, variants
 
 __all__ = [

@@ -12,13 +12,13 @@ import pandas as pd
 from .cli_checks import UsageError as _UsageError
 from .cli_checks import check_options, dask_executor, load_data, start_list_names
 from .cli_checks import say as _say
-from .coverage import absence_counts, athlete_races, championship_rounds, coverage
-from .data import bundled_data_dir, load_dataset
+from .data.coverage import absence_counts, athlete_races, championship_rounds, coverage
+from .data.files import write_table
+from .data.racedata import bundled_data_dir, load_dataset
+from .data.schema import DataValidationError, Event, Round
 from .errors import RivalryModelError
-from .files import write_table
 from .forecasting.horizon import STALE_DAYS, check_ahead, describe_age
 from .inference import DEFAULTS, draw_plan
-from .schema import DataValidationError, Event, Round
 
 
 def _summary(args: argparse.Namespace) -> int:

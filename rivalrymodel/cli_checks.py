@@ -1,7 +1,7 @@
 """What the CLI checks before it does any work: options, paths, dates, and the data it loads.
 
 Every expected user error is a :class:`UsageError` (or the data's own
-:class:`~rivalrymodel.schema.DataValidationError`): one line on stderr, exit status 2.
+:class:`~rivalrymodel.data.schema.DataValidationError`): one line on stderr, exit status 2.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import RaceData, load_dataset, read_csv_strings
+from .data.racedata import RaceData, load_dataset
+from .data.text import read_csv_strings
 from .errors import RivalryModelError
 from .forecasting.forecast import check_out_suffix
 from .inference import DEFAULTS

@@ -29,8 +29,8 @@ def small_dataset(results, absences=(), *, race_dates=None):
     1500m final in Oslo on ``race_dates[race_id]`` (default 2024-06-01). ``absences``:
     (athlete_id, start, kind, announced) rows, day precision, no end.
     """
-    from rivalrymodel.data import from_tables
-    from rivalrymodel.schema import TABLES
+    from rivalrymodel.data.racedata import from_tables
+    from rivalrymodel.data.schema import TABLES
 
     cols = {f: [c.name for c in TABLES[f] if not c.may_be_absent] for f in TABLES}
     race_dates = race_dates or {}

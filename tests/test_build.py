@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rivalrymodel.datasets.identity import normalise, resolve
+from rivalrymodel.data.text import normalise
+from rivalrymodel.datasets.identity import resolve
 from rivalrymodel.datasets.sources import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent

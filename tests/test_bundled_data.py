@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rivalrymodel.datasets.identity import normalise
-from rivalrymodel.schema import Event, world_record
+from rivalrymodel.data.schema import Event, world_record
+from rivalrymodel.data.text import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,7 +134,7 @@ def test_every_championship_final_is_flagged_whatever_its_venue_string(bundled):
     """Sources write the venue as the stadium, the city or not at all ("Paris", "Munich",
     "Stade de France, Paris (FRA)"); each championship final must still be one championship race,
     unpaced, under the championship's name (EC 2022 and EIC 2017 finals were paced before)."""
-    from rivalrymodel.data import bundled_data_dir
+    from rivalrymodel.data.racedata import bundled_data_dir
 
     champs = pd.read_csv(bundled_data_dir() / "sources" / "championships.csv")
     races = bundled.races
@@ -175,7 +175,7 @@ def test_en_route_splits_dated_a_day_apart_are_no_races(bundled):
 
 
 def test_absences_cover_the_rivals_and_forty_athletes(bundled):
-    from rivalrymodel.coverage import absence_counts
+    from rivalrymodel.data.coverage import absence_counts
 
     counts = absence_counts(bundled)
     assert counts.loc["all athletes", "athletes"] >= 40

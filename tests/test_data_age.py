@@ -18,7 +18,7 @@ import xarray as xr
 
 import rivalrymodel as rm
 from rivalrymodel.cli import main
-from rivalrymodel.data import load_dataset
+from rivalrymodel.data.racedata import load_dataset
 from rivalrymodel.forecasting import MAX_YEARS_AHEAD, STALE_DAYS, ForecastDateError
 from rivalrymodel.inference import cache as cache_mod
 from rivalrymodel.inference import cached_fit, forecast_attrs

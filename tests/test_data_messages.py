@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rivalrymodel import DataValidationError, load_dataset
-from rivalrymodel.schema import world_record
+from rivalrymodel.data.schema import world_record
 from tests.helpers import write_dataset
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rivalrymodel.data import bundled_data_dir
+from rivalrymodel.data.racedata import bundled_data_dir
 from rivalrymodel.datasets.championships import check_assigned, read_championships
 from rivalrymodel.datasets.sources import SourceError
 from rivalrymodel.datasets.starters import COMPLETE, add_starters, read_starters

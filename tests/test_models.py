@@ -205,7 +205,7 @@ def test_every_variant_builds_with_finite_logp_and_gradient_on_bundled_data(bund
 
 
 def test_return_from_absence_is_the_first_race_after_its_start():
-    from rivalrymodel.covariates import absence_returns, result_covariates
+    from rivalrymodel.data.covariates import absence_returns, result_covariates
 
     days = {"R0": "2024-03-01", "R1": "2024-06-01", "R2": "2024-08-01"}
     results = [(r, a, str(p), "OK") for r in days for p, a in enumerate("AB", start=1)]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import rivalrymodel as rm
-from rivalrymodel.files import neutralise, write_table
+from rivalrymodel.data.files import neutralise, write_table
 from tests.helpers import MEANS, forecast_tree
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1)", "-2+3", "\t=1", "\r=1"]
@@ -501,7 +501,7 @@ def test_a_race_before_2016_is_refused(tiny_dir):
 
 
 def test_doubtful_absences_warn_in_one_line_each(tiny_dir):
-    from rivalrymodel.sheet_checks import SheetWarning
+    from rivalrymodel.data.sheet_checks import SheetWarning
 
     sheet = pd.DataFrame([_sheet_row("Josh KERR"), _sheet_row("Jakob INGEBRIGTSEN", "2")])
     cols = ["athlete", "start", "end", "kind", "announced", "source"]

@@ -10,7 +10,7 @@ import pytest
 
 import rivalrymodel as rm
 from rivalrymodel import DataValidationError, load_dataset
-from rivalrymodel.sheet import SHEET_COLUMNS
+from rivalrymodel.data.sheets import SHEET_COLUMNS
 from tests.helpers import write_dataset
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import bundled_data_dir, load_dataset
-from ..schema import SLOWEST_S, world_record
+from ..data.racedata import bundled_data_dir, load_dataset
+from ..data.schema import SLOWEST_S, world_record
 from .championships import championship, check_assigned, read_championships
 from .identity import resolve
 from .sections import split_sections

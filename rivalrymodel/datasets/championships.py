@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .identity import normalise
+from ..data.text import normalise
 from .sources import SourceError
 
 # Competition names that say "a championship of the list" (not team, national or area ones).

@@ -32,28 +32,12 @@ hash of the name and birth date.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections import defaultdict
 
 import pandas as pd
 
+from ..data.text import normalise
 from .sources import SourceError
-
-
-def normalise(name: str) -> str:
-    """Lower case, accents stripped, hyphens split, tokens sorted."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    # Letters NFKD leaves alone.
-    text = text.translate(
-        str.maketrans(
-            {"ø": "o", "Ø": "o", "ı": "i", "ł": "l", "Ł": "l", "đ": "d", "æ": "ae", "ß": "ss"}
-        )
-    )
-    text = re.sub(r"[^\w\s]", " ", text.lower().replace("'", ""))
-    tokens = text.split()
-    return " ".join(sorted(tokens))
 
 
 class _UnionFind:

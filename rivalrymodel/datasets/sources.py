@@ -52,7 +52,7 @@ COMMITS = {
     "tl": "https://github.com/alexandertuna/trackelo/blob/568761531d9eac909ce48600e64ff4c441d575cd",
 }
 
-# Source event names -> Event values (see rivalrymodel.schema.Event).
+# Source event names -> Event values (see rivalrymodel.data.schema.Event).
 _EVENTS = {
     "1500m": "1500m",
     "1500": "1500m",

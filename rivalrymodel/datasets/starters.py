@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .identity import normalise
+from ..data.text import normalise
 from .sources import SourceError, _read
 
 COLUMNS = ["meeting", "date", "event", "round", "heat", "starters", "source", "note"]

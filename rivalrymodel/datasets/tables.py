@@ -6,8 +6,8 @@ import hashlib
 
 import pandas as pd
 
+from ..data.text import normalise
 from .championships import championship
-from .identity import normalise
 
 __all__ = ["race_table", "results_table", "athletes_table"]
 

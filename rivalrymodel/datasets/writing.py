@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import replace_atomically
-from ..schema import TABLES
-from .identity import normalise
+from ..data.files import replace_atomically
+from ..data.schema import TABLES
+from ..data.text import normalise
 
 
 def absences_table(folder: Path, athletes: pd.DataFrame, report: Counter, conflicts: list):

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import RaceData
+from ..data.files import write_table, write_text_atomically
+from ..data.racedata import RaceData
 from ..errors import InputError
-from ..files import write_table, write_text_atomically
 from ..forecasting import Forecaster, ModelForecaster, StartList
 from ..spec import ModelSpec
 from .baselines import make_baseline

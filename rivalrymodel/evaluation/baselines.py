@@ -31,12 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from ..data import RaceData
+from ..data.names import NameResolver
+from ..data.racedata import RaceData
+from ..data.schema import Event, Status
 from ..errors import InputError
 from ..forecasting import Fitted, Forecast, Forecaster, StartList, from_scores, from_strengths
 from ..forecasting.startlist import check_distinct, match_athletes
-from ..names import NameResolver
-from ..schema import Event, Status
 
 __all__ = [
     "BASELINES", "make_baseline", "Baseline", "FittedBaseline", "Uniform", "SeasonBest", "Elo",

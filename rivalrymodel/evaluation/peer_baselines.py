@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import RaceData
+from ..data.racedata import RaceData
 from .baselines import Baseline
 from .peers import performance_draws, win_probabilities
 from .peers_choix import ChoixPlackettLuce

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import log_ndtr, ndtr
 
-from ..data import RaceData
-from ..schema import Status
+from ..data.racedata import RaceData
+from ..data.schema import Status
 
 if TYPE_CHECKING:  # re-exported lazily by __getattr__ below
     from .peers_choix import ChoixPlackettLuce, ChoixRatings

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..data import RaceData
+from ..data.racedata import RaceData
 from .peers import cutoff_of, day_number, grid_search, rankings, win_probabilities
 
 __all__ = ["TrueSkillThroughTime", "TTTRatings"]

@@ -36,8 +36,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..covariates import absence_returns
-from ..data import RaceData
+from ..data.covariates import absence_returns
+from ..data.racedata import RaceData
 
 __all__ = [
     "SETS", "EXTRA_SETS", "HOLDOUT", "INVITATIONAL", "DIAMOND_LEAGUE", "yardstick_targets",

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..data.schema import Round
 from ..errors import InputError
-from ..schema import Round
 from ..simulate import places
 from .horizon import check_date
 from .limits import check_count, check_memory

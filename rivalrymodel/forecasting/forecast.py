@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, softmax
 
-from ..files import write_table
+from ..data.files import write_table
 from ..simulate import places, plackett_luce_scores
 from .horizon import check_date, data_age, describe_age
 from .limits import check_memory, check_options, check_out_suffix, forecast_bytes
@@ -181,7 +181,7 @@ class Forecast:
     def to_file(self, path: str | Path) -> Path:
         """Write the CLI columns to .csv or .json (records), atomically; ``data_end`` and
         ``data_age_days`` repeat on every row (empty when unknown); names that a spreadsheet
-        would run as a formula are neutralised (:func:`~rivalrymodel.files.neutralise`)."""
+        would run as a formula are neutralised (:func:`~rivalrymodel.data.files.neutralise`)."""
         path = Path(path)
         check_out_suffix(path)
         end = "" if self.data_end is None else f"{self.data_end:%Y-%m-%d}"

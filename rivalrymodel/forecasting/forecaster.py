@@ -14,7 +14,7 @@ from __future__ import annotations
 import warnings
 from abc import ABC, abstractmethod
 
-from ..data import RaceData
+from ..data.racedata import RaceData
 from ..inference import ConvergenceWarning, Fit, cached_fit, fit, quick_data
 from ..spec import ModelSpec
 from .forecast import Forecast, forecast

@@ -13,12 +13,12 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..datasets.identity import normalise
+from ..data.schema import DataValidationError
+from ..data.sheet_checks import cell_text
+from ..data.text import normalise
 from ..errors import InputError
 from ..models.terms import injury as injury_term
 from ..models.terms import noise, race_day_utility
-from ..schema import DataValidationError
-from ..sheet_checks import cell_text
 from .startlist import StartList, resolve
 
 __all__ = ["utility_draws", "noise_scale"]

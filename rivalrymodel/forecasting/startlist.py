@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..data import RaceData
+from ..data.names import NameResolver
+from ..data.racedata import RaceData
+from ..data.schema import Event, Round, Status
 from ..errors import InputError, RivalryModelError
 from ..models.terms.noise import noise_rows
-from ..names import NameResolver
-from ..schema import Event, Round, Status
 
 __all__ = ["StartList", "UnknownAthleteError", "resolve"]
 
@@ -116,7 +116,7 @@ _STARTED = [Status.OK.value, Status.DNF.value, Status.DQ.value]
 
 def match_athletes(entries: Sequence[str], resolver: NameResolver, where: str) -> list[str]:
     """The athlete id of each entry: an id, or a name resolved by the one name resolver of the
-    package (:class:`~rivalrymodel.names.NameResolver`: case, accents, word order, aliases, a
+    package (:class:`~rivalrymodel.data.names.NameResolver`: case, accents, word order, aliases, a
     middle name left out). Raises UnknownAthleteError naming close matches, or the ids a name
     shares."""
     ids = []

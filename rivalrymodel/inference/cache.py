@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 from .._version import __version__
-from ..data import RaceData
+from ..data.racedata import RaceData
 from ..errors import InputError
 from ..spec import ModelSpec
 from .posterior import ConvergenceWarning, Fit

@@ -19,8 +19,8 @@ import pymc as pm
 import xarray as xr
 
 from .._version import __version__
-from ..covariates import absence_returns
-from ..data import RaceData
+from ..data.covariates import absence_returns
+from ..data.racedata import RaceData
 from ..errors import InputError
 from ..models import Design, build_model, family_of
 from ..spec import ModelSpec

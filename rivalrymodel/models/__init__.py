@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pymc as pm
 
-from ..data import RaceData
-from ..schema import Event
+from ..data.racedata import RaceData
+from ..data.schema import Event
 from ..spec import ModelSpec
 from . import design as _design
 from . import margins, plackett_luce, times  # noqa: F401  (each registers its family)

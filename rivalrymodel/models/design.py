@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..covariates import result_covariates
-from ..data import RaceData
+from ..data.covariates import result_covariates
+from ..data.racedata import RaceData
+from ..data.schema import Event
 from ..errors import InputError
-from ..schema import Event
 from ..spec import ModelSpec
 from .terms import ability, injury, noise
 

@@ -20,7 +20,7 @@ import pytensor.tensor as pt
 import xarray as xr
 from scipy.special import expit
 
-from ..schema import Status
+from ..data.schema import Status
 from ..simulate import gumbel, plackett_luce_scores, simulate_places
 from ..spec import ModelSpec
 from .design import SLOT_DNF, SLOT_FINISH, SLOT_PAD, Design

@@ -14,7 +14,7 @@ import pymc as pm
 import pytensor.tensor as pt
 import xarray as xr
 
-from ..schema import Event, Round, Status
+from ..data.schema import Event, Round, Status
 from ..spec import ModelSpec
 from .design import SLOT_FINISH, Design
 from .families import Family, register

@@ -1,14 +1,14 @@
 """The distance term: each athlete's profile over log distance, ``u += delta_i * x_e``.
 
 x_e = log(distance / 1500 m) / log(5000 / 1500): 0 for the 1500m, 1 for the 5000m (see
-:func:`rivalrymodel.covariates.distance_x`, the feature's one home).
+:func:`rivalrymodel.data.covariates.distance_x`, the feature's one home).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ...covariates import distance_x
+from ...data.covariates import distance_x
 from .athlete_effect import forecast_effect, pymc_effect
 
 __all__ = ["NAME", "utility", "forecast"]

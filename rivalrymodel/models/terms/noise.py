@@ -14,7 +14,7 @@ import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 
-from ...schema import Round
+from ...data.schema import Round
 
 __all__ = ["COLUMNS", "noise_rows", "race_noise_scale", "noise_scale", "temperature"]
 

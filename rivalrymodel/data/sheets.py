@@ -2,7 +2,7 @@
 
 The sheet's columns are :data:`SHEET_COLUMNS` (required) and :data:`OPTIONAL_COLUMNS`, an absence
 sheet's :data:`ABSENCE_COLUMNS` and :data:`OPTIONAL_ABSENCE_COLUMNS` (docs/own_results.md). Names
-are resolved by :mod:`rivalrymodel.names`. Every bad cell raises :class:`DataValidationError`
+are resolved by :mod:`rivalrymodel.data.names`. Every bad cell raises :class:`DataValidationError`
 naming file, row, column and value; the added rows then pass the dataset's own checks.
 """
 
@@ -43,7 +43,7 @@ from .sheet_checks import (
 )
 
 if TYPE_CHECKING:
-    from .data import RaceData
+    from .racedata import RaceData
 
 __all__ = [
     "ABSENCE_COLUMNS",
@@ -117,7 +117,7 @@ def add_results(
     today: dt.date | None = None,
 ) -> RaceData:
     """``data`` with the sheet's races and the absence sheet's rows; see RaceData.with_results."""
-    from .data import RaceData
+    from .racedata import RaceData
 
     today = today or dt.date.today()
     df, file = _read(sheet, SHEET_COLUMNS, OPTIONAL_COLUMNS, "sheet")
@@ -179,7 +179,7 @@ def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 def _read(sheet, columns, optional, default_name) -> tuple[pd.DataFrame, str]:
     """The sheet as stripped strings with every optional column present; its file name."""
-    from .data import read_csv_strings
+    from .text import read_csv_strings
 
     if isinstance(sheet, pd.DataFrame):
         file = default_name

@@ -1,11 +1,11 @@
 """Athlete names typed by a user, resolved to a dataset's athletes by the build's identity rules.
 
-A name is the athlete with the same normalised name (``datasets.identity.normalise``: accents
-stripped, lower case, tokens sorted, so ``KERR Josh`` is ``Josh Kerr``) in his name or aliases,
-and the same country; failing that, the one of that name in any country (nationalities change);
-failing that, the one whose name tokens hold the typed ones or are held by them, two tokens at
-least (``Narve NORDAS`` / ``Narve Gilje NORDAS``), in the same country when one is given. These
-are rules 9a and 17 of data/README.md. Several candidates are an error that lists them.
+A name is the athlete with the same normalised name (:func:`~rivalrymodel.data.text.normalise`:
+accents stripped, lower case, tokens sorted, so ``KERR Josh`` is ``Josh Kerr``) in his name or
+aliases, and the same country; failing that, the one of that name in any country (nationalities
+change); failing that, the one whose name tokens hold the typed ones or are held by them, two
+tokens at least (``Narve NORDAS`` / ``Narve Gilje NORDAS``), in the same country when one is
+given. These are rules 9a and 17 of data/README.md. Several candidates are an error that lists them.
 
 One resolver serves results sheets, absence sheets, start lists and the CLI. A typed name is
 refused when it is only digits (an id belongs in an ``athlete_id`` column) or mixes alphabets
@@ -21,8 +21,8 @@ import unicodedata
 
 import pandas as pd
 
-from .datasets.identity import normalise
 from .schema import TABLES, DataValidationError
+from .text import normalise
 
 __all__ = ["NameResolver", "new_athlete_id", "name_problem", "resolve_names"]
 

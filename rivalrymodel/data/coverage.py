@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .data import RaceData
+from .racedata import RaceData
 from .schema import Event
 
 __all__ = ["coverage", "athlete_races", "absence_counts", "championship_rounds", "KEY_ATHLETES"]

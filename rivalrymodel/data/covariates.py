@@ -1,6 +1,6 @@
 """Leakage-safe covariates, one row per result.
 
-Everything here is computed from a :class:`~rivalrymodel.data.RaceData` alone. Fit it on
+Everything here is computed from a :class:`~rivalrymodel.data.racedata.RaceData` alone. Fit it on
 ``data.as_of(D)`` and nothing after D can enter: the races are those before D, and the absences
 are those announced by D (``as_of`` also blanks an ``end`` that lies on or after D).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import RaceData
+from .racedata import RaceData
 from .schema import Event
 
 __all__ = ["distance_x", "result_covariates", "absence_returns"]

@@ -5,10 +5,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +15,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .schema import TABLES, DataValidationError, check_dataset, parse_table
+from .text import read_csv_strings
 
 if TYPE_CHECKING:
-    from .sheet import AddedResults
+    from .sheets import AddedResults
 
 __all__ = ["RaceData", "load_dataset", "from_tables", "bundled_data_dir"]
 
@@ -29,7 +28,7 @@ _FILES = tuple(TABLES)  # athletes, races, results, absences
 def bundled_data_dir() -> Path:
     """The repository's data/ folder (``RIVALRYMODEL_DATA`` overrides it)."""
     override = os.environ.get("RIVALRYMODEL_DATA")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
+    return Path(override) if override else Path(__file__).resolve().parents[2] / "data"
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,7 +162,7 @@ class RaceData:
             One line naming the sheet, row, column and value: a bad cell, an ambiguous name
             (the candidates listed), a repeated race, a date on or after this data's cutoff.
         """
-        from .sheet import add_results
+        from .sheets import add_results
 
         return add_results(self, sheet, absences, replace=replace, today=today)
 
@@ -192,54 +191,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
     duplicate column names and short or long rows name the file and the row.
     """
     return read_csv_strings(path.read_bytes(), path.name)
-
-
-def read_csv_strings(data: bytes, file: str) -> pd.DataFrame:
-    """Parse CSV bytes (UTF-8, optional BOM) into a DataFrame of strings; errors name ``file``."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise _line_error(
-            file, line, f"not UTF-8 text ({err.reason})", data[err.start : err.end]
-        ) from err
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows, start = [], 1
-    try:
-        for row in reader:
-            rows.append(row)
-            start = reader.line_num + 1
-    except csv.Error as err:
-        value = lines[start - 1] if start <= len(lines) else ""
-        raise _line_error(file, start, f"malformed CSV: {err}", value) from err
-    if not rows:
-        raise DataValidationError(file, "empty file: no header row")
-    header, body = rows[0], rows[1:]
-    seen = set()
-    for name in header:
-        if name in seen:
-            raise DataValidationError(
-                file, "column name appears twice in the header", column=name, value=name
-            )
-        seen.add(name)
-    for i, row in enumerate(body, start=1):
-        if len(row) != len(header):
-            raise DataValidationError(
-                file,
-                f"malformed CSV: {len(row)} fields, header has {len(header)}",
-                row=i,
-                column=None,
-                value=",".join(row),
-            )
-    return pd.DataFrame(body, columns=header, dtype=str)
-
-
-def _line_error(file: str, line: int, problem: str, value: object) -> DataValidationError:
-    """An error at CSV line ``line`` (1 = the header): data row ``line - 1``."""
-    if line <= 1:
-        return DataValidationError(file, f"header line: {problem} (value {value!r})")
-    return DataValidationError(file, problem, row=line - 1, value=value)
 
 
 def load_dataset(

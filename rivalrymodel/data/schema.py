@@ -15,7 +15,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = [
     "TABLES", "Column", "DataValidationError", "Event", "Round", "Status", "AbsenceKind",
