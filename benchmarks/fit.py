@@ -41,8 +41,8 @@ from rivalrymodel.data.schema import Event
 from rivalrymodel.inference import diagnostics as dg
 from rivalrymodel.models import build_design, build_model
 from rivalrymodel.models.design import SLOT_FINISH, SLOT_PAD
+from rivalrymodel.models.synthetic import simulate_dataset
 from rivalrymodel.models.terms import athlete_utility, busy_coords, coords, race_noise_scale
-from rivalrymodel.synthetic import simulate_dataset
 
 SPEC = rm.variants()["full"]  # the samplers' and formulations' comparisons (recorded on it)
 DEFAULT = rm.ModelSpec()  # the acceptance fit

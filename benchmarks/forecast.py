@@ -19,8 +19,8 @@ import numpy as np
 import xarray as xr
 
 import rivalrymodel as rm
-from rivalrymodel.forecasting.forecast import plackett_luce_places
-from rivalrymodel.simulate import simulate_places
+from rivalrymodel.models.pl_law import plackett_luce_places
+from rivalrymodel.models.simulate import simulate_places
 
 
 def synthetic_fit(n_athletes=1500, draws=4000, seed=0) -> rm.Fit:

@@ -17,7 +17,7 @@ import pandas as pd
 from _common import fit_as_of, parser, save
 
 import rivalrymodel as rm
-from rivalrymodel.forecasting import resolve
+from rivalrymodel.forecasting import roster_rows
 from rivalrymodel.plotting import plot_abilities, plot_rivalry
 
 KERR, JAKOB = "Josh Kerr", "Jakob Ingebrigtsen"
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nP({KERR} ahead of {JAKOB}) in a 1500m race, mean [90% interval]:")
     print(wide.to_string())
 
-    ids = resolve(fit, [KERR, JAKOB])["athlete_id"]
+    ids = roster_rows(fit, [KERR, JAKOB])["athlete_id"]
     record = meetings(data, ids[0], ids[1])
     summary = record.groupby(["season", "paced"])["a_ahead"].agg(["sum", "count"])
     summary.columns = ["Kerr ahead", "races"]

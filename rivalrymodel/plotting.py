@@ -93,9 +93,9 @@ def plot_abilities(
     The ability is the utility in ``event`` (paced unless ``unpaced``) at mid-season; a season
     without races is carried by the random walk, so its band widens.
     """
-    from .forecasting import resolve
+    from .forecasting import roster_rows
 
-    who = resolve(fit, athletes)
+    who = roster_rows(fit, athletes)
     post = fit.posterior
     if seasons is None:
         seasons = range(int(post["cell_season"].min()), int(post["cell_season"].max()) + 1)

@@ -9,7 +9,7 @@ import pytest
 import rivalrymodel as rm
 from rivalrymodel.evaluation.baselines import BASELINES, make_baseline
 from rivalrymodel.forecasting.forecast import CSV_COLUMNS, DATA_COLUMNS
-from rivalrymodel.synthetic import simulate_dataset
+from rivalrymodel.models.synthetic import simulate_dataset
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from tests.helpers import MEANS, forecast_tree
 
 @pytest.fixture
 def tiny():
-    from rivalrymodel.synthetic import simulate_dataset
+    from rivalrymodel.models.synthetic import simulate_dataset
 
     data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
                                n_injured=2, random_seed=3)  # fmt: skip
@@ -86,7 +86,7 @@ def test_a_failing_attempt_is_followed_by_one_with_twice_the_draws(tmp_path, mon
 
 def _worker(args):
     cache_dir, seed = args
-    from rivalrymodel.synthetic import simulate_dataset
+    from rivalrymodel.models.synthetic import simulate_dataset
 
     data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
                                n_injured=2, random_seed=3)  # fmt: skip

@@ -209,7 +209,7 @@ def test_cli_refuses_a_race_too_far_ahead_in_one_line_before_fitting(tiny_dir, t
 def test_a_real_fit_records_its_data_end_and_serves_every_later_date(tmp_path, monkeypatch):
     """The real sampler, counted: data as of two dates after their end and the data never cut
     with as_of make one fit, whose cutoff refuses the races it saw."""
-    from rivalrymodel.synthetic import simulate_dataset
+    from rivalrymodel.models.synthetic import simulate_dataset
 
     data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
                                n_injured=2, random_seed=3)  # fmt: skip

@@ -20,7 +20,7 @@ from rivalrymodel.evaluation.metrics import (
     score_race,
 )
 from rivalrymodel.forecasting.forecast import from_strengths
-from rivalrymodel.synthetic import simulate_dataset
+from rivalrymodel.models.synthetic import simulate_dataset
 
 
 def _uniform(n=4):

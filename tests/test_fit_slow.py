@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import rivalrymodel as rm
-from rivalrymodel.synthetic import simulate_dataset
+from rivalrymodel.models.synthetic import simulate_dataset
 
 pytestmark = pytest.mark.slow
 
@@ -189,7 +189,7 @@ def test_parameter_recovery_layoff_sizes():
 def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly():
     """20 draws per chain cannot pass the ESS threshold, so the plan runs to its end: the fit
     kept has the last attempt's draws, and every attempt is listed with its diagnostics."""
-    from rivalrymodel.synthetic import simulate_dataset
+    from rivalrymodel.models.synthetic import simulate_dataset
 
     data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
                                n_injured=2, random_seed=3)  # fmt: skip

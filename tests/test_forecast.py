@@ -12,14 +12,9 @@ import xarray as xr
 from scipy.special import expit, softmax
 
 import rivalrymodel as rm
-from rivalrymodel.forecasting.forecast import (
-    CSV_COLUMNS,
-    DATA_COLUMNS,
-    from_strengths,
-    pairwise_ahead,
-    plackett_luce_places,
-)
-from rivalrymodel.simulate import simulate_places
+from rivalrymodel.forecasting.forecast import CSV_COLUMNS, DATA_COLUMNS, from_strengths
+from rivalrymodel.models.pl_law import pairwise_ahead, plackett_luce_places
+from rivalrymodel.models.simulate import simulate_places
 from tests.helpers import MEANS, forecast_tree
 
 

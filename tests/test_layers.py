@@ -24,8 +24,6 @@ LAYER_OF = {
     "datasets": "data",
     "spec": "spec",
     "models": "models",
-    "simulate": "models",
-    "synthetic": "models",
     "inference": "inference",
     "forecasting": "forecasting",
     "evaluation": "evaluation",

@@ -9,7 +9,7 @@ import rivalrymodel as rm
 from rivalrymodel.models import build_design, build_model
 from rivalrymodel.models.design import SLOT_FINISH
 from rivalrymodel.models.margins import ranked_races, timed_rows
-from rivalrymodel.synthetic import simulate_dataset
+from rivalrymodel.models.synthetic import simulate_dataset
 
 
 @pytest.fixture(scope="module")

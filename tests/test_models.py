@@ -18,9 +18,9 @@ from rivalrymodel.models import build_design, build_model
 from rivalrymodel.models.design import SLOT_DNF, SLOT_FINISH, SLOT_PAD
 from rivalrymodel.models.pl_kernel import PlackettLuceRaces, RaceStructure
 from rivalrymodel.models.plackett_luce import plackett_luce_logp
+from rivalrymodel.models.simulate import simulate_places
+from rivalrymodel.models.synthetic import simulate_dataset
 from rivalrymodel.models.terms.ability import period_of
-from rivalrymodel.simulate import simulate_places
-from rivalrymodel.synthetic import simulate_dataset
 from tests.helpers import small_dataset
 
 _kind = pt.lmatrix("kind")

@@ -10,8 +10,8 @@ import pytest
 from rivalrymodel.evaluation import METRICS, SETS, Backtest, backtest, yardstick_targets
 from rivalrymodel.evaluation.metrics import top_bins
 from rivalrymodel.evaluation.targets import EXTRA_SETS
+from rivalrymodel.models.synthetic import simulate_dataset
 from rivalrymodel.report import sets_report
-from rivalrymodel.synthetic import simulate_dataset
 
 
 @pytest.fixture(scope="module")

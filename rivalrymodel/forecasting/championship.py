@@ -16,10 +16,10 @@ import pandas as pd
 
 from ..data.schema import Round
 from ..errors import InputError
-from ..simulate import places
+from ..models.simulate import places
 from .horizon import check_date
 from .limits import check_count, check_memory
-from .projection import noise_scale, utility_draws
+from .projection import race_law, utility_draws
 from .startlist import StartList
 
 __all__ = ["Qualify", "simulate_championship"]
@@ -62,25 +62,22 @@ def _round_names(first: str, rules: Sequence[Qualify]) -> list[str]:
     return names
 
 
-def _run_round(fit, v, fields, rule, round_name, sims, rng):
+def _run_round(law, fields, rule, rng):
     """Simulate one round; return places (N, sections, width) and the qualifier mask.
 
-    ``v`` (N, athletes) scaled utilities, ``fields`` (N, sections, width) athlete indices with
-    -1 for padding; the family simulates the sections' performances and orders the fastest
-    losers.
+    ``law`` is the round's race law over the athletes (N rows), ``fields`` (N, sections, width)
+    athlete indices with -1 for padding; the law simulates the sections' performances and
+    orders the fastest losers.
     """
     pad = fields < 0
-    gathered = np.take_along_axis(v, np.where(pad, 0, fields).reshape(len(v), -1), axis=1)
-    gathered = gathered.reshape(fields.shape)
-    score = fit.family.section_scores(fit, fit.spec, gathered, round_name, sims, rng)
-    score = np.where(pad, -np.inf, score)
+    score = law.sections(fields, rng)
     place = np.where(pad, 0, places(score))
     if rule is None:
         return place, None
     auto = (place >= 1) & (place <= rule.per_heat)
     if rule.fastest:
-        key = fit.family.qualifying_key(place, score)
-        key = np.where(auto | pad, -np.inf, key).reshape(len(v), -1)
+        key = law.qualifying_key(place, score)
+        key = np.where(auto | pad, -np.inf, key).reshape(len(fields), -1)
         best = np.argsort(-key, axis=1, kind="stable")[:, : rule.fastest]
         extra = np.zeros(key.shape, dtype=bool)
         np.put_along_axis(extra, best, np.take_along_axis(np.isfinite(key), best, axis=1), 1)
@@ -176,10 +173,9 @@ def simulate_championship(
     for r, name in enumerate(names):
         sl = dataclasses.replace(whole, round=name)
         # one temperature per round and simulation (its heats share it: an approximation)
-        tau = noise_scale(fit, sl, rng, repeats=sims)
-        v = u / tau[:, None]
+        law = race_law(fit, sl, u, rng, repeats=sims)
         rule = rules[r] if r < len(rules) else None
-        place, qualified = _run_round(fit, v, fields, rule, name, sims, rng)
+        place, qualified = _run_round(law, fields, rule, rng)
         if r > 0:
             reached[name] = _membership(fields, n_ath)
         if rule is not None:

@@ -4,15 +4,12 @@ A :class:`StartList` names the runners and the race (event, date, round, paced, 
 posterior draw gives every runner a utility on the race date (:func:`utility_draws`): the ability
 of the nearest season (one random-walk step per season between), the distance profile, the
 unpaced skill in an unpaced race, and the injury effect of the latest absence announced by the
-date. Dividing by the race type's noise scale gives the Plackett-Luce strengths of that draw.
-
-Per draw, Plackett-Luce answers most questions in closed form, so these carry no Monte-Carlo
-error: P(win) is the softmax of the strengths; P(second) and P(third) sum over the runners
-ahead; P(a ahead of b) is ``sigmoid(v_a - v_b)`` whoever else runs (Luce's choice axiom); the
-expected place is 1 plus the sum of those pairwise probabilities. Top-k for k > 3, the times
-family and championship rounds are simulated (the family's ``race_scores``), vectorised over
-draws. Each probability is the posterior mean over draws, with a 90% interval of
-the per-draw probabilities: the uncertainty about the athletes, not about the race.
+date. Divided by the race type's noise scale, they give the fit's family's race law
+(:mod:`rivalrymodel.models.race_law`), which answers per draw: in closed form where it can
+(Plackett-Luce: win, podium, pairwise, expected place), else from races it simulates,
+vectorised over draws. This module only summarises: each probability is the posterior mean
+over draws, with a 90% interval (:mod:`.intervals`) of the per-draw probabilities: the
+uncertainty about the athletes, not about the race.
 """
 
 from __future__ import annotations
@@ -23,85 +20,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, softmax
 
 from ..data.files import write_table
-from ..simulate import places, plackett_luce_scores
+from ..models.pl_law import PlackettLuceLaw
+from ..models.race_law import RaceLaw, SampledLaw
 from .horizon import check_date, data_age, describe_age
+from .intervals import LABEL, interval
 from .limits import check_memory, check_options, check_out_suffix, forecast_bytes
-from .projection import noise_scale, utility_draws
+from .projection import race_law, utility_draws
 from .startlist import StartList
 
 __all__ = [
-    "Forecast", "forecast", "from_strengths", "from_scores", "plackett_luce_places",
-    "pairwise_ahead", "check_out_suffix",
+    "Forecast", "forecast", "from_law", "from_strengths", "from_scores", "check_out_suffix",
 ]  # fmt: skip
-
-_LEVEL = 0.9  # interval mass
-_TAIL = (1 - _LEVEL) / 2
-
-
-# --- probabilities per draw ---------------------------------------------------------------------
-
-
-def plackett_luce_places(v: np.ndarray) -> np.ndarray:
-    """Exact P(place 1), P(place 2), P(place 3) per draw: shape (3, sample, runner).
-
-    ``v`` (sample, runner) are the scaled utilities. With p the softmax of v,
-    P(a first, b second) = p_a p_b / (1 - p_a), and the third place follows the same way; the
-    cost is O(runners^3) per draw, as one matrix product.
-    """
-    p = softmax(v, axis=-1)
-    n = v.shape[-1]
-    out = np.zeros((3,) + v.shape)
-    out[0] = p
-    if n < 2:
-        return out
-    rest1, rest2 = _remainders(p)
-    pair = p[..., :, None] * p[..., None, :] / rest1[..., :, None]  # (a first, b second)
-    eye = np.eye(n, dtype=bool)
-    pair[..., eye] = 0.0
-    out[1] = pair.sum(axis=-2)
-    if n < 3:
-        return out
-    # P(i third) = p_i * sum over pairs (a, b) without i of pair(a, b) / rest2(a, b): a sum of
-    # positive terms, as one product with the mask of pairs that leave i out.
-    a, b, i = np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij")
-    leaves_out = ((a != b) & (i != a) & (i != b)).reshape(n * n, n).astype(float)
-    q = (pair / rest2).reshape(*v.shape[:-1], n * n)
-    out[2] = p * (q @ leaves_out)
-    return out
-
-
-_TINY = 1e-300
-
-
-def _remainders(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """1 - p_a (sample, a) and 1 - p_a - p_b (sample, a, b), without cancellation.
-
-    When a favourite holds nearly all the probability (a cold race: tau small, v far apart),
-    1 - p_a and 1 - p_a - p_b are differences of nearly equal numbers and lose every digit.
-    Sums of the runners left are exact: the favourite's remainder is the sum of the others', the
-    two favourites' the sum of the rest; any other remainder is at least the second
-    favourite's p and is taken from the larger of the two runners, where it is accurate.
-    """
-    order = np.argsort(-p, axis=-1)
-    ranked = np.take_along_axis(p, order, axis=-1)
-    first, second = order[..., :1], order[..., 1:2]
-    rest1 = 1.0 - p
-    np.put_along_axis(rest1, first, ranked[..., 1:].sum(axis=-1, keepdims=True), axis=-1)
-    by_a = rest1[..., :, None] - p[..., None, :]
-    rest2 = np.where(p[..., :, None] >= p[..., None, :], by_a, np.swapaxes(by_a, -1, -2))
-    tail2 = ranked[..., 2:].sum(axis=-1)
-    rows = np.indices(p.shape[:-1])
-    rest2[(*rows, first[..., 0], second[..., 0])] = tail2
-    rest2[(*rows, second[..., 0], first[..., 0])] = tail2
-    return np.clip(rest1, _TINY, None), np.clip(rest2, _TINY, None)
-
-
-def pairwise_ahead(v: np.ndarray) -> np.ndarray:
-    """P(i finishes ahead of j) per draw, (sample, i, j): exact for Plackett-Luce, any field."""
-    return expit(v[..., :, None] - v[..., None, :])
 
 
 # --- the forecast -------------------------------------------------------------------------------
@@ -214,9 +145,9 @@ def format_table(table: pd.DataFrame, *, rows: int | None = None) -> str:
                 a if known else f"{a} *"
                 for a, known in zip(table["athlete"], table["known"], strict=True)
             ],
-            "win % [90%]": pct("p_win"),
-            "podium % [90%]": pct("p_podium"),
-            "top-k % [90%]": pct("p_top_k"),
+            f"win % [{LABEL}]": pct("p_win"),
+            f"podium % [{LABEL}]": pct("p_podium"),
+            f"top-k % [{LABEL}]": pct("p_top_k"),
             "E[place]": table["expected_place"].map("{:.1f}".format),
             "injury": table["injury"].map(lambda x: f"{x:+.2f}" if abs(x) >= 0.005 else ""),
         }
@@ -231,7 +162,7 @@ _SUMMARISED = ("p_win", "p_podium", "p_top_k", "expected_place")
 
 def _summaries(draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     stacked = np.stack([draws[name] for name in _SUMMARISED], axis=1)  # (sample, what, runner)
-    lo, hi = np.quantile(stacked, [_TAIL, 1 - _TAIL], axis=0)
+    lo, hi = interval(stacked, axis=0)
     mean = stacked.mean(axis=0)
     # Simulated frequencies have an atom at 0 or 1: the equal-tailed interval of a top-k of
     # mean 0.999 is [1, 1]. The interval is widened to hold the mean it is printed with.
@@ -282,14 +213,63 @@ def forecast(
     check_date(fit, start_list.date, hindcast=hindcast)
     check_options(top_k=top_k, sims=sims)
     n = len(start_list.athletes)
-    need = forecast_bytes(fit.n_samples, n, sims, exact=fit.family.exact)
+    need = forecast_bytes(fit.n_samples, n, sims, exact=fit.family.law.exact)
     check_memory(f"a forecast of {n} runners x {fit.n_samples} draws x {sims} sims", need)
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, start_list, injury=injury, absences=absences, random_seed=rng)
-    v = u / noise_scale(fit, start_list, rng)[:, None]
-    scores = fit.family.race_scores(fit, fit.spec, v, start_list.round, sims, rng)
-    fc = _assemble(scores, v, info, start_list, top_k, exact=fit.family.exact)
+    fc = from_law(race_law(fit, start_list, u, rng), info, start_list, top_k=top_k, sims=sims,
+                  rng=rng)  # fmt: skip
     return dataclasses.replace(fc, data_end=fit.data_end)
+
+
+def from_law(
+    law: RaceLaw,
+    info: pd.DataFrame,
+    start_list: StartList,
+    *,
+    top_k: int | None = None,
+    sims: int = 20,
+    rng: np.random.Generator | int | None = None,
+) -> Forecast:
+    """A :class:`Forecast` that summarises a race law (:mod:`rivalrymodel.models.race_law`).
+
+    The law answers per draw (in closed form where it can, else from ``sims`` races per draw
+    it simulates with ``rng``); the forecast is the mean over draws with its interval.
+    ``info`` has one row per runner with at least athlete_id and athlete (missing
+    known/injury/seasons_away columns are filled in).
+    """
+    races = law.simulate(np.random.default_rng(rng), sims)
+    v = law.v
+    n = v.shape[1]
+    k = min(top_k or start_list.advance or 8, n)
+    place = races.places  # (sample, sims, runner)
+    # (runner, place) frequencies over all simulated races, by counting.
+    cells = (np.arange(n) * n + place - 1).reshape(-1)
+    place_probs = np.bincount(cells, minlength=n * n).reshape(n, n) / (place.size / n)
+    pair = law.pairwise(races)
+    draws = {
+        "p_win": law.top(1, races),
+        "p_podium": law.top(3, races),
+        "p_top_k": law.top(k, races),
+        "expected_place": law.expected_place(races),
+        "utility": v,
+    }
+    summaries = _summaries(draws)
+    defaults = {"known": True, "injury": 0.0, "seasons_away": 0}
+    info = info.assign(**{c: val for c, val in defaults.items() if c not in info})
+    table = info.assign(**summaries, utility=v.mean(axis=0))
+    order = ["athlete_id", "athlete", "known"] + list(summaries) + ["utility", "injury"]
+    table = table[order + ["seasons_away"]]
+    table = table.sort_values("p_win", ascending=False, kind="stable")
+    return Forecast(
+        table.reset_index(drop=True),
+        draws,
+        start_list,
+        k,
+        tuple(info["athlete_id"]),
+        place_probs=place_probs,
+        pairwise=pair.mean(axis=0),
+    )
 
 
 def from_strengths(
@@ -303,12 +283,10 @@ def from_strengths(
 ) -> Forecast:
     """A :class:`Forecast` from Plackett-Luce strengths ``v`` (sample, runner).
 
-    The model passes its posterior draws; a point-estimate method (the baselines) passes one
-    row, and its intervals collapse to the point. ``info`` has one row per runner with at least
-    athlete_id and athlete (missing known/injury/seasons_away columns are filled in).
+    A point-estimate method (the baselines) passes one row, and its intervals collapse to the
+    point. ``info`` as in :func:`from_law`.
     """
-    rng = np.random.default_rng(rng)
-    return _assemble(plackett_luce_scores(v, sims, rng), v, info, start_list, top_k, exact=True)
+    return from_law(PlackettLuceLaw(v), info, start_list, top_k=top_k, sims=sims, rng=rng)
 
 
 def from_scores(
@@ -326,61 +304,5 @@ def from_scores(
     ``v`` (sample, runner) is reported as the utility; ``p_win`` (sample, runner), when the
     forecaster has it exactly, replaces the simulated win probabilities.
     """
-    fc = _assemble(scores, v, info, start_list, top_k, exact=False)
-    if p_win is None:
-        return fc
-    draws = dict(fc.draws, p_win=np.asarray(p_win, dtype=float))
-    order = {a: i for i, a in enumerate(fc.athlete_ids)}
-    table = fc.table.copy()
-    idx = table["athlete_id"].map(order).to_numpy()
-    summ = _summaries(draws)
-    for col in ("p_win", "p_win_lo", "p_win_hi"):
-        table[col] = summ[col][idx]
-    table = table.sort_values("p_win", ascending=False, kind="stable").reset_index(drop=True)
-    return dataclasses.replace(fc, table=table, draws=draws)
-
-
-def _assemble(scores, v, info, start_list, top_k, *, exact: bool) -> Forecast:
-    """Per-draw probabilities (closed form where ``exact``, else from ``scores``) and the table."""
-    n = v.shape[1]
-    k = min(top_k or start_list.advance or 8, n)
-    place = places(scores)  # (sample, sims, runner)
-    # (runner, place) frequencies over all simulated races, by counting.
-    cells = (np.arange(n) * n + place - 1).reshape(-1)
-    place_probs = np.bincount(cells, minlength=n * n).reshape(n, n) / (place.size / n)
-    if exact:
-        closed = plackett_luce_places(v)
-        cum = np.cumsum(closed, axis=0)
-        pair = pairwise_ahead(v)
-        draws = {
-            "p_win": closed[0],
-            "p_podium": cum[min(3, n) - 1],
-            "p_top_k": cum[k - 1] if k <= 3 else (place <= k).mean(axis=1),
-            "expected_place": 1.0 + pair.sum(axis=-2) - 0.5,
-        }
-    else:
-        ahead = scores[..., :, None] > scores[..., None, :]
-        pair = ahead.mean(axis=1)
-        draws = {
-            "p_win": (place == 1).mean(axis=1),
-            "p_podium": (place <= 3).mean(axis=1),
-            "p_top_k": (place <= k).mean(axis=1),
-            "expected_place": place.mean(axis=1).astype(float),
-        }
-    draws["utility"] = v
-    summaries = _summaries(draws)
-    defaults = {"known": True, "injury": 0.0, "seasons_away": 0}
-    info = info.assign(**{c: val for c, val in defaults.items() if c not in info})
-    table = info.assign(**summaries, utility=v.mean(axis=0))
-    order = ["athlete_id", "athlete", "known"] + list(summaries) + ["utility", "injury"]
-    table = table[order + ["seasons_away"]]
-    table = table.sort_values("p_win", ascending=False, kind="stable")
-    return Forecast(
-        table.reset_index(drop=True),
-        draws,
-        start_list,
-        k,
-        tuple(info["athlete_id"]),
-        place_probs=place_probs,
-        pairwise=pair.mean(axis=0),
-    )
+    law = SampledLaw(v, scores, p_win)
+    return from_law(law, info, start_list, top_k=top_k, sims=law.scores.shape[1])

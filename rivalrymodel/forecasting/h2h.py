@@ -6,16 +6,14 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
 
 from .horizon import check_date
+from .intervals import interval
 from .limits import check_count
-from .projection import noise_scale, utility_draws
-from .startlist import StartList, resolve
+from .projection import race_law, utility_draws
+from .startlist import StartList, roster_rows
 
 __all__ = ["head_to_head", "rivalry"]
-
-_TAIL = 0.05  # 90% intervals
 
 
 def head_to_head(
@@ -35,10 +33,11 @@ def head_to_head(
 ) -> pd.DataFrame:
     """P(a finishes ahead of b) in a race on ``date``, with its 90% interval over draws.
 
-    Under Plackett-Luce this does not depend on who else runs (Luce's choice axiom), so it is
-    exact per draw: ``sigmoid((u_a - u_b) / tau)``. The times family simulates ``sims`` races of
-    the pair per draw. A date before the fit's cutoff is refused unless ``hindcast=True`` (the
-    posterior has seen the races around it), and so is one more than
+    The fit's family's race law of the pair answers per draw: under Plackett-Luce in closed form,
+    ``sigmoid((u_a - u_b) / tau)``, which does not depend on who else runs (Luce's choice
+    axiom); a law without one (the times family) simulates ``sims`` races of the pair per draw.
+    A date before the fit's cutoff is refused unless ``hindcast=True`` (the posterior has seen
+    the races around it), and so is one more than
     :data:`~.horizon.MAX_YEARS_AHEAD` years after the fit's data end (``ForecastDateError``).
     Returns one row: athlete_a, athlete_b, date, event, paced, p_a_ahead, p_a_ahead_lo,
     p_a_ahead_hi, utility_diff (mean of u_a - u_b on the race's scale), data_end (the last
@@ -47,7 +46,7 @@ def head_to_head(
     sl = StartList((a, b), event=event, date=date, round=round, paced=paced, indoor=indoor)
     check_date(fit, sl.date, hindcast=hindcast)
     check_count("sims", sims)
-    ids = resolve(fit, (a, b))["athlete_id"]
+    ids = roster_rows(fit, (a, b))["athlete_id"]
     if ids[0] > ids[1]:
         # The pair in one order (by id), so that the random draws (walk steps, a new runner's
         # population draws) are the same whichever is asked first: P(a, b) + P(b, a) = 1.
@@ -65,12 +64,9 @@ def head_to_head(
         return pd.DataFrame([{**row.to_dict(), **flipped}])  # fmt: skip
     rng = np.random.default_rng(random_seed)
     u, info = utility_draws(fit, sl, injury=injury, random_seed=rng)
-    tau = noise_scale(fit, sl, rng)
-    if fit.family.exact:
-        p = expit((u[:, 0] - u[:, 1]) / tau)
-    else:
-        scores = fit.family.race_scores(fit, fit.spec, u / tau[:, None], sl.round, sims, rng)
-        p = (scores[..., 0] > scores[..., 1]).mean(axis=1)
+    law = race_law(fit, sl, u, rng)
+    p = law.pairwise(law.simulate(rng, sims))[:, 0, 1]  # simulated only where needed
+    lo, hi = interval(p)
     return pd.DataFrame(
         {
             "athlete_a": [info["athlete"][0]],
@@ -79,9 +75,9 @@ def head_to_head(
             "event": [sl.event],
             "paced": [sl.paced],
             "p_a_ahead": [p.mean()],
-            "p_a_ahead_lo": [np.quantile(p, _TAIL)],
-            "p_a_ahead_hi": [np.quantile(p, 1 - _TAIL)],
-            "utility_diff": [((u[:, 0] - u[:, 1]) / tau).mean()],
+            "p_a_ahead_lo": [lo],
+            "p_a_ahead_hi": [hi],
+            "utility_diff": [(law.v[:, 0] - law.v[:, 1]).mean()],
             "data_end": [fit.data_end],
         }
     )

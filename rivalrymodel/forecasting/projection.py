@@ -1,9 +1,10 @@
-"""Each runner's utility per posterior draw on a race day, and the race's noise scale.
+"""Each runner's utility per posterior draw on a race day, and the race's law.
 
 The terms' forecast pieces (``models.terms``) composed for one start list: the ability of the
 nearest season (one random-walk step per season in between), the distance profile, the unpaced
 skill in an unpaced race, and the injury effect of the latest absence announced by the race
-day. Forecasts, head-to-heads and championships all start here.
+day. Divided by the race's noise scale, they give the fit's family's race law
+(:func:`race_law`). Forecasts, head-to-heads and championships all start here.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from ..data.schema import DataValidationError
 from ..data.sheet_checks import cell_text
 from ..data.text import normalise
 from ..errors import InputError
+from ..models.race_law import RaceLaw
 from ..models.terms import injury as injury_term
 from ..models.terms import noise, race_day_utility
-from .startlist import StartList, resolve
+from .startlist import StartList, roster_rows
 
-__all__ = ["utility_draws", "noise_scale"]
+__all__ = ["utility_draws", "race_law"]
 
 
 def _absence_table(fit, absences: pd.DataFrame | None) -> pd.DataFrame:
@@ -106,7 +108,7 @@ def utility_draws(
     race day, so a forecast cannot see a later announcement.
     """
     rng = np.random.default_rng(random_seed)
-    who = resolve(fit, start_list.athletes)
+    who = roster_rows(fit, start_list.athletes)
     ids = who["athlete_id"].to_numpy().astype(str)
     index = who["index"].to_numpy()
     u, gap = race_day_utility(
@@ -135,9 +137,10 @@ def utility_draws(
     return u + offset, info
 
 
-def noise_scale(fit, start_list: StartList, rng=None, repeats: int = 1) -> np.ndarray:
-    """tau per draw (each ``repeats`` times) for the race type (1 for a paced outdoor final,
-    or without race noise), times a new race temperature drawn with ``rng`` when the fit has
-    one (``ModelSpec.race_temperature``)."""
-    by_type = np.repeat(noise.noise_scale(fit, start_list.noise_x), repeats)
-    return by_type * noise.temperature(fit, rng, repeats)
+def race_law(fit, start_list: StartList, u: np.ndarray, rng=None, repeats: int = 1) -> RaceLaw:
+    """The fit's family's law of the race ``start_list`` among runners of utilities ``u``
+    (sample * repeats, runner): the utilities divided by the race type's noise scale, with a
+    new race temperature drawn with ``rng`` when the fit has one (each draw ``repeats`` times,
+    a fresh temperature each)."""
+    tau = noise.noise_scale(fit, start_list.noise_x, rng, repeats)
+    return fit.family.race_law(fit, fit.spec, u / tau[:, None], start_list.round, repeats)

@@ -14,7 +14,7 @@ from ..data.schema import Event, Round, Status
 from ..errors import InputError, RivalryModelError
 from ..models.terms.noise import noise_rows
 
-__all__ = ["StartList", "UnknownAthleteError", "resolve"]
+__all__ = ["StartList", "UnknownAthleteError", "roster_rows"]
 
 
 class UnknownAthleteError(RivalryModelError, KeyError):
@@ -136,8 +136,9 @@ def match_athletes(entries: Sequence[str], resolver: NameResolver, where: str) -
     return ids
 
 
-def resolve(fit, athletes: Sequence[str]) -> pd.DataFrame:
-    """Athlete id, name and posterior index (-1: no results before the fit's cutoff) per entry.
+def roster_rows(fit, athletes: Sequence[str]) -> pd.DataFrame:
+    """The fit's roster row of each start-list entry (an id or a name): athlete_id, name and
+    posterior index (-1: no results before the fit's cutoff).
 
     ``fit`` is anything with a ``roster`` (athlete_id, name, index; aliases and country when
     the fit keeps them), e.g. a Fit: those with posterior terms first, then the rest of the

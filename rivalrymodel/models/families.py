@@ -1,24 +1,26 @@
 """Likelihood families as objects, registered once by name.
 
 A family knows which results it observes, how it builds its likelihood on a
-:class:`~rivalrymodel.models.design.Design`, what its observed data are, how it simulates race
-performances for forecasts, championships and the prior predictive, and whether its race
-probabilities have a closed form. Nothing outside ``models/`` asks for a family by name: code
-calls ``family_of(spec)`` and uses the object.
+:class:`~rivalrymodel.models.design.Design`, what its observed data are, and the law of a race
+it forecasts (:mod:`.race_law`: win, place and pairwise probabilities per posterior draw, and
+simulated races), which forecasts summarise and championships and the prior predictive sample.
+Nothing outside ``models/`` asks for a family by name: code calls ``family_of(spec)`` and uses
+the object.
 
-Adding a family is one module with a :class:`Family` subclass and one ``register(...)`` line at
-its end (see ``plackett_luce.py`` and ``times.py``), plus its import in ``models/__init__.py``.
+Adding a family is one module with a :class:`Family` subclass and its
+:class:`~.race_law.RaceLaw` (or an existing law), one ``register(...)`` line at its end (see
+``plackett_luce.py`` and ``times.py``), plus its import in ``models/__init__.py``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
 from ..spec import FAMILY_NAMES, ModelSpec
+from .race_law import RaceLaw
 
 __all__ = ["Family", "register", "family_of", "FAMILIES"]
 
@@ -34,14 +36,13 @@ class Family(ABC):
         The name ``ModelSpec.family`` uses.
     observed
         The name of its observed variable (the pointwise log-likelihood LOO uses).
-    exact
-        True when a race's place probabilities have a closed form per draw (Plackett-Luce);
-        False when they are simulated from :meth:`race_scores`.
+    law
+        The class of its race laws (``law.exact``: closed forms per draw, as Plackett-Luce's).
     """
 
     name: str
     observed: str
-    exact: bool = False
+    law: type[RaceLaw]
 
     @abstractmethod
     def select(self, df: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
@@ -56,23 +57,12 @@ class Family(ABC):
         """The observed data group of a fit."""
 
     @abstractmethod
-    def race_scores(self, posterior, spec, v, round: str, sims: int, rng) -> np.ndarray:
-        """(sample, sims, runner) simulated performances of one race, higher is better.
+    def race_law(self, posterior, spec, v, round: str, repeats: int = 1) -> RaceLaw:
+        """The law of a race of ``round`` among runners of scaled utilities ``v``.
 
-        ``v`` (sample, runner) are the utilities divided by the race's noise scale.
+        ``v`` (rows, runner) are the utilities divided by the race's noise scale, one row per
+        posterior draw, each draw ``repeats`` times in a row (a championship's simulations).
         """
-
-    @abstractmethod
-    def section_scores(self, posterior, spec, v, round: str, sims: int, rng) -> np.ndarray:
-        """Performances in the sections of a championship round, higher is better.
-
-        ``v`` (sample * sims, sections, width): scaled utilities, each posterior draw repeated
-        ``sims`` times; sections of one round are separate races (their own pace).
-        """
-
-    @abstractmethod
-    def qualifying_key(self, place: np.ndarray, score: np.ndarray) -> np.ndarray:
-        """The order of the non-automatic qualifiers across sections (higher first)."""
 
     @abstractmethod
     def prior_predictive(self, model, design, draws: int, random_seed) -> xr.DataTree:

@@ -18,14 +18,13 @@ import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
 import xarray as xr
-from scipy.special import expit
 
 from ..data.schema import Status
-from ..simulate import gumbel, plackett_luce_scores, simulate_places
 from ..spec import ModelSpec
 from .design import SLOT_DNF, SLOT_FINISH, SLOT_PAD, Design
 from .families import Family, register
 from .pl_kernel import race_logp, race_structure
+from .pl_law import PlackettLuceLaw
 from .terms import athlete_utility, race_noise_scale
 
 __all__ = ["plackett_luce_logp", "build", "buckets", "PlackettLuce"]
@@ -143,7 +142,7 @@ class PlackettLuce(Family):
 
     name = "plackett_luce"
     observed = "finish_order"
-    exact = True
+    law = PlackettLuceLaw
 
     def select(self, df, spec):
         ok = (df["status"] == Status.OK.value) & df["place"].notna()
@@ -158,15 +157,8 @@ class PlackettLuce(Family):
     def observed_data(self, design):
         return xr.Dataset({self.observed: (("race", "slot"), design.slot_kind)})
 
-    def race_scores(self, posterior, spec, v, round, sims, rng):
-        return plackett_luce_scores(v, sims, rng)
-
-    def section_scores(self, posterior, spec, v, round, sims, rng):
-        return v + gumbel(rng, v.shape)
-
-    def qualifying_key(self, place, score):
-        # No times: the best places first, ties broken by the simulated performance.
-        return -place + 0.5 * expit(score)
+    def race_law(self, posterior, spec, v, round, repeats=1):
+        return PlackettLuceLaw(v)
 
     def prior_predictive(self, model, design, draws, random_seed):
         with model:
@@ -178,7 +170,7 @@ class PlackettLuce(Family):
         v = np.append(u / tau[..., design.obs_race], np.zeros(u.shape[:-1] + (1,)), axis=-1)
         padded = v[..., design.slots]  # (chain, draw, race, slot)
         present = design.slot_kind != SLOT_PAD
-        sim = simulate_places(padded, present, np.random.default_rng(random_seed))
+        sim = PlackettLuceLaw(padded).orders(np.random.default_rng(random_seed), present)
         place = np.zeros(u.shape, dtype=np.int64)
         r, slot = np.nonzero(present)
         place[..., design.slots[r, slot]] = sim[..., r, slot]

@@ -9,6 +9,8 @@ which a ranking throws away. Only timed finishers count.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
@@ -19,9 +21,10 @@ from ..spec import ModelSpec
 from .design import SLOT_FINISH, Design
 from .families import Family, register
 from .plackett_luce import two_ranked
+from .race_law import RaceLaw
 from .terms import athlete_utility, race_noise_scale
 
-__all__ = ["build", "log_time_likelihood", "Times"]
+__all__ = ["build", "log_time_likelihood", "Times", "TimesLaw"]
 
 # Typical log pace (log seconds per metre) of a men's elite middle-distance race, about 2:40/km:
 # the centre of the event means' prior, not a fitted number.
@@ -73,12 +76,40 @@ def log_time_likelihood(
     return eta
 
 
-def _result_sd(posterior, round: str) -> np.ndarray:
-    """The result noise sd per draw: heats and semis have their own (larger) scale."""
-    sd = posterior.draws("time_sd")
-    if round != Round.FINAL.value:
-        sd = sd * np.exp(posterior.draws("time_sd_heat"))
-    return sd
+class TimesLaw(RaceLaw):
+    """The times family's race: minus each runner's log finish time relative to the pace, with
+    Student-t result noise (larger in heats and semis); each section of a championship round
+    has its own pace. ``repeats``: each posterior draw's rows in ``v`` (a championship's
+    simulations)."""
+
+    def __init__(self, v, posterior, spec, round: str, repeats: int = 1):
+        super().__init__(v)
+        self.posterior, self.scale = posterior, spec.time_scale
+        self.round, self.repeats = round, repeats
+
+    def _draws(self, name: str) -> np.ndarray:
+        return np.repeat(self.posterior.draws(name), self.repeats)
+
+    @cached_property
+    def _result_sd(self) -> np.ndarray:
+        """The result noise sd per row: heats and semis have their own (larger) scale."""
+        sd = self.posterior.draws("time_sd")
+        if self.round != Round.FINAL.value:
+            sd = sd * np.exp(self.posterior.draws("time_sd_heat"))
+        return np.repeat(sd, self.repeats)
+
+    def sample(self, rng, n):
+        # Minus the log finish time relative to the race's pace (which all runners share).
+        shape = (self.v.shape[0], n, self.v.shape[1])
+        nu = self._draws("time_nu")[:, None, None]
+        sd = self._result_sd[:, None, None]
+        return self.scale * self.v[:, None, :] - sd * rng.standard_t(nu, size=shape)
+
+    def _section_scores(self, v, rng):
+        sd, nu, race_sd = self._result_sd, self._draws("time_nu"), self._draws("race_sd")
+        noise = sd[:, None, None] * rng.standard_t(nu, size=v.shape[::-1]).T
+        pace = race_sd[:, None, None] * rng.standard_normal(v.shape[:2])[..., None]
+        return self.scale * v - noise - pace  # the fastest losers by this score, across sections
 
 
 class Times(Family):
@@ -86,7 +117,7 @@ class Times(Family):
 
     name = "times"
     observed = "log_time"
-    exact = False
+    law = TimesLaw
 
     def select(self, df, spec):
         ok = (df["status"] == Status.OK.value) & df["place"].notna() & df["time_s"].notna()
@@ -99,23 +130,8 @@ class Times(Family):
     def observed_data(self, design):
         return xr.Dataset({self.observed: (("result",), design.obs_log_time)})
 
-    def race_scores(self, posterior, spec, v, round, sims, rng):
-        # Minus the log finish time relative to the race's pace (which all runners share).
-        shape = (v.shape[0], sims, v.shape[1])
-        nu = posterior.draws("time_nu")[:, None, None]
-        sd = _result_sd(posterior, round)[:, None, None]
-        return spec.time_scale * v[:, None, :] - sd * rng.standard_t(nu, size=shape)
-
-    def section_scores(self, posterior, spec, v, round, sims, rng):
-        sd = np.repeat(_result_sd(posterior, round), sims)
-        nu = np.repeat(posterior.draws("time_nu"), sims)
-        race_sd = np.repeat(posterior.draws("race_sd"), sims)
-        noise = sd[:, None, None] * rng.standard_t(nu, size=v.shape[::-1]).T
-        pace = race_sd[:, None, None] * rng.standard_normal(v.shape[:2])[..., None]
-        return spec.time_scale * v - noise - pace
-
-    def qualifying_key(self, place, score):
-        return score  # the fastest losers by time, across sections
+    def race_law(self, posterior, spec, v, round, repeats=1):
+        return TimesLaw(v, posterior, spec, round, repeats)
 
     def prior_predictive(self, model, design, draws, random_seed):
         with model:

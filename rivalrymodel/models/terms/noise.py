@@ -49,11 +49,15 @@ def race_noise_scale(design, spec) -> pt.TensorVariable:
     return pt.exp(log_tau)
 
 
-def noise_scale(posterior, row: np.ndarray) -> np.ndarray:
-    """tau per posterior draw for one race row (ones when the fit has no noise term)."""
-    if not posterior.has("noise"):
-        return np.ones(posterior.n_samples)
-    return np.exp(posterior.draws("noise") @ row)  # (sample, noise_term) in COLUMNS order
+def noise_scale(posterior, row: np.ndarray, rng=None, repeats: int = 1) -> np.ndarray:
+    """tau per posterior draw (each ``repeats`` times) for one race row: ones when the fit has
+    no noise term (1 for a paced outdoor final in any case), times a new race temperature drawn
+    with ``rng`` when the fit has one (``ModelSpec.race_temperature``)."""
+    if posterior.has("noise"):
+        by_type = np.exp(posterior.draws("noise") @ row)  # (sample, noise_term) in COLUMNS order
+    else:
+        by_type = np.ones(posterior.n_samples)
+    return np.repeat(by_type, repeats) * temperature(posterior, rng, repeats)
 
 
 def temperature(posterior, rng, repeats: int = 1) -> np.ndarray:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data.covariates import distance_x
-from .data.racedata import RaceData, from_tables
-from .data.schema import TABLES, Event
-from .models.terms import ability, injury
-from .models.terms import noise as race_noise
+from ..data.covariates import distance_x
+from ..data.racedata import RaceData, from_tables
+from ..data.schema import TABLES, Event
+from .terms import ability, injury
+from .terms import noise as race_noise
 
 __all__ = ["simulate_dataset"]
 
