@@ -18,6 +18,7 @@ from .data.racedata import bundled_data_dir, load_dataset
 from .data.schema import DataValidationError, Event, Round
 from .errors import RivalryModelError
 from .forecasting.horizon import STALE_DAYS, check_ahead, describe_age
+from .forecasting.intervals import LABEL
 from .inference import DEFAULTS, draw_plan
 
 
@@ -158,7 +159,7 @@ def _h2h(args: argparse.Namespace) -> int:
     print(
         f"P({r['athlete_a']} ahead of {r['athlete_b']}) in a {kind} {args.event} race on "
         f"{day:%Y-%m-%d}: {100 * r['p_a_ahead']:.1f}% "
-        f"(90% interval {100 * r['p_a_ahead_lo']:.1f}-{100 * r['p_a_ahead_hi']:.1f}%)"
+        f"({LABEL} interval {100 * r['p_a_ahead_lo']:.1f}-{100 * r['p_a_ahead_hi']:.1f}%)"
         + (f"; {describe_age(fit.data_end, day)}" if fit.data_end is not None else "")
     )
     _note_age(fit.data_end, day)
@@ -319,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "forecast",
         help="win and podium probabilities for a race",
-        description="Forecast a race: P(win), P(podium), P(top k) with 90% intervals and the "
+        description=f"Forecast a race: P(win), P(podium), P(top k) with {LABEL} intervals and the "
         "expected place of each runner. Uses --fit FILE, or fits on the data before --as-of "
         "(default: the race date).",
     )
@@ -337,7 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "h2h",
         help="P(A finishes ahead of B)",
-        description="Head to head: P(A ahead of B) in a race on --date, with its 90% interval.",
+        description=f"Head to head: P(A ahead of B) in a race on --date, with its {LABEL} "
+        "interval.",
     )
     p.add_argument("a", help="athlete A (name or id)")
     p.add_argument("b", help="athlete B (name or id)")

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .forecasting.intervals import LABEL, TAIL
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -58,7 +60,7 @@ def plot_forecast(
         right = df[f"{column}_hi"]
         err = 100 * np.vstack([df[column] - df[f"{column}_lo"], right - df[column]])
         ax.errorbar(100 * df[column], y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
-        ax.set_xlabel(f"P({label}) %: bars, posterior mean; whiskers, 90% interval")
+        ax.set_xlabel(f"P({label}) %: bars, posterior mean; whiskers, {LABEL} interval")
     else:
         ax.set_xlabel(f"P({label}) %")
     known = df["known"].astype(bool) if "known" in df else pd.Series(True, index=df.index)
@@ -104,7 +106,7 @@ def plot_abilities(
     for s in seasons:
         u = fit.ability_draws(f"{s}-07-01", event=event, unpaced=unpaced, random_seed=s)
         u = u.sel(athlete=who["athlete_id"].to_numpy())
-        q = u.quantile([0.05, 0.95], dim=("chain", "draw")).to_numpy()
+        q = u.quantile([TAIL, 1 - TAIL], dim=("chain", "draw")).to_numpy()
         rows.append((s, u.mean(("chain", "draw")).to_numpy(), q[0], q[1]))
     for j, name in enumerate(who["name"]):
         x = [r[0] for r in rows]
@@ -114,7 +116,7 @@ def plot_abilities(
         ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.2)
     kind = "unpaced" if unpaced else "paced"
     ax.set_xlabel("season")
-    ax.set_ylabel(f"ability ({event}, {kind}), 90% band")
+    ax.set_ylabel(f"ability ({event}, {kind}), {LABEL} band")
     ax.legend()
     return ax
 
@@ -141,7 +143,7 @@ def plot_rivalry(rivalry: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.axhline(0.5, color="grey", lw=0.8, ls="--")
     ax.set_ylim(0, 1)
     ax.set_ylabel(f"P({a} ahead of {b})")
-    title = f"{a} vs {b}: head to head, 90% bands"
+    title = f"{a} vs {b}: head to head, {LABEL} bands"
     if "data_end" in rivalry and rivalry["data_end"].notna().any():
         title += f"\nfit's data to {pd.Timestamp(rivalry['data_end'].max()):%Y-%m-%d}"
     ax.set_title(title)
@@ -163,7 +165,7 @@ def plot_calibration(backtest, models: Sequence[str], *, what: str = "p_win", ax
         ax.errorbar(t["mean_p"], t["observed"], yerr=err, marker="o", capsize=2, label=model)
     label = "win" if what == "p_win" else "podium"
     ax.set_xlabel(f"forecast P({label})")
-    ax.set_ylabel("observed frequency (90% interval)")
+    ax.set_ylabel(f"observed frequency ({LABEL} interval)")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_title(f"Calibration of P({label}) on the backtest's races")

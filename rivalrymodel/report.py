@@ -16,6 +16,7 @@ import pandas as pd
 from .evaluation import SETS, Backtest, bootstrap_mean, expected_calibration_error
 from .evaluation.metrics import top_bins
 from .evaluation.targets import HOLDOUT
+from .forecasting.intervals import LABEL
 
 __all__ = ["yardstick_report", "sets_report", "LABELS"]
 
@@ -99,7 +100,7 @@ def differences(
              f"{r['mean']:+.3f} [{r['lo']:+.3f}, {r['hi']:+.3f}]", verdict]
         )  # fmt: skip
     rows.sort(key=lambda x: (x[0], x[2], x[1]))
-    head = ["set", "forecaster", "metric", "races", f"minus {reference} [90%]", "verdict"]
+    head = ["set", "forecaster", "metric", "races", f"minus {reference} [{LABEL}]", "verdict"]
     return _table(rows, head)
 
 
@@ -152,7 +153,7 @@ def yardstick_report(bt, targets, data, *, reference: str, header: str = "") -> 
     parts += ["## The reliability plot's top two bins\n\n" + top_bins_table(bt)]
     parts += [
         f"## Paired differences to {reference}\n\nPer race, the forecaster's score minus "
-        f"{reference}'s; the 90% interval is a bootstrap over races. For the log loss lower is "
+        f"{reference}'s; the {LABEL} interval is a bootstrap over races. For the log loss lower is "
         "better, for pairwise accuracy higher.\n\n" + differences(bt, reference)
     ]
     parts += ["## Races the covariate terms touch\n\n" + touched(bt, targets, data, reference)]
@@ -226,7 +227,8 @@ def _bin_cells(p: pd.DataFrame) -> list[str]:
 
 _BINS_HEAD = ["P(win) 0.8-0.9", "P(win) 0.9-1", "within band"]
 _BINS_TEXT = (
-    "P(win) in [0.8, 0.9) and [0.9, 1]: forecasts, their mean, the wins, and the 90% band of "
+    "P(win) in [0.8, 0.9) and [0.9, 1]: forecasts, their mean, the wins, and the "
+    f"{LABEL} band of "
     "the wins if the forecasts were right (Binomial(n, mean)).\n\n"
 )
 
@@ -316,7 +318,7 @@ def sets_report(
     out = [
         "## Winner log loss per set\n\nMean per race (lower is better; the best in bold) on the "
         "races every forecaster shown forecast from the set's origin; the last column: paired "
-        f"per-race difference, {reference} minus the best peer, with its 90% bootstrap "
+        f"per-race difference, {reference} minus the best peer, with its {LABEL} bootstrap "
         "interval (negative: the reference is better).\n\n" + _table(loss_rows, head),
         "## ECE of P(win) per set\n\n" + _table(ece_rows, ["set", "seasons", "races", *models]),
         "## The reliability plot's top two bins\n\n"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from scipy.stats import binom, norm
 
 from ..forecasting import Forecast
+from ..forecasting.intervals import LEVEL, TAIL
 
 __all__ = [
     "score_race", "reliability", "expected_calibration_error", "top_bins", "bootstrap_mean",
@@ -71,7 +72,7 @@ def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> pd.DataFrame:
     edges = np.linspace(0, 1, bins + 1)
     which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
     rows = []
-    z = 1.6449
+    z = norm.ppf(1 - TAIL)
     for b in range(bins):
         m = which == b
         k = int(m.sum())
@@ -111,14 +112,14 @@ def top_bins(p: np.ndarray, y: np.ndarray, bins: int = 10, top: int = 2) -> pd.D
         m = which == b
         n, wins = int(m.sum()), int(y[m].sum())
         mean_p = float(p[m].mean()) if n else np.nan
-        lo, hi = (binom.ppf(0.05, n, mean_p), binom.ppf(0.95, n, mean_p)) if n else (0, 0)
+        lo, hi = (binom.ppf(TAIL, n, mean_p), binom.ppf(1 - TAIL, n, mean_p)) if n else (0, 0)
         rows.append((edges[b], n, mean_p, wins, int(lo), int(hi), bool(lo <= wins <= hi)))
     cols = ["bin", "n", "mean_p", "wins", "band_lo", "band_hi", "inside"]
     return pd.DataFrame(rows, columns=cols)
 
 
 def bootstrap_mean(
-    values: np.ndarray, *, reps: int = 2000, level: float = 0.9, random_seed: int = 0
+    values: np.ndarray, *, reps: int = 2000, level: float = LEVEL, random_seed: int = 0
 ) -> tuple[float, float, float]:
     """Mean and a percentile bootstrap interval (resampling the values, i.e. races)."""
     values = np.asarray(values, dtype=float)

@@ -98,7 +98,7 @@ class PlackettLuceLaw(RaceLaw):
     def sample(self, rng, n):
         return plackett_luce_scores(self.v, n, rng)
 
-    def _section_scores(self, v, rng):
+    def section_scores(self, v, rng):
         return v + gumbel(rng, v.shape)
 
     def qualifying_key(self, place, score):

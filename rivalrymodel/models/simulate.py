@@ -3,8 +3,8 @@
 Adding independent standard Gumbel noise to each runner's scaled utility and sorting gives a
 finishing order distributed exactly as Plackett-Luce (Gumbel-max); so does sorting exponential
 finish times with rates exp(utility) (an exponential race), which needs no logarithms and is what
-:func:`simulate_places` does. The basis of the prior predictive check and of forecasts. No Python
-loop over draws, races or runners.
+:func:`simulate_places` does. The sampling primitives of the race laws (:mod:`.race_law`,
+:mod:`.pl_law`). No Python loop over draws, races or runners.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ class TimesLaw(RaceLaw):
         sd = self._result_sd[:, None, None]
         return self.scale * self.v[:, None, :] - sd * rng.standard_t(nu, size=shape)
 
-    def _section_scores(self, v, rng):
+    def section_scores(self, v, rng):
         sd, nu, race_sd = self._result_sd, self._draws("time_nu"), self._draws("race_sd")
         noise = sd[:, None, None] * rng.standard_t(nu, size=v.shape[::-1]).T
         pace = race_sd[:, None, None] * rng.standard_normal(v.shape[:2])[..., None]
