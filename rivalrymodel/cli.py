@@ -18,8 +18,8 @@ from .data.racedata import bundled_data_dir, load_dataset
 from .data.schema import DataValidationError, Event, Round
 from .errors import RivalryModelError
 from .forecasting.horizon import STALE_DAYS, check_ahead, describe_age
-from .forecasting.intervals import LABEL
 from .inference import DEFAULTS, draw_plan
+from .models.intervals import LABEL
 
 
 def _summary(args: argparse.Namespace) -> int:

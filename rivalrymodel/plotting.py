@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .forecasting.intervals import LABEL, TAIL
+from .models.intervals import LABEL, TAIL
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -16,7 +16,7 @@ import pandas as pd
 from .evaluation import SETS, Backtest, bootstrap_mean, expected_calibration_error
 from .evaluation.metrics import top_bins
 from .evaluation.targets import HOLDOUT
-from .forecasting.intervals import LABEL
+from .models.intervals import LABEL
 
 __all__ = ["yardstick_report", "sets_report", "LABELS"]
 

@@ -12,7 +12,7 @@ import pandas as pd
 from scipy.stats import binom, norm
 
 from ..forecasting import Forecast
-from ..forecasting.intervals import LEVEL, TAIL
+from ..models.intervals import LEVEL, TAIL
 
 __all__ = [
     "score_race", "reliability", "expected_calibration_error", "top_bins", "bootstrap_mean",

@@ -8,8 +8,8 @@ date. Divided by the race type's noise scale, they give the fit's family's race 
 (:mod:`rivalrymodel.models.race_law`), which answers per draw: in closed form where it can
 (Plackett-Luce: win, podium, pairwise, expected place), else from races it simulates,
 vectorised over draws. This module only summarises: each probability is the posterior mean
-over draws, with a 90% interval (:mod:`.intervals`) of the per-draw probabilities: the
-uncertainty about the athletes, not about the race.
+over draws, with a 90% interval (:mod:`rivalrymodel.models.intervals`) of the per-draw
+probabilities: the uncertainty about the athletes, not about the race.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from ..data.files import write_table
+from ..models.intervals import LABEL, interval
 from ..models.pl_law import PlackettLuceLaw
 from ..models.race_law import RaceLaw, SampledLaw
 from .horizon import check_date, data_age, describe_age
-from .intervals import LABEL, interval
 from .limits import check_memory, check_options, check_out_suffix, forecast_bytes
 from .projection import race_law, utility_draws
 from .startlist import StartList

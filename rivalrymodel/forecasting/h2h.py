@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..models.intervals import interval
 from .horizon import check_date
-from .intervals import interval
 from .limits import check_count
 from .projection import race_law, utility_draws
 from .startlist import StartList, roster_rows

@@ -1,6 +1,7 @@
 """The interval of every printed number: the central 90% (of posterior draws, or of bootstrap
-means), its one home; forecasts, head to head, the backtest's bootstrap and the report's text
-all take it from here."""
+means), its one home; forecasts, head to head, the backtest's bootstrap, the report's and the
+CLI's text and the plots take it from here. It sits in the models layer so that every layer
+that summarises draws (inference too) can import it."""
 
 from __future__ import annotations
 
