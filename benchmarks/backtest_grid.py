@@ -13,12 +13,13 @@ import argparse
 import concurrent.futures as cf
 import tempfile
 import time
+from dataclasses import replace
 
 import pandas as pd
 
 import rivalrymodel as rm
 from rivalrymodel.evaluation import backtest, default_targets
-from rivalrymodel.inference import QUICK
+from rivalrymodel.inference import QUICK, SamplerSettings
 
 
 def grid(data: rm.RaceData, n_origins: int) -> pd.DataFrame:
@@ -28,12 +29,12 @@ def grid(data: rm.RaceData, n_origins: int) -> pd.DataFrame:
     return finals.sort_values("date").groupby("season").head(1).tail(n_origins)
 
 
-def run(data, targets, executor, fit_kwargs) -> tuple[float, float]:
+def run(data, targets, executor, settings) -> tuple[float, float]:
     start = time.perf_counter()
     bt = backtest(
         [rm.variants()["full"]], data, targets, refit="season", executor=executor,
-        fit_kwargs=fit_kwargs, cache_dir=tempfile.mkdtemp(prefix="rm-grid-"), random_seed=0,
-        progress=False, quick_data_months=12,
+        settings=settings, cache_dir=tempfile.mkdtemp(prefix="rm-grid-"), random_seed=0,
+        progress=False,
     )  # fmt: skip
     return time.perf_counter() - start, float(bt.races["log_loss"].mean())
 
@@ -44,8 +45,11 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     data = rm.load_dataset()
     targets = grid(data, 2 if args.quick else 4)
-    fit_kwargs = {"draws": 30, "tune": 30, "chains": 2} if args.quick else dict(QUICK)
-    print(f"Backtest grid: {len(targets)} origins x the full model, fits {fit_kwargs}")
+    # QUICK's fits on the last 12 months of data (tiny chains with --quick)
+    settings = replace(QUICK, data_months=12)
+    if args.quick:
+        settings = SamplerSettings(draws=30, tune=30, chains=2, data_months=12)
+    print(f"Backtest grid: {len(targets)} origins x the full model, fits {settings}")
     rows = {}
     for label in ["1 local worker", "2 local workers", "Dask LocalCluster, 2 workers"]:
         if label.startswith("Dask"):
@@ -55,11 +59,11 @@ def main(argv: list[str] | None = None) -> None:
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             )
             with cluster, Client(cluster) as client:
-                rows[label] = run(data, targets, client.get_executor(), fit_kwargs)
+                rows[label] = run(data, targets, client.get_executor(), settings)
         else:
             workers = 1 if label.startswith("1") else 2
             with cf.ProcessPoolExecutor(max_workers=workers) as ex:
-                rows[label] = run(data, targets, ex, fit_kwargs)
+                rows[label] = run(data, targets, ex, settings)
         print(f"{label}: {rows[label][0]:.1f} s", flush=True)
     df = pd.DataFrame(rows, index=["wall s", "mean log loss"]).T
     df["speed-up vs 1 worker"] = df["wall s"].iloc[0] / df["wall s"]

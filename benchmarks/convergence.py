@@ -27,12 +27,12 @@ import rivalrymodel as rm
 from rivalrymodel.data.files import write_text_atomically
 from rivalrymodel.evaluation import yardstick_targets
 from rivalrymodel.inference import (
-    DEFAULTS,
+    DEFAULT,
     QUICK,
     THRESHOLDS,
     ConvergenceWarning,
+    SamplerSettings,
     cached_fit,
-    quick_data,
 )
 
 ROOT = Path(__file__).resolve().parent
@@ -84,8 +84,8 @@ def report(df: pd.DataFrame, total: int, command: str) -> str:
         f"Thresholds: r_hat <= {THRESHOLDS['r_hat']}, bulk and tail ESS >= "
         f"{THRESHOLDS['ess_bulk']:.0f}, {THRESHOLDS['divergences']} divergences. Draws per "
         "chain: the first of the plan, doubled up to its maximum while a check fails (the "
-        f"library's default: {DEFAULTS['chains']} chains x {DEFAULTS['draws']} up to "
-        f"{DEFAULTS['max_draws']}); the table gives the draws and sampling time of the fit kept.",
+        f"library's default: {DEFAULT.chains} chains x {DEFAULT.draws} up to "
+        f"{DEFAULT.max_draws}); the table gives the draws and sampling time of the fit kept.",
         "",
         f"**{len(df)} of {total} origins measured; {passed} of {len(df)} pass.** Worst over "
         f"them: r_hat {df['r_hat'].max():.4f}, bulk ESS {df['ess_bulk'].min()}, tail ESS "
@@ -108,10 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sets", default="", help="only the origins of these target sets")
     p.add_argument("--variant", default="default")
-    p.add_argument("--draws", type=int, default=DEFAULTS["draws"])
-    p.add_argument("--max-draws", type=int, default=DEFAULTS["max_draws"])
-    p.add_argument("--tune", type=int, default=DEFAULTS["tune"])
-    p.add_argument("--chains", type=int, default=DEFAULTS["chains"])
+    p.add_argument("--draws", type=int, default=DEFAULT.draws)
+    p.add_argument("--max-draws", type=int, default=DEFAULT.max_draws)
+    p.add_argument("--tune", type=int, default=DEFAULT.tune)
+    p.add_argument("--chains", type=int, default=DEFAULT.chains)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quick", action="store_true", help="two origins, smoke-run fits")
     p.add_argument("--minutes", type=float, default=float("inf"), help="no new fit after this")
@@ -124,18 +124,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.sets:
         targets = targets[targets["set"].isin(args.sets.split(","))]
     origins = sorted(targets["origin"].dt.strftime("%Y-%m-%d").unique())
-    settings = {"draws": args.draws, "max_draws": args.max_draws, "tune": args.tune,
-                "chains": args.chains}  # fmt: skip
+    settings = SamplerSettings(draws=args.draws, max_draws=args.max_draws, tune=args.tune,
+                               chains=args.chains)  # fmt: skip
     if args.quick:
-        settings, origins = {**QUICK, "max_draws": QUICK["draws"]}, origins[-2:]
+        settings, origins = QUICK, origins[-2:]
+    # the columns of convergence.csv that say how a row was sampled
+    plan = {"draws": settings.draws, "max_draws": settings.max_draws, "tune": settings.tune,
+            "chains": settings.chains}  # fmt: skip
     csv = Path(args.csv)
     done = pd.read_csv(csv, dtype={"origin": str, "data": str}) if csv.exists() else None
     rows = [] if done is None else done.to_dict("records")
     spec = rm.variants()[args.variant]
     for i in spread(len(origins)):
         origin = origins[i]
-        seen = quick_data(data.as_of(origin)) if args.quick else data.as_of(origin)
-        key = {"origin": origin, "variant": spec.name, **settings, "seed": args.seed,
+        seen = settings.data(data.as_of(origin))  # the data the fit sees, for the table
+        key = {"origin": origin, "variant": spec.name, **plan, "seed": args.seed,
                "data": seen.fingerprint()}  # fmt: skip
         if any(all(r.get(k) == v for k, v in key.items()) for r in rows):
             continue
@@ -144,13 +147,13 @@ def main(argv: list[str] | None = None) -> int:
             break
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # the table says it
-            fit = cached_fit(spec, seen, random_seed=args.seed, **settings)
+            fit = cached_fit(spec, seen, settings, random_seed=args.seed)
         row = {**key, "races_seen": len(seen.races), **measure(fit)}
         rows.append(row)
         print(f"{origin}: {row}", flush=True)
         write_text_atomically(csv, pd.DataFrame(rows, columns=COLUMNS).to_csv(index=False))
     df = pd.DataFrame(rows, columns=COLUMNS)
-    for k, v in {"variant": spec.name, **settings}.items():
+    for k, v in {"variant": spec.name, **plan}.items():
         df = df[df[k] == v]
     if len(df):
         words = sys.argv[1:] if argv is None else argv

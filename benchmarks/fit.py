@@ -3,7 +3,7 @@
 Run from the repository root with the project's venv:
 
 - ``python benchmarks/fit.py`` (acceptance): the default model (``rm.ModelSpec()``) on the
-  bundled data at the library's default sampler settings (``inference.DEFAULTS``: 2 chains x
+  bundled data at the library's default sampler settings (``inference.DEFAULT``: 2 chains x
   2000 draws, doubled while a check fails), cold (empty PyTensor/numba caches, in a fresh
   process) and warm; the time of every stage, min ESS per second, divergences.
 - ``python benchmarks/fit.py --samplers [--since 2025-01-01]``: one model, several samplers and
@@ -178,8 +178,8 @@ def _single(args) -> None:
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rm.ConvergenceWarning)
-        given = {k: v for k, v in (("tune", args.tune), ("chains", args.chains)) if v}
-        fit = rm.fit(DEFAULT, data, draws=args.draws, random_seed=1, **given)
+        settings = rm.SamplerSettings.from_options(args.draws, None, args.tune, args.chains)
+        fit = rm.fit(DEFAULT, data, settings, random_seed=1)
     wall = time.perf_counter() - start
     worst = fit.diagnostics().loc["all"]
     stats = fit.tree["sample_stats"].to_dataset()
@@ -222,7 +222,8 @@ def centring() -> None:
     }.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", rm.ConvergenceWarning)
-            fit = rm.fit(spec, data, draws=500, tune=500, chains=2, random_seed=1)
+            settings = rm.SamplerSettings(draws=500, tune=500, chains=2)
+            fit = rm.fit(spec, data, settings, random_seed=1)
         worst = fit.diagnostics().loc["all"]
         rates[label] = worst["ess_bulk"] / fit.timings["sample"]
         print(f"{label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in fit.timings.items())

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 import rivalrymodel as rm
-from rivalrymodel.inference import QUICK, quick_data
+from rivalrymodel.inference import DEFAULT, QUICK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,13 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="18 months of data, a short fit")
     args = p.parse_args(argv)
     data = rm.load_dataset()
-    settings = {"random_seed": 1}
-    if args.quick:
-        data = quick_data(data)
-        settings.update(QUICK)
+    settings = QUICK if args.quick else DEFAULT
+    data = settings.data(data)  # the forecast below takes a race of the data the fit saw
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rm.ConvergenceWarning)
-        fit = rm.fit(rm.ModelSpec(), data, **settings)
+        fit = rm.fit(rm.ModelSpec(), data, settings, random_seed=1)
     post = fit.posterior
     print(f"{fit}: {sum(post[v].size for v in post.data_vars) // fit.n_samples:,} values per draw")
     # The largest field of the last season, run again on the fit's first forecastable day (the

@@ -32,7 +32,7 @@ import rivalrymodel as rm
 from rivalrymodel.data.files import write_text_atomically
 from rivalrymodel.evaluation import BASELINES, SETS, Backtest, backtest, yardstick_targets
 from rivalrymodel.evaluation.targets import EXTRA_SETS
-from rivalrymodel.inference import QUICK
+from rivalrymodel.inference import QUICK, SamplerSettings
 from rivalrymodel.plotting import plot_calibration
 from rivalrymodel.report import yardstick_report
 
@@ -78,14 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         targets = yardstick_targets(data, sets=args.sets.split(",") if args.sets else SETS)
     except ValueError as e:
         p.error(str(e))
-    fit_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
-    months = None
+    settings = SamplerSettings(draws=args.draws, tune=args.tune, chains=args.chains)
     if args.origins:
         keep = targets["origin"].dt.strftime("%Y-%m-%d").isin(args.origins.split(","))
         targets = targets[keep]
     if args.quick:
         targets = targets.groupby("set").head(1)
-        fit_kwargs, months = dict(QUICK), 18
+        settings = QUICK
     variants = [rm.variants()[v] for v in args.variants.split(",") if v]
     names = (
         list(BASELINES) if args.baselines == "all" else [b for b in args.baselines.split(",") if b]
@@ -102,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     if run_names:
         with cf.ProcessPoolExecutor(args.workers) as ex:
             bt = backtest(
-                [*variants, *baselines], data, targets, executor=ex, fit_kwargs=fit_kwargs,
-                random_seed=args.seed, quick_data_months=months,
+                [*variants, *baselines], data, targets, executor=ex, settings=settings,
+                random_seed=args.seed,
             )  # fmt: skip
     else:  # only re-render an earlier run (--with)
         bt = Backtest(pd.DataFrame(columns=["model", "race_id"]),
@@ -123,11 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     command = "python benchmarks/yardstick.py " + shlex.join(
         argv if argv is not None else sys.argv[1:]
     )
-    quick = " (quick: 18 months of data)" if months else ""
+    quick = f" (quick: {settings.data_months} months of data)" if settings.quick else ""
     if variants:
         refits = (
-            f"Model refits: {fit_kwargs['chains']} chains x {fit_kwargs['draws']} draws after "
-            f"{fit_kwargs['tune']} warm-up{quick}."
+            f"Model refits: {settings.chains} chains x {settings.draws} draws after "
+            f"{settings.tune} warm-up{quick}."
         )
     elif args.previous:
         refits = f"The forecasters come from the earlier runs in `{args.previous}`."

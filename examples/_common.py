@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 import rivalrymodel as rm
-from rivalrymodel.inference import DEFAULTS, QUICK, cached_fit, quick_data
+from rivalrymodel.inference import DEFAULT, QUICK, cached_fit
 
 OUT = Path(__file__).resolve().parent / "output"
 
@@ -21,7 +21,7 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument(
         "--quick",
         action="store_true",
-        help="a smoke run in under a minute: 18 months of data, 2 chains x 150 draws "
+        help=f"a smoke run in under a minute: {QUICK.describe()} "
         "(the numbers are illustrative only; the fit will not pass the convergence checks)",
     )
     p.add_argument("--fit", metavar="FILE", help="use a fit saved with Fit.save instead")
@@ -33,6 +33,11 @@ def parser(description: str) -> argparse.ArgumentParser:
     return p
 
 
+def settings_of(args: argparse.Namespace) -> rm.SamplerSettings:
+    """The library's sampler settings, or its smoke run with ``--quick``."""
+    return QUICK if args.quick else DEFAULT
+
+
 def fit_as_of(args: argparse.Namespace, day: str, spec: rm.ModelSpec | None = None) -> rm.Fit:
     """The fit on the bundled data strictly before ``day``: loaded, cached or sampled."""
     if args.fit:
@@ -42,21 +47,14 @@ def fit_as_of(args: argparse.Namespace, day: str, spec: rm.ModelSpec | None = No
         return fit
     spec = spec or rm.ModelSpec()
     data = rm.load_dataset().as_of(day)
-    settings = {"random_seed": args.seed}  # the library's default sampler settings
-    if args.quick:
-        data = quick_data(data)
-        settings.update(QUICK)
-    full = (
-        f"fit, {DEFAULTS['chains']} chains x {DEFAULTS['draws']} draws (doubled up to "
-        f"{DEFAULTS['max_draws']} while a check fails)"
-    )
-    what = "quick fit (illustrative)" if args.quick else full
-    print(f"{spec.name}: {what} on {data} ...", file=sys.stderr, flush=True)
+    settings = settings_of(args)
+    what = "quick fit (illustrative)" if settings.quick else f"fit, {settings.describe()}"
+    print(f"{spec.name}: {what} on {settings.data(data)} ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
     if args.no_cache:
-        fit = rm.fit(spec, data, **settings)
+        fit = rm.fit(spec, data, settings, random_seed=args.seed)
     else:
-        fit = cached_fit(spec, data, **settings)
+        fit = cached_fit(spec, data, settings, random_seed=args.seed)
     print(f"  ready in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     return fit
 

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from _common import parser
+from _common import parser, settings_of
 
 import rivalrymodel as rm
-from rivalrymodel.inference import QUICK, cached_fit, quick_data
+from rivalrymodel.inference import cached_fit
 
 SHEET = Path(__file__).resolve().parent / "own_results.csv"
 DAY = "2026-02-02"
@@ -33,17 +33,13 @@ RACE = rm.StartList(
 
 
 def _fit(args, data: rm.RaceData, label: str) -> rm.Fit:
-    seen = data.as_of(DAY)
-    settings = {"random_seed": args.seed}
-    if args.quick:
-        seen = quick_data(seen)
-        settings.update(QUICK)
-    print(f"{label}: fitting on {seen} ...", file=sys.stderr, flush=True)
+    seen, settings = data.as_of(DAY), settings_of(args)
+    print(f"{label}: fitting on {settings.data(seen)} ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
     fit = (
-        rm.fit(rm.ModelSpec(), seen, **settings)
+        rm.fit(rm.ModelSpec(), seen, settings, random_seed=args.seed)
         if args.no_cache
-        else cached_fit(rm.ModelSpec(), seen, **settings)
+        else cached_fit(rm.ModelSpec(), seen, settings, random_seed=args.seed)
     )
     print(f"  ready in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     return fit

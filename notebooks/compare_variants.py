@@ -46,14 +46,14 @@ import pandas as pd
 
 import rivalrymodel as rm
 from rivalrymodel.evaluation import Backtest, term_subsets, yardstick_targets
-from rivalrymodel.inference import QUICK, ConvergenceWarning, cached_fit, quick_data
+from rivalrymodel.inference import DEFAULT, QUICK, ConvergenceWarning, cached_fit
 from rivalrymodel.plotting import plot_calibration
 
 matplotlib.use("Agg")
 quick = os.environ.get("RIVALRYMODEL_QUICK") == "1"
 everything = ["default", "full", "seasonal", "pacing", "no_injury", "layoff"]
 names = ["default", "seasonal", "no_injury"] if quick else everything
-settings = dict(QUICK) if quick else {}  # the library's defaults (DEFAULTS)
+settings = QUICK if quick else DEFAULT  # QUICK: 18 months of data, short fits
 data = rm.load_dataset()
 here = Path.cwd()
 root = here if (here / "benchmarks").is_dir() else here.parent
@@ -100,14 +100,13 @@ ax = plot_calibration(bt, ["default", "ttt", "elo"])
 
 # %%
 before_tokyo = data.as_of("2025-09-13")
-seen = quick_data(before_tokyo) if quick else before_tokyo
 fits = {}
 for name in names:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         # Seed 2025 and default settings, as the Tokyo example: it reuses these fits.
         fits[name] = cached_fit(
-            rm.variants()[name], seen, random_seed=2025, log_likelihood=True, **settings
+            rm.variants()[name], before_tokyo, settings, random_seed=2025, log_likelihood=True
         )
     for w in caught:
         print(f"{name}: {w.message}")

@@ -25,7 +25,15 @@ from .forecasting import (
     rivalry,
     simulate_championship,
 )
-from .inference import ConvergenceWarning, Fit, FitFileError, fit, load_fit, prior_predictive
+from .inference import (
+    ConvergenceWarning,
+    Fit,
+    FitFileError,
+    SamplerSettings,
+    fit,
+    load_fit,
+    prior_predictive,
+)
 from .spec import ModelSpec, Prior, variants
 
 __all__ = [
@@ -47,6 +55,7 @@ __all__ = [
     "RaceData",
     "RivalryModelError",
     "Round",
+    "SamplerSettings",
     "StartList",
     "Status",
     "UnknownAthleteError",

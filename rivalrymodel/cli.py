@@ -18,7 +18,7 @@ from .data.racedata import bundled_data_dir, load_dataset
 from .data.schema import DataValidationError, Event, Round
 from .errors import RivalryModelError
 from .forecasting.horizon import STALE_DAYS, check_ahead, describe_age
-from .inference import DEFAULTS, draw_plan
+from .inference import DEFAULT, QUICK
 from .models.intervals import LABEL
 
 
@@ -47,7 +47,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
     """A saved fit (--fit), or one sampled (and cached) on the data before --as-of / the date."""
-    from .inference import QUICK, cached_fit, load_fit, quick_data
+    from .inference import cached_fit, load_fit
     from .spec import variants
 
     if getattr(args, "fit", None):
@@ -68,19 +68,14 @@ def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
     data = load_data(args).as_of(as_of)
     if day is not None:
         check_ahead(data.data_end, day)  # before minutes of sampling, not after
-    settings = {"draws": args.draws, "max_draws": args.max_draws, "tune": args.tune,
-                "chains": args.chains}  # fmt: skip
-    if args.quick:
-        data, settings = quick_data(data), dict(QUICK)
-    plan = draw_plan(settings["draws"], settings.get("max_draws"))
-    more = f", doubled up to {plan[-1]} while a check fails" if len(plan) > 1 else ""
+    settings = args.settings
     _say(
-        f"fitting {args.variant} on {data}: {settings['chains']} chains x {plan[0]} draws{more} "
+        f"fitting {args.variant} on {settings.data(data)}: {settings.describe()} "
         "(minutes for the full data; a cached fit is reused)"
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = cached_fit(table[args.variant], data, random_seed=args.seed, **settings)
+        fit = cached_fit(table[args.variant], data, settings, random_seed=args.seed)
     for w in caught:
         _say(f"warning: {w.message}")
     _say(f"fit ready: {fit}")
@@ -170,7 +165,6 @@ def _backtest(args: argparse.Namespace) -> int:
     import concurrent.futures as cf
 
     from .evaluation import BASELINES, backtest, default_targets, yardstick_targets
-    from .inference import QUICK
     from .spec import variants
 
     table = variants()
@@ -192,12 +186,9 @@ def _backtest(args: argparse.Namespace) -> int:
         executor = cf.ProcessPoolExecutor(max_workers=args.workers)
     data = load_data(args)
     targets = yardstick_targets(data) if args.targets == "yardstick" else default_targets(data)
-    fit_kwargs = {"draws": args.draws, "max_draws": args.max_draws, "tune": args.tune,
-                  "chains": args.chains}  # fmt: skip
     if args.quick:
-        # A smoke run: the last season's championship finals, short fits on 18 months of data.
+        # A smoke run: the last season's championship finals, quick fits (args.settings).
         targets = targets[targets["set"].eq("championship_final")].tail(3)
-        fit_kwargs = dict(QUICK)
     if args.refit:
         targets = targets.drop(columns="origin", errors="ignore")
     when = args.refit or ("at each target's origin" if "origin" in targets else "season")
@@ -208,9 +199,8 @@ def _backtest(args: argparse.Namespace) -> int:
         targets,
         refit=args.refit,
         executor=executor,
-        fit_kwargs=fit_kwargs,
+        settings=args.settings,
         random_seed=args.seed,
-        quick_data_months=18 if args.quick else None,
     )
     executor.shutdown()
     out = Path(args.out)
@@ -248,22 +238,22 @@ def _fit_options(p: argparse.ArgumentParser, *, saved: bool) -> None:
         + (" (default: the race date)" if saved else ""),
     )
     p.add_argument("--variant", help="model variant (default: default)")
-    _sampler_options(p, "last 18 months of data, 2 chains x 150 draws; will not converge")
+    _sampler_options(p, f"{QUICK.describe()}; will not converge")
 
 
 def _sampler_options(p: argparse.ArgumentParser, quick: str) -> None:
     """Sampler settings, --quick (a smoke run: ``quick`` says what it does), data and seed."""
     p.add_argument(
         "--draws", type=int,
-        help=f"draws per chain (default {DEFAULTS['draws']}, doubled while a check fails)",
+        help=f"draws per chain (default {DEFAULT.draws}, doubled while a check fails)",
     )  # fmt: skip
     p.add_argument(
         "--max-draws", type=int,
-        help=f"double the draws up to this while a check fails (default {DEFAULTS['max_draws']} "
+        help=f"double the draws up to this while a check fails (default {DEFAULT.max_draws} "
         "with the default draws, else no doubling)",
     )  # fmt: skip
-    p.add_argument("--tune", type=int, help=f"warm-up draws (default {DEFAULTS['tune']})")
-    p.add_argument("--chains", type=int, help=f"chains (default {DEFAULTS['chains']})")
+    p.add_argument("--tune", type=int, help=f"warm-up draws (default {DEFAULT.tune})")
+    p.add_argument("--chains", type=int, help=f"chains (default {DEFAULT.chains})")
     p.add_argument("--quick", action="store_true", help=f"smoke run: {quick}")
     p.add_argument("--data", metavar="DIR", help="dataset folder (default: the bundled data/)")
     p.add_argument(
@@ -372,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="results/backtest", metavar="DIR")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, tcp://host:port")
-    _sampler_options(p, "3 championship finals, 2 chains x 150 draws on 18 months of data")
+    _sampler_options(p, f"3 championship finals, {QUICK.describe()}")
     p.set_defaults(func=_backtest)
     return parser
 

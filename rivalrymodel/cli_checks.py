@@ -19,7 +19,7 @@ from .data.racedata import RaceData, load_dataset
 from .data.text import read_csv_strings
 from .errors import RivalryModelError
 from .forecasting.forecast import check_out_suffix
-from .inference import DEFAULTS
+from .inference import SamplerSettings, SettingsError
 
 __all__ = [
     "UsageError", "check_options", "dask_executor", "load_data", "say", "start_list_names",
@@ -87,17 +87,19 @@ def _fit_options_with_saved_fit(args: argparse.Namespace) -> None:
 
 def check_options(args: argparse.Namespace) -> None:
     """Refuse bad options before any sampling (the order a user would fix them in); then fill
-    in the sampler's defaults (None until here, so that --fit can tell a given option)."""
+    in the defaults (None until here, so that --fit can tell a given option): the sampler's
+    options become ``args.settings`` (a :class:`~rivalrymodel.inference.SamplerSettings`)."""
     _fit_options_with_saved_fit(args)
-    for name, low in (("draws", 1), ("tune", 0), ("chains", 1), ("workers", 1)):
-        value = getattr(args, name, None)
-        if value is not None and value < low:
-            raise UsageError(f"--{name} must be >= {low}, not {value}")
-    max_draws = getattr(args, "max_draws", None)
-    if max_draws is not None:
-        least = getattr(args, "draws", None) or DEFAULTS["draws"]
-        if max_draws < least:
-            raise UsageError(f"--max-draws must be >= the draws ({least}), not {max_draws}")
+    if hasattr(args, "draws"):  # a command that samples
+        try:
+            args.settings = SamplerSettings.from_options(
+                args.draws, args.max_draws, args.tune, args.chains, quick=args.quick
+            )
+        except SettingsError as err:
+            raise UsageError(f"--{err.field.replace('_', '-')} {err.problem}") from None
+    workers = getattr(args, "workers", None)
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers must be >= 1, not {workers}")
     top_k = getattr(args, "top_k", None)
     if top_k is not None and top_k < 1:
         raise UsageError(f"--top-k must be >= 1, not {top_k}")
@@ -131,9 +133,8 @@ def check_options(args: argparse.Namespace) -> None:
         if getattr(args, name, None) and not getattr(args, "add_results", None):
             flag = "--" + name.replace("_", "-")
             raise UsageError(f"{flag} needs --add-results (a results sheet)")
-    for name in ("tune", "chains", "variant"):
-        if hasattr(args, name) and getattr(args, name) is None:
-            setattr(args, name, DEFAULTS.get(name, "default"))
+    if hasattr(args, "variant") and args.variant is None:
+        args.variant = "default"
 
 
 def load_data(args: argparse.Namespace) -> RaceData:

@@ -10,8 +10,9 @@ import pytest
 import xarray as xr
 
 import rivalrymodel as rm
+from rivalrymodel.inference import SamplerSettings, cached_fit
 from rivalrymodel.inference import cache as cache_mod
-from rivalrymodel.inference import cached_fit
+from rivalrymodel.inference.sampling import Sampler
 from tests.helpers import MEANS, forecast_tree
 
 
@@ -24,33 +25,42 @@ def tiny():
     return data.as_of("2019-12-31")
 
 
+FIFTY = SamplerSettings(draws=50)
+
+
 def _fake_sampler(monkeypatch) -> list:
-    """Make the cache's ``fit`` return a hand-built posterior; the list counts the calls."""
+    """Make the cache's sampler return a hand-built posterior; the list counts the calls."""
     calls = []
 
-    def fake_fit(spec, data, **kwargs):
+    def fake_fit_at(self, draws):
         calls.append(1)
         return rm.Fit(forecast_tree(MEANS, draws=50))
 
-    monkeypatch.setattr(cache_mod, "fit", fake_fit)
+    monkeypatch.setattr(Sampler, "fit_at", fake_fit_at)
     return calls
+
+
+def _cached(*args, **kwargs) -> rm.Fit:
+    """``cached_fit`` of a hand-built posterior, whose checks fail (one chain), as expected."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.ConvergenceWarning)
+        return cached_fit(*args, **kwargs)
 
 
 def test_a_damaged_entry_is_refitted_with_a_warning(tmp_path, monkeypatch, tiny):
     calls = _fake_sampler(monkeypatch)
     spec = rm.ModelSpec()
-    first = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=50)
-    entry = cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1, draws=50)
+    first = _cached(spec, tiny, FIFTY, cache_dir=tmp_path, random_seed=1)
+    entry = cache_mod.entry_path(spec, tiny, tmp_path, settings=FIFTY, random_seed=1)
     assert entry.exists() and len(calls) == 1
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", rm.ConvergenceWarning)
-        again = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=50)
+    with pytest.warns(rm.ConvergenceWarning):  # a loaded entry repeats its warning
+        again = cached_fit(spec, tiny, FIFTY, cache_dir=tmp_path, random_seed=1)
     assert len(calls) == 1
     xr.testing.assert_identical(again.posterior, first.posterior)
     entry.write_bytes(entry.read_bytes()[:2000])  # truncated, as by a crash of an old writer
     with pytest.warns(cache_mod.CacheWarning, match="cache entry refitted.*not a readable"):
-        cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=50)
+        _cached(spec, tiny, FIFTY, cache_dir=tmp_path, random_seed=1)
     assert len(calls) == 2
     rm.load_fit(entry)  # repaired
 
@@ -60,27 +70,28 @@ def test_a_failing_attempt_is_followed_by_one_with_twice_the_draws(tmp_path, mon
     attempt is an entry, so a second call loads the one that passed without sampling."""
     calls = []
 
-    def fake_fit(spec, data, *, draws, **kwargs):
+    def fake_fit_at(self, draws):
         calls.append(draws)
         tree = forecast_tree(MEANS, draws=50)
         tree.attrs["fake_draws"] = draws
         return rm.Fit(tree)
 
-    monkeypatch.setattr(cache_mod, "fit", fake_fit)
+    monkeypatch.setattr(Sampler, "fit_at", fake_fit_at)
     # a fit passes its checks from 4000 draws per chain on (as read back from its entry)
     monkeypatch.setattr(cache_mod, "_passed", lambda f: int(f.tree.attrs["fake_draws"]) >= 4000)
     spec = rm.ModelSpec()
-    kept = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+    kept = _cached(spec, tiny, cache_dir=tmp_path, random_seed=1)
     assert calls == [2000, 4000] and kept.tree.attrs["fake_draws"] == 4000
-    again = cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1)
+    again = _cached(spec, tiny, cache_dir=tmp_path, random_seed=1)
     assert calls == [2000, 4000] and again.tree.attrs["fake_draws"] == 4000
     for draws in (2000, 4000):
-        assert cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1, draws=draws).exists()
+        assert cache_mod.entry_path(spec, tiny, tmp_path, draws=draws, random_seed=1).exists()
     # given draws are taken as given: one attempt, though it fails
-    cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=1, draws=700)
+    _cached(spec, tiny, SamplerSettings(draws=700), cache_dir=tmp_path, random_seed=1)
     assert calls == [2000, 4000, 700]
     # a plan that never passes keeps its last attempt
-    cached_fit(spec, tiny, cache_dir=tmp_path, random_seed=2, draws=100, max_draws=400)
+    plan = SamplerSettings(draws=100, max_draws=400)
+    _cached(spec, tiny, plan, cache_dir=tmp_path, random_seed=2)
     assert calls[3:] == [100, 200, 400]
 
 
@@ -92,8 +103,9 @@ def _worker(args):
                                n_injured=2, random_seed=3)  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = cached_fit(rm.ModelSpec(), data.as_of("2019-12-31"), cache_dir=cache_dir,
-                         random_seed=seed, draws=30, tune=30, chains=1)  # fmt: skip
+        fit = cached_fit(rm.ModelSpec(), data.as_of("2019-12-31"),
+                         SamplerSettings(draws=30, tune=30, chains=1), cache_dir=cache_dir,
+                         random_seed=seed)  # fmt: skip
     return fit.draws("ability")
 
 
@@ -111,16 +123,32 @@ def test_two_processes_share_one_cache_entry(tmp_path):
     np.testing.assert_array_equal(rm.load_fit(entries[0]).draws("ability"), fresh)
 
 
-def test_draw_plan_doubles_from_the_default_and_takes_given_draws_as_given():
-    from rivalrymodel.inference import DEFAULTS, draw_plan
+@pytest.mark.slow
+def test_the_cache_compiles_once_for_all_the_attempts_it_samples(tmp_path, monkeypatch, tiny):
+    """A plan whose attempts fail samples each of them from one compiled model; each is an
+    entry, and the kept one has the draws of a fresh fit of that many draws."""
+    import nutpie
 
-    assert draw_plan() == [DEFAULTS["draws"], 2 * DEFAULTS["draws"], DEFAULTS["max_draws"]]
-    assert draw_plan(500) == [500]
-    assert draw_plan(100, 450) == [100, 200, 400]
-    with pytest.raises(ValueError, match="max_draws .300. must be >= draws .500."):
-        draw_plan(500, 300)
-    with pytest.raises(ValueError, match="draws must be >= 1"):
-        draw_plan(0)
+    compiled = []
+    real = nutpie.compile_pymc_model
+
+    def counted(model, **kwargs):
+        compiled.append(1)
+        return real(model, **kwargs)
+
+    monkeypatch.setattr(nutpie, "compile_pymc_model", counted)
+    plan = SamplerSettings(draws=10, max_draws=20, tune=20, chains=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rm.ConvergenceWarning)  # 10-20 draws cannot pass
+        kept = cached_fit(rm.ModelSpec(), tiny, plan, cache_dir=tmp_path, random_seed=3)
+        fresh = rm.fit(rm.ModelSpec(), tiny, SamplerSettings(draws=20, tune=20, chains=1),
+                       random_seed=3)  # fmt: skip
+    assert len(compiled) == 2  # the cache's one, and the fresh fit's
+    for draws in (10, 20):
+        assert cache_mod.entry_path(rm.ModelSpec(), tiny, tmp_path, settings=plan, draws=draws,
+                                    random_seed=3).exists()  # fmt: skip
+    assert [a["draws"] for a in kept.attempts] == [20]  # an entry holds its own attempt
+    np.testing.assert_array_equal(kept.draws("ability"), fresh.draws("ability"))
 
 
 def test_ctrl_c_while_sampling_stops_the_fit_and_saves_nothing(tmp_path, monkeypatch, tiny):
@@ -140,7 +168,7 @@ def test_ctrl_c_while_sampling_stops_the_fit_and_saves_nothing(tmp_path, monkeyp
     monkeypatch.setattr(nutpie, "compile_pymc_model", lambda model: None)
     monkeypatch.setattr(nutpie, "sample", lambda compiled, **kw: Interrupted())
     with pytest.raises(KeyboardInterrupt):
-        cached_fit(rm.ModelSpec(), tiny, cache_dir=tmp_path, random_seed=1, draws=50)
+        cached_fit(rm.ModelSpec(), tiny, FIFTY, cache_dir=tmp_path, random_seed=1)
     assert Interrupted.cancelled
     assert not list(tmp_path.glob("*.nc"))
 
@@ -174,15 +202,13 @@ def test_a_ctrl_c_swallowed_by_a_callback_while_compiling_is_raised_after_it():
 
 def test_an_entry_with_its_log_likelihood_serves_a_lean_request(tmp_path, monkeypatch, tiny):
     calls = _fake_sampler(monkeypatch)
-    spec, kw = rm.ModelSpec(), {"cache_dir": tmp_path, "random_seed": 1, "draws": 50}
-    rich = cached_fit(spec, tiny, log_likelihood=True, **kw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", rm.ConvergenceWarning)
-        lean = cached_fit(spec, tiny, **kw)
+    spec, kw = rm.ModelSpec(), {"settings": FIFTY, "cache_dir": tmp_path, "random_seed": 1}
+    rich = _cached(spec, tiny, log_likelihood=True, **kw)
+    lean = _cached(spec, tiny, **kw)
     assert len(calls) == 1
     xr.testing.assert_identical(lean.posterior, rich.posterior)
-    assert not cache_mod.entry_path(spec, tiny, tmp_path, random_seed=1, draws=50).exists()
+    assert not cache_mod.entry_path(spec, tiny, tmp_path, settings=FIFTY, random_seed=1).exists()
     # ... but not the other way round: a lean entry has no log-likelihood to give
-    cached_fit(spec, tiny, **{**kw, "random_seed": 2})
-    cached_fit(spec, tiny, log_likelihood=True, **{**kw, "random_seed": 2})
+    _cached(spec, tiny, **{**kw, "random_seed": 2})
+    _cached(spec, tiny, log_likelihood=True, **{**kw, "random_seed": 2})
     assert len(calls) == 3

@@ -132,7 +132,7 @@ def test_add_results_reaches_the_fit_and_says_what_was_added(monkeypatch, capsys
 
     seen = {}
 
-    def fake_cached_fit(spec, data, **kwargs):
+    def fake_cached_fit(spec, data, settings, **kwargs):
         seen["data"] = data
         return rm.Fit(forecast_tree(MEANS))
 
@@ -160,7 +160,7 @@ def test_replace_results_lets_the_example_sheet_replace_its_bundled_races(monkey
 
     seen = {}
 
-    def fake_cached_fit(spec, data, **kwargs):
+    def fake_cached_fit(spec, data, settings, **kwargs):
         seen["data"] = data
         return rm.Fit(forecast_tree(MEANS))
 

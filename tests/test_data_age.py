@@ -20,8 +20,8 @@ import rivalrymodel as rm
 from rivalrymodel.cli import main
 from rivalrymodel.data.racedata import load_dataset
 from rivalrymodel.forecasting import MAX_YEARS_AHEAD, STALE_DAYS, ForecastDateError
-from rivalrymodel.inference import cache as cache_mod
-from rivalrymodel.inference import cached_fit, forecast_attrs
+from rivalrymodel.inference import SamplerSettings, cached_fit, forecast_attrs
+from rivalrymodel.inference.sampling import Sampler
 from rivalrymodel.plotting import plot_forecast, plot_rivalry
 from tests.helpers import MEANS, forecast_tree, small_dataset
 
@@ -66,17 +66,17 @@ def test_bundled_data_as_of_any_later_date_are_the_data(tmp_path, bundled):
 def test_two_forecast_dates_after_the_data_end_share_one_fit(tmp_path, monkeypatch, data):
     calls = []
 
-    def fake_fit(spec, seen, **kwargs):
-        calls.append(seen.cutoff)
-        return _fit_of(seen, draws=50)
+    def fake_fit_at(self, draws):
+        calls.append(self.data.cutoff)
+        return _fit_of(self.data, draws=50)
 
-    monkeypatch.setattr(cache_mod, "fit", fake_fit)
+    monkeypatch.setattr(Sampler, "fit_at", fake_fit_at)
 
     def fit_as_of(day):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", rm.ConvergenceWarning)  # hand-built: one chain
-            return cached_fit(rm.ModelSpec(), data.as_of(day), cache_dir=tmp_path,
-                              random_seed=1, draws=50)  # fmt: skip
+            return cached_fit(rm.ModelSpec(), data.as_of(day), SamplerSettings(draws=50),
+                              cache_dir=tmp_path, random_seed=1)  # fmt: skip
 
     a, b = fit_as_of("2025-01-10"), fit_as_of("2025-02-01")
     assert len(calls) == 1 and len(list(tmp_path.glob("*.nc"))) == 1
@@ -165,11 +165,11 @@ def tiny_fits(tmp_path, monkeypatch):
     """The CLI's fits of the tiny dataset (data end 2023-08-23) drawn by hand and counted."""
     calls = []
 
-    def fake_fit(spec, seen, **kwargs):
-        calls.append(seen.cutoff)
-        return _fit_of(seen, draws=50)
+    def fake_fit_at(self, draws):
+        calls.append(self.data.cutoff)
+        return _fit_of(self.data, draws=50)
 
-    monkeypatch.setattr(cache_mod, "fit", fake_fit)
+    monkeypatch.setattr(Sampler, "fit_at", fake_fit_at)
     monkeypatch.setenv("RIVALRYMODEL_CACHE", str(tmp_path / "cache"))
     return calls
 
@@ -214,20 +214,20 @@ def test_a_real_fit_records_its_data_end_and_serves_every_later_date(tmp_path, m
     data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
                                n_injured=2, random_seed=3)  # fmt: skip
     calls = []
-    real = cache_mod.fit
+    real = Sampler.fit_at
 
-    def counted(spec, seen, **kwargs):
-        calls.append(seen.cutoff)
-        return real(spec, seen, **kwargs)
+    def counted(self, draws):
+        calls.append(self.data.cutoff)
+        return real(self, draws)
 
-    monkeypatch.setattr(cache_mod, "fit", counted)
+    monkeypatch.setattr(Sampler, "fit_at", counted)
     end = data.data_end
     fits = []
     for seen in (data.as_of(end + 100 * DAY), data.as_of(end + 140 * DAY), data):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", rm.ConvergenceWarning)  # a short run
-            fits.append(cached_fit(rm.ModelSpec(), seen, cache_dir=tmp_path, random_seed=1,
-                                   draws=60, tune=60))  # fmt: skip
+            fits.append(cached_fit(rm.ModelSpec(), seen, SamplerSettings(draws=60, tune=60),
+                                   cache_dir=tmp_path, random_seed=1))  # fmt: skip
     assert len(calls) == 1
     fit = fits[-1]
     assert fit.data_end == end and fit.cutoff == data.earliest_as_of > end

@@ -125,7 +125,7 @@ def test_no_target_race_later_result_or_later_absence_reaches_any_forecaster(sim
     data, targets = sim
     seen = {}
 
-    def fake_cached_fit(spec, data_seen, **kwargs):
+    def fake_cached_fit(spec, data_seen, settings, **kwargs):
         seen.setdefault(spec.name, {})[data_seen.cutoff] = data_seen
         return _fake_fit(data_seen)
 

@@ -14,11 +14,11 @@ from rivalrymodel.models.synthetic import simulate_dataset
 pytestmark = pytest.mark.slow
 
 
-def _quiet_fit(spec, data, **kw):
+def _quiet_fit(spec, data, *, random_seed, **settings):
     """Short test runs may miss the ESS thresholds: that warning is expected and checked apart."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rm.ConvergenceWarning)
-        return rm.fit(spec, data, **kw)
+        return rm.fit(spec, data, rm.SamplerSettings(**settings), random_seed=random_seed)
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_same_seed_same_numbers(bundled):
 def test_short_run_warns_with_numbers(bundled):
     data = bundled.as_of("2017-01-01")
     with pytest.warns(rm.ConvergenceWarning, match=r"min ess_bulk \d+"):
-        rm.fit(rm.variants()["static"], data, draws=20, tune=20, chains=2, random_seed=1)
+        rm.fit(rm.variants()["static"], data, rm.SamplerSettings(draws=20, tune=20), random_seed=1)
 
 
 @pytest.fixture(scope="module")
@@ -193,9 +193,9 @@ def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly():
 
     data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
                                n_injured=2, random_seed=3)  # fmt: skip
-    kwargs = {"draws": 20, "max_draws": 80, "tune": 30, "chains": 2, "random_seed": 5}
+    settings = rm.SamplerSettings(draws=20, max_draws=80, tune=30, chains=2)
     with pytest.warns(rm.ConvergenceWarning):
-        fit = rm.fit(rm.ModelSpec(), data, **kwargs)
+        fit = rm.fit(rm.ModelSpec(), data, settings, random_seed=5)
     assert [a["draws"] for a in fit.attempts] == [20, 40, 80]
     assert not any(a["passed"] for a in fit.attempts)
     assert fit.posterior.sizes["draw"] == 80 and fit.posterior.sizes["chain"] == 2
@@ -204,7 +204,7 @@ def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly():
     pd.testing.assert_frame_equal(fit.diagnostics(), fresh)
     assert fit.attempts[-1]["r_hat"] == round(float(fresh.loc["all", "r_hat"]), 4)
     with pytest.warns(rm.ConvergenceWarning):
-        again = rm.fit(rm.ModelSpec(), data, **kwargs)
+        again = rm.fit(rm.ModelSpec(), data, settings, random_seed=5)
     np.testing.assert_array_equal(again.draws("ability"), fit.draws("ability"))
 
 

@@ -131,7 +131,6 @@ KNOWN_CYCLES = [
     ["datasets.season_2026", "datasets.sources", "datasets.supplements", "datasets.tilastopaja"],
     ["evaluation.baselines", "evaluation.peer_baselines"],
     ["evaluation.peers", "evaluation.peers_choix", "evaluation.peers_ttt"],
-    ["inference.posterior", "inference.storage"],
 ]
 
 

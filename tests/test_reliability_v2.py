@@ -4,6 +4,7 @@ malformed inputs of the Python API and the CLI; each case ends in one clear line
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -428,16 +429,23 @@ def test_head_to_head_pairs_sum_to_one_whichever_is_asked_first():
 
 # --- 8. an unusable cache or a full disk: the fit goes on without the cache -----------------
 
+TEN = rm.SamplerSettings(draws=10)
+
 
 @pytest.fixture
 def fake_sampler(monkeypatch):
     calls = []
 
-    def sampled(spec, data, **kwargs):
+    def sampled(spec, data, settings, **kwargs):  # what the cache falls back to
         calls.append(kwargs)
         return _fit()
 
+    def sampled_at(self, draws):  # what the cache samples an entry with
+        calls.append({"draws": draws})
+        return _fit()
+
     monkeypatch.setattr("rivalrymodel.inference.cache.fit", sampled)
+    monkeypatch.setattr("rivalrymodel.inference.sampling.Sampler.fit_at", sampled_at)
     return calls
 
 
@@ -460,7 +468,7 @@ def test_a_cache_path_that_is_a_file_falls_back_to_fitting_uncached(tmp_path, fa
     blocker = tmp_path / "cache"
     blocker.write_text("not a folder")
     with pytest.warns(CacheWarning, match="cache .* is unusable .*: fitting without it"):
-        got = cached_fit(rm.ModelSpec(), None, cache_dir=blocker, random_seed=1, draws=10)
+        got = cached_fit(rm.ModelSpec(), None, TEN, cache_dir=blocker, random_seed=1)
     assert isinstance(got, rm.Fit) and len(fake_sampler) == 1
 
 
@@ -469,7 +477,9 @@ def test_a_full_disk_while_saving_to_the_cache_keeps_the_fit(tmp_path, fake_samp
 
     _full_disk(monkeypatch)
     with pytest.warns(CacheWarning, match="fit not cached: .*No space left on device"):
-        got = cached_fit(rm.ModelSpec(), _TinyData(), cache_dir=tmp_path, random_seed=1, draws=10)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rm.ConvergenceWarning)  # a hand-built posterior
+            got = cached_fit(rm.ModelSpec(), _TinyData(), TEN, cache_dir=tmp_path, random_seed=1)
     assert isinstance(got, rm.Fit)
     assert not [p for p in tmp_path.iterdir() if p.suffix in (".tmp", ".nc")]  # nothing partial
 

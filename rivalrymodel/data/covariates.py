@@ -57,14 +57,14 @@ def absence_returns(data: RaceData) -> pd.DataFrame:
     return ab
 
 
-def result_covariates(data: RaceData) -> pd.DataFrame:
-    """Results joined to their races, with derived covariates.
+def result_covariates(data: RaceData, returns: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Results joined to their races, with derived covariates, in date order.
 
     Columns: those of results.csv and races.csv, plus ``x_distance`` (see :func:`distance_x`),
-    ``unpaced`` (1.0 when the race had no pacemakers), ``days_since_return``,
+    ``unpaced`` (1.0 when the race had no pacemakers), and ``days_since_return``,
     ``absence_days`` and ``absence_start`` of the athlete's latest absence that had ended by the
-    race (NaN/NaT when there is none), ``days_since_prev`` (days since the athlete's previous
-    race in ``data``) and ``age_years`` (NaN when the birth date is unknown).
+    race (NaN/NaT when there is none). ``returns`` is ``absence_returns(data)`` when the caller
+    has it already (a fit keeps it too).
     """
     df = data.results.merge(data.races, on="race_id", suffixes=("", "_race"))
     df = df.drop(columns=["source_race"], errors="ignore")
@@ -72,11 +72,9 @@ def result_covariates(data: RaceData) -> pd.DataFrame:
     df["unpaced"] = (~df["paced"].astype(bool)).astype(float)
 
     df = df.sort_values(["date", "race_id"], kind="stable").reset_index(drop=True)
-    prev = df.groupby("athlete_id")["date"].shift()
-    # Same-day doubles are not a rest: they count as zero days.
-    df["days_since_prev"] = (df["date"] - prev).dt.days.astype(float)
 
-    ret = absence_returns(data).dropna(subset=["returned"])
+    returns = absence_returns(data) if returns is None else returns
+    ret = returns.dropna(subset=["returned"])
     df["days_since_return"] = np.nan
     df["absence_days"] = np.nan
     df["absence_start"] = pd.NaT
@@ -95,8 +93,4 @@ def result_covariates(data: RaceData) -> pd.DataFrame:
         df["days_since_return"] = (hit["date"] - hit["returned"]).dt.days.astype(float)
         df["absence_days"] = hit["length_days"]
         df["absence_start"] = hit["start"]
-
-    births = data.athletes.set_index("athlete_id")["birth_date"]
-    born = df["athlete_id"].map(births)
-    df["age_years"] = (df["date"] - born).dt.days / 365.25
     return df

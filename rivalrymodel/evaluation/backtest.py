@@ -26,6 +26,7 @@ from ..data.files import write_table, write_text_atomically
 from ..data.racedata import RaceData
 from ..errors import InputError
 from ..forecasting import Forecaster, ModelForecaster, StartList
+from ..inference import DEFAULT, SamplerSettings
 from ..spec import ModelSpec
 from .baselines import make_baseline
 from .metrics import bootstrap_mean, expected_calibration_error, reliability, score_race
@@ -227,11 +228,10 @@ def backtest(
     *,
     refit: str | None = None,
     executor: cf.Executor | None = None,
-    fit_kwargs: dict | None = None,
+    settings: SamplerSettings = DEFAULT,
     cache_dir: str | None = None,
     random_seed: int = 0,
     progress: bool = True,
-    quick_data_months: int | None = None,
 ) -> Backtest:
     """Forecast and score every target race with every model and baseline.
 
@@ -239,7 +239,7 @@ def backtest(
     ----------
     models
         Forecasters (:class:`~rivalrymodel.forecasting.Forecaster`), model specs (a
-        :class:`~rivalrymodel.forecasting.ModelForecaster` with ``fit_kwargs``) and baseline
+        :class:`~rivalrymodel.forecasting.ModelForecaster` with ``settings``) and baseline
         names (``uniform``, ``season_best``, ``elo``, ``openskill``); each is fitted at every
         origin on ``data.as_of(origin)``.
     data
@@ -255,10 +255,9 @@ def backtest(
     executor
         Where the grid runs; default a local process pool. Pass ``client.get_executor()`` of a
         ``dask.distributed.Client`` to use a cluster.
-    fit_kwargs
-        Passed to the fits (draws, tune, chains, ...).
-    quick_data_months
-        Fit only the last months of data before each origin (smoke runs).
+    settings
+        The model fits' sampler settings (``inference.SamplerSettings``; ``inference.QUICK``
+        for a smoke run: short fits on the last 18 months of data before each origin).
     """
     targets = default_targets(data) if targets is None else targets
     targets = targets.assign(date=pd.to_datetime(targets["date"]))
@@ -275,10 +274,7 @@ def backtest(
             f"race {twice.iloc[0]} has two origins here (sets with different origin rules): "
             "run them in separate backtests"
         )
-    forecasters = [
-        _as_forecaster(m, fit_kwargs or {}, cache_dir, random_seed, quick_data_months)
-        for m in models
-    ]
+    forecasters = [_as_forecaster(m, settings, cache_dir, random_seed) for m in models]
     jobs = []
     for f in forecasters:
         for origin, group in pairs.groupby("origin"):
@@ -305,11 +301,9 @@ def backtest(
     return Backtest(races, pd.concat(probs, ignore_index=True), notes)
 
 
-def _as_forecaster(m, fit_kwargs, cache_dir, seed, months) -> Forecaster:
+def _as_forecaster(m, settings, cache_dir, seed) -> Forecaster:
     if isinstance(m, Forecaster):
         return m
     if isinstance(m, ModelSpec):
-        return ModelForecaster(
-            m, cache_dir=cache_dir, quick_data_months=months, random_seed=seed, **fit_kwargs
-        )
+        return ModelForecaster(m, settings, cache_dir=cache_dir, random_seed=seed)
     return make_baseline(m)

@@ -15,7 +15,7 @@ import warnings
 from abc import ABC, abstractmethod
 
 from ..data.racedata import RaceData
-from ..inference import ConvergenceWarning, Fit, cached_fit, fit, quick_data
+from ..inference import DEFAULT, ConvergenceWarning, Fit, SamplerSettings, cached_fit, fit
 from ..spec import ModelSpec
 from .forecast import Forecast, forecast
 from .startlist import StartList
@@ -65,41 +65,37 @@ class ModelForecaster(Forecaster):
     ----------
     spec
         The model variant.
+    settings
+        The sampler's settings (``inference.SamplerSettings``: draws, tune, chains, and the
+        data a quick fit sees).
     cache
         Keep fits on disk (``inference.cached_fit``; ``cache_dir`` overrides where).
-    quick_data_months
-        Fit only the last months of data before the cutoff (smoke runs).
-    random_seed, fit_kwargs
-        Sampler seed and settings (draws, tune, chains, ...).
+    random_seed
+        The sampler's seed.
     """
 
     def __init__(
         self,
         spec: ModelSpec,
+        settings: SamplerSettings = DEFAULT,
         *,
         cache: bool = True,
         cache_dir=None,
-        quick_data_months: int | None = None,
         random_seed: int = 0,
-        **fit_kwargs,
     ):
         self.spec = spec
         self.name = spec.name
+        self.settings = settings
         self.cache, self.cache_dir = cache, cache_dir
-        self.quick_data_months = quick_data_months
         self.random_seed = random_seed
-        self.fit_kwargs = fit_kwargs
 
     def fit(self, data: RaceData) -> FittedModel:
-        seen = quick_data(data, self.quick_data_months) if self.quick_data_months else data
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             if self.cache:
-                posterior = cached_fit(
-                    self.spec, seen, cache_dir=self.cache_dir, random_seed=self.random_seed,
-                    **self.fit_kwargs,
-                )  # fmt: skip
+                posterior = cached_fit(self.spec, data, self.settings, cache_dir=self.cache_dir,
+                                       random_seed=self.random_seed)  # fmt: skip
             else:
-                posterior = fit(self.spec, seen, random_seed=self.random_seed, **self.fit_kwargs)
+                posterior = fit(self.spec, data, self.settings, random_seed=self.random_seed)
         notes = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
         return FittedModel(self.name, posterior, notes)

@@ -22,9 +22,10 @@ from .._version import __version__
 from ..data.racedata import RaceData
 from ..errors import InputError
 from ..spec import ModelSpec
-from .posterior import ConvergenceWarning, Fit
-from .sampling import DEFAULTS, draw_plan, fit
-from .storage import FitFileError, load_fit
+from .posterior import Fit, load_fit
+from .sampling import Sampler, fit, until_converged
+from .settings import DEFAULT, SamplerSettings
+from .storage import FitFileError
 
 __all__ = ["cached_fit", "default_cache_dir", "CacheWarning"]
 
@@ -40,55 +41,70 @@ def default_cache_dir() -> Path:
     return Path(override) if override else Path.home() / ".cache" / "rivalrymodel"
 
 
-def entry_path(spec: ModelSpec, data: RaceData, cache_dir=None, **kwargs) -> Path:
-    """Where the cached fit of these arguments (one attempt: ``draws`` as given) lives."""
-    for name in ("tune", "chains"):  # one key for the defaults, given or not
-        kwargs.setdefault(name, DEFAULTS[name])
+def entry_path(
+    spec: ModelSpec,
+    data: RaceData,
+    cache_dir=None,
+    *,
+    settings: SamplerSettings = DEFAULT,
+    draws: int | None = None,
+    random_seed: int,
+    log_likelihood: bool = False,
+) -> Path:
+    """Where the cached fit of one attempt lives: ``draws`` per chain (default: the plan's
+    first) with ``settings`` on ``data``, the data the fit sees (``settings.data`` applied).
+    The key holds the attempt's draws, tune and chains (:meth:`SamplerSettings.key`), not the
+    plan: an attempt is the same fit whatever plan asked for it."""
     # Not data.cutoff: as_of dates that see the same tables make the same fit (whose cutoff,
     # data.earliest_as_of, is a function of the tables).
-    key = json.dumps(
-        {"spec": spec.to_json(), "data": data.fingerprint(), "version": __version__,
-         **{k: kwargs[k] for k in sorted(kwargs) if k != "progress"}},
-        sort_keys=True,
-    )  # fmt: skip
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    attempt = settings.key(settings.draws if draws is None else draws)
+    key = {"spec": spec.to_json(), "data": data.fingerprint(), "version": __version__,
+           **attempt, "random_seed": random_seed}  # fmt: skip
+    if log_likelihood:
+        key["log_likelihood"] = True
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
     return Path(cache_dir or default_cache_dir()) / f"{spec.name}-{digest}.nc"
 
 
 def cached_fit(
     spec: ModelSpec,
     data: RaceData,
+    settings: SamplerSettings = DEFAULT,
     *,
+    random_seed: int,
     cache_dir: str | Path | None = None,
     log_likelihood: bool = False,
-    **kwargs,
+    progress: bool | None = None,
 ) -> Fit:
-    """:func:`~.sampling.fit`, kept on disk; ``kwargs`` go to it.
+    """:func:`~.sampling.fit`, kept on disk.
 
     ``random_seed`` must be given, as an unseeded fit is not reproducible. A cached fit that
     failed its convergence checks repeats its ConvergenceWarning when loaded.
     ``log_likelihood=True`` keeps the pointwise log-likelihood in the entry (for ``loo()``);
     such entries are separate from the lean ones, and a lean request is served by one when it
-    exists (the same fit, with more kept). Each attempt of the ``draws`` /
-    ``max_draws`` plan of :func:`~.sampling.fit` is an entry of its own, keyed by its draws:
-    the next is made only when the one before fails its checks.
+    exists (the same fit, with more kept). Each attempt of the settings' plan (the doubling
+    loop of :func:`~.sampling.fit`, :func:`~.sampling.until_converged`) is an entry of its
+    own, keyed by its draws: the next is loaded or sampled only when the one before fails its
+    checks, and the model is compiled once, when the first attempt not in the cache is sampled.
     """
-    if kwargs.get("random_seed") is None:
+    if random_seed is None:
         raise InputError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
     folder = Path(cache_dir or default_cache_dir())
     problem = _unusable(folder)
     if problem:
         warnings.warn(f"fit cache {folder} {problem}: fitting without it", CacheWarning,
                       stacklevel=2)  # fmt: skip
-        return fit(spec, data, **kwargs)
-    plan = draw_plan(kwargs.pop("draws", None), kwargs.pop("max_draws", None))
-    for draws in plan[:-1]:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)  # the next attempt follows
-            result = _entry(spec, data, cache_dir, log_likelihood, draws=draws, **kwargs)
-        if _passed(result):
-            return result
-    return _entry(spec, data, cache_dir, log_likelihood, draws=plan[-1], **kwargs)
+        return fit(spec, data, settings, random_seed=random_seed, progress=progress)
+    seen = settings.data(data)
+    sampler = Sampler(spec, seen, settings, random_seed, progress)
+
+    def attempt(draws: int):
+        result = _entry(sampler, folder, log_likelihood, draws)
+        return result, _passed(result)
+
+    result = until_converged(settings.plan, attempt)
+    result.check()  # once, for the attempt kept (an entry loaded repeats its warning)
+    return result
 
 
 def _unusable(folder: Path) -> str | None:
@@ -107,36 +123,30 @@ def _passed(result: Fit) -> bool:
     return bool(result.diagnostics().loc["all", "passed"])
 
 
-def _entry(spec, data, cache_dir, log_likelihood: bool, **kwargs) -> Fit:
-    """The fit of exactly these settings: loaded from its entry, or sampled and saved."""
-    key = {"log_likelihood": True} if log_likelihood else {}
-    path = entry_path(spec, data, cache_dir, **kwargs, **key)
+def _entry(sampler: Sampler, folder: Path, log_likelihood: bool, draws: int) -> Fit:
+    """The fit of one attempt: loaded from its entry, or sampled and saved."""
+    key = {"settings": sampler.settings, "draws": draws, "random_seed": sampler.random_seed}
+    path = entry_path(sampler.spec, sampler.data, folder, log_likelihood=log_likelihood, **key)
     if not log_likelihood:
         # The same fit kept with its log-likelihood serves a lean request too. Entries are
         # renamed into place whole, so an existing one is complete; a damaged one is passed by.
-        rich = entry_path(spec, data, cache_dir, **kwargs, log_likelihood=True)
+        rich = entry_path(sampler.spec, sampler.data, folder, log_likelihood=True, **key)
         if rich.exists() and not path.exists():
             try:
-                result = load_fit(rich)
+                return load_fit(rich)
             except FitFileError:
                 pass
-            else:
-                result.check()
-                return result
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on a crash
         if path.exists():
             try:
-                result = load_fit(path)
+                return load_fit(path)
             except FitFileError as err:
-                warnings.warn(f"cache entry refitted: {err}", CacheWarning, stacklevel=3)
-            else:
-                result.check()
-                return result
-        result = fit(spec, data, **kwargs)
+                warnings.warn(f"cache entry refitted: {err}", CacheWarning, stacklevel=5)
+        result = sampler.fit_at(draws)
         try:
             result.save(path, log_likelihood=log_likelihood)
         except FitFileError as err:  # a full disk: the fit is good, only its entry is lost
-            warnings.warn(f"fit not cached: {err}", CacheWarning, stacklevel=3)
+            warnings.warn(f"fit not cached: {err}", CacheWarning, stacklevel=5)
     return result

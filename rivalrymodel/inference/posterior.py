@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from pathlib import Path
 
 import arviz as az
 import numpy as np
@@ -20,8 +21,9 @@ from ..models import family_of
 from ..models.terms import race_day_utility
 from ..spec import ModelSpec
 from . import diagnostics as _diag
+from . import storage
 
-__all__ = ["Fit", "ConvergenceWarning", "THRESHOLDS"]
+__all__ = ["Fit", "ConvergenceWarning", "THRESHOLDS", "load_fit"]
 
 THRESHOLDS = {"r_hat": 1.01, "ess_bulk": 400.0, "ess_tail": 400.0, "divergences": 0}
 
@@ -33,13 +35,15 @@ class ConvergenceWarning(UserWarning):
 class Fit:
     """A sampled posterior: ``fit.tree`` is the ArviZ DataTree; helpers answer the usual questions.
 
-    Build one with :func:`rivalrymodel.fit` or :func:`rivalrymodel.load_fit`; it is not changed
-    afterwards. Forecasts: ``rm.forecast(fit, start_list)``, ``rm.head_to_head(fit, a, b, ...)``.
+    Build one with :func:`rivalrymodel.fit` or :func:`load_fit`; it is not changed afterwards.
+    Forecasts: ``rm.forecast(fit, start_list)``, ``rm.head_to_head(fit, a, b, ...)``.
     """
 
-    def __init__(self, tree: xr.DataTree):
+    def __init__(self, tree: xr.DataTree, diagnostics: pd.DataFrame | None = None):
+        """``diagnostics``: the table of :meth:`diagnostics` when the caller has judged these
+        draws already (the sampler does, while it decides whether to sample again)."""
         self._tree = tree
-        self._diagnostics: pd.DataFrame | None = None
+        self._diagnostics = diagnostics
         self._memo: dict = {}  # derived lookups (stacked draws, roster); never new draws
         self.spec = ModelSpec.from_json(tree.attrs["spec"])
         self.family = family_of(self.spec)
@@ -271,12 +275,21 @@ class Fit:
             df = df[df["seasons_away"] <= max_gap]
         return df.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
 
-    def save(self, path, *, log_likelihood: bool = False):
-        """Write the fit (netCDF, or zarr for a ``.zarr`` path) with a checksum; see
-        :func:`rivalrymodel.inference.storage.save`."""
-        from .storage import save
+    def save(self, path, *, log_likelihood: bool = False) -> Path:
+        """Write the fit (netCDF, or zarr for a ``.zarr`` path) with a checksum, atomically;
+        see :func:`rivalrymodel.inference.storage.save`. :func:`load_fit` reads it back."""
+        return storage.save(self.tree, path, log_likelihood=log_likelihood)
 
-        return save(self, path, log_likelihood=log_likelihood)
+
+def load_fit(path: str | Path) -> Fit:
+    """Read a fit written by :meth:`Fit.save`, verifying its checksum.
+
+    Raises
+    ------
+    FitFileError
+        One line naming the file and what is wrong with it (:func:`~.storage.load`).
+    """
+    return Fit(storage.load(path))
 
 
 def _observed_end(tree: xr.DataTree) -> pd.Timestamp | None:

@@ -1,7 +1,8 @@
 """Sample a ModelSpec on RaceData and keep the result as a :class:`~.posterior.Fit`.
 
 nutpie is the default sampler: it samples the compiled PyMC model directly, about twice as fast
-end to end as ``pm.sample`` (docs/model.md). ``sampler="pymc"`` uses PyMC's own NUTS.
+end to end as ``pm.sample`` (docs/model.md); ``SamplerSettings(sampler="pymc")`` uses PyMC's own
+NUTS. :func:`until_converged` is the one doubling loop of the fit and the fit cache.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Literal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import pymc as pm
@@ -21,32 +23,13 @@ import xarray as xr
 from .._version import __version__
 from ..data.covariates import absence_returns
 from ..data.racedata import RaceData
-from ..errors import InputError
 from ..models import Design, build_model, family_of
 from ..spec import ModelSpec
 from .posterior import Fit, _diagnostics_table
+from .settings import DEFAULT, SamplerSettings
 from .storage import compact
 
-__all__ = [
-    "fit", "prior_predictive", "forecast_attrs", "draw_plan", "DEFAULTS", "QUICK", "quick_data",
-]  # fmt: skip
-
-DEFAULTS = {"draws": 2000, "tune": 500, "chains": 2, "max_draws": 8000}
-"""The default sampler settings: 2 chains of 2000 draws after 500 warm-up, doubled (up to 8000)
-while a diagnostic fails. Two chains because the warm-up is paid per chain: on a 2-core machine
-2 x (500 + 2000) samples the default model of the bundled data in about 60% of the time of
-4 x (500 + 1500), with r_hat (on four split half-chains) and ESS still passing
-(``benchmarks/README.md``). ``benchmarks/convergence_default.md`` checks every yardstick
-cut-off at these settings; doubling only where needed leaves the other fits at their cost."""
-
-QUICK = {"draws": 150, "tune": 150, "chains": 2}
-"""Sampler settings of a smoke run (examples and CLI ``--quick``): it will not converge."""
-
-
-def quick_data(data: RaceData, months: int = 18) -> RaceData:
-    """The last ``months`` of ``data`` before its cutoff (or last race), for a smoke run."""
-    end = data.cutoff if data.cutoff is not None else data.races["date"].max()
-    return data.since(pd.Timestamp(end) - pd.DateOffset(months=months))
+__all__ = ["fit", "prior_predictive", "forecast_attrs", "until_converged", "Sampler"]
 
 
 def _label(tree: xr.DataTree, design: Design) -> None:
@@ -75,13 +58,9 @@ def _label(tree: xr.DataTree, design: Design) -> None:
 def fit(
     spec: ModelSpec,
     data: RaceData,
+    settings: SamplerSettings = DEFAULT,
     *,
-    draws: int | None = None,
-    tune: int = DEFAULTS["tune"],
-    chains: int = DEFAULTS["chains"],
-    max_draws: int | None = None,
     random_seed: int | None = None,
-    sampler: Literal["nutpie", "pymc"] = "nutpie",
     progress: bool | None = None,
 ) -> Fit:
     """Sample the posterior of ``spec`` on ``data``.
@@ -94,20 +73,15 @@ def fit(
         ``cutoff`` (``data.earliest_as_of``: the day after the last race, or a later
         announcement): a forecast of an earlier date is a hindcast and is refused unless asked
         for, whether or not ``as_of`` was called.
-    draws, tune, chains
-        Posterior draws and warm-up iterations per chain, and the number of chains. 500
-        warm-up iterations are enough for nutpie's mass-matrix adaptation on the bundled data
-        (``benchmarks/README.md``). ``draws=None`` (default) starts at 2000 and doubles the
-        draws while a diagnostic fails, up to ``max_draws``; a number is taken as given.
-    max_draws
-        Resample with twice the draws while a diagnostic fails, up to this many (default:
-        8000 when ``draws`` is None, else ``draws``: no resampling). Each attempt is a fresh
-        run of the same chains (same seed), so a fit is reproducible; ``fit.attempts`` lists
-        them.
+    settings
+        Draws, warm-up, chains, sampler, and the data a quick fit sees
+        (:class:`~.settings.SamplerSettings`; default :data:`~.settings.DEFAULT`). While a
+        diagnostic fails the fit is sampled again with twice the draws, up to
+        ``settings.max_draws`` (:func:`until_converged`). Each attempt is a fresh run of the
+        same chains (same seed) of the model compiled once, so a fit is reproducible;
+        ``fit.attempts`` lists them.
     random_seed
-        Same seed, data and spec: same draws.
-    sampler
-        ``"nutpie"`` (default) or ``"pymc"``.
+        Same seed, data, spec and settings: same draws.
     progress
         Show a progress bar; default: only when stderr is a terminal.
 
@@ -118,43 +92,97 @@ def fit(
         and observed data. Emits a :class:`ConvergenceWarning` with the numbers when a
         diagnostic fails.
     """
-    if progress is None:
-        progress = sys.stderr.isatty()
-    plan = draw_plan(draws, max_draws)
-    for name, value in (("tune", tune), ("chains", chains)):
-        if int(value) < (0 if name == "tune" else 1):
-            raise InputError(f"{name} must be >= {0 if name == 'tune' else 1}, not {value}")
-    if sampler not in ("nutpie", "pymc"):
-        raise InputError(f"sampler must be 'nutpie' or 'pymc', not {sampler!r}")
-    clock = _Clock()
-    model, design = build_model(data, spec)
-    clock("build")
-    with _ctrl_c_kept():  # numba's compile runs Python callbacks that swallow Ctrl-C
-        run = _sampler(model, sampler, tune, chains, random_seed, progress)
-    clock("compile")
+    sampler = Sampler(spec, settings.data(data), settings, random_seed, progress)
     attempts = []
-    for n in plan:
-        tree = run(n)
-        # judged as Fit.diagnostics judges the stored (compacted) draws
+
+    def attempt(draws: int):
+        drawn = sampler.sample(draws)
+        attempts.append(drawn.summary)
+        return drawn, drawn.summary["passed"]
+
+    result = sampler.finish(until_converged(settings.plan, attempt), attempts)
+    result.check()
+    return result
+
+
+def until_converged[T](plan: Sequence[int], attempt: Callable[[int], tuple[T, bool]]) -> T:
+    """The convergence policy, one home for the fit and the fit cache: ``attempt(draws)`` for
+    each draws of ``plan`` in turn (each twice the one before) until one passes its checks;
+    returns the result of the last attempt made. ``attempt`` returns (result, passed)."""
+    for draws in plan:
+        result, passed = attempt(draws)
+        if passed:
+            break
+    return result
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """One sampling run: its raw tree, its diagnostics table and their summary."""
+
+    tree: xr.DataTree
+    table: pd.DataFrame
+    summary: dict
+
+
+class Sampler:
+    """The model of ``spec`` on ``data``, built and compiled once (on first use), sampled at
+    any number of draws with the warm-up, chains and seed given.
+
+    ``data`` are taken as given (:func:`fit` applies ``settings.data`` first).
+    """
+
+    def __init__(self, spec: ModelSpec, data: RaceData, settings: SamplerSettings,
+                 random_seed: int | None, progress: bool | None = None):  # fmt: skip
+        self.spec, self.data, self.settings = spec, data, settings
+        self.random_seed = random_seed
+        self.progress = sys.stderr.isatty() if progress is None else progress
+        self._clock = _Clock()
+        self._run = None
+
+    def _compiled(self):
+        if self._run is None:
+            self._clock = _Clock()  # from here: entries loaded before are not this fit's time
+            self._model, self._design = build_model(self.data, self.spec)
+            self._clock("build")
+            with _ctrl_c_kept():  # numba's compile runs Python callbacks that swallow Ctrl-C
+                s = self.settings
+                self._run = _sampler(self._model, s.sampler, s.tune, s.chains, self.random_seed,
+                                     self.progress)  # fmt: skip
+            self._clock("compile")
+        return self._run
+
+    def sample(self, draws: int) -> _Drawn:
+        """One run of ``draws`` per chain, judged as Fit.diagnostics judges the stored
+        (compacted) draws."""
+        tree = self._compiled()(draws)
         table = _diagnostics_table(compact(tree["posterior"].to_dataset()), tree["sample_stats"])
         worst = table.loc["all"]
-        attempts.append({"draws": n, "r_hat": round(float(worst["r_hat"]), 4),
-                         "ess_bulk": round(float(worst["ess_bulk"])),
-                         "ess_tail": round(float(worst["ess_tail"])),
-                         "divergences": int(worst["divergences"]),
-                         "passed": bool(worst["passed"])})  # fmt: skip
-        if attempts[-1]["passed"]:
-            break
-    clock("sample")
-    tree = _complete(tree, model, design, spec, data, sampler, random_seed)
-    tree.attrs["attempts"] = json.dumps(attempts)
-    clock("log_likelihood")
-    result = Fit(tree)
-    result._diagnostics = table  # the same draws as judged above: not computed twice
-    result.check()
-    clock("diagnostics")
-    tree.attrs["timings_s"] = json.dumps(clock.laps)  # the tree the Fit holds
-    return result
+        summary = {"draws": draws, "r_hat": round(float(worst["r_hat"]), 4),
+                   "ess_bulk": round(float(worst["ess_bulk"])),
+                   "ess_tail": round(float(worst["ess_tail"])),
+                   "divergences": int(worst["divergences"]),
+                   "passed": bool(worst["passed"])}  # fmt: skip
+        self._clock("sample", add=True)
+        return _Drawn(tree, table, summary)
+
+    def finish(self, drawn: _Drawn, attempts: list[dict]) -> Fit:
+        """The Fit of one run: log-likelihood, observed data, labels, compact draws, attrs
+        (``attempts``: the runs made for it, the last this one). Not checked: the caller warns."""
+        tree = _complete(drawn.tree, self._model, self._design, self.spec, self.data,
+                         self.settings.sampler, self.random_seed)  # fmt: skip
+        tree.attrs["attempts"] = json.dumps(attempts)
+        self._clock("log_likelihood")
+        result = Fit(tree, diagnostics=drawn.table)  # the table judged above: not computed twice
+        self._clock("diagnostics")
+        tree.attrs["timings_s"] = json.dumps(self._clock.laps)  # the tree the Fit holds
+        self._clock = _Clock()  # the next fit made here times its own stages
+        return result
+
+    def fit_at(self, draws: int) -> Fit:
+        """The Fit of one run of ``draws`` per chain (a fit cache entry), unchecked."""
+        drawn = self.sample(draws)
+        return self.finish(drawn, [drawn.summary])
 
 
 @contextlib.contextmanager
@@ -180,26 +208,6 @@ def _ctrl_c_kept():
         signal.signal(signal.SIGINT, previous)
     if pressed:
         raise KeyboardInterrupt
-
-
-def draw_plan(draws: int | None = None, max_draws: int | None = None) -> list[int]:
-    """The draws per chain of each attempt: ``draws``, doubled while at most ``max_draws``.
-
-    ``draws=None`` means the defaults (2000 up to 8000); a given ``draws`` without
-    ``max_draws`` is one attempt.
-    """
-    if draws is None:
-        draws, max_draws = DEFAULTS["draws"], max_draws or DEFAULTS["max_draws"]
-    draws = int(draws)
-    max_draws = draws if max_draws is None else int(max_draws)
-    if draws < 1:
-        raise InputError(f"draws must be >= 1, not {draws}")
-    if max_draws < draws:
-        raise InputError(f"max_draws ({max_draws}) must be >= draws ({draws})")
-    plan = [draws]
-    while plan[-1] * 2 <= max_draws:
-        plan.append(plan[-1] * 2)
-    return plan
 
 
 def _sampler(model, sampler: str, tune: int, chains: int, seed, progress: bool):
@@ -249,19 +257,21 @@ def _complete(tree, model, design, spec, data, sampler, random_seed) -> xr.DataT
         rivalrymodel_version=__version__,
         sampler=sampler,
         random_seed=-1 if random_seed is None else int(random_seed),
-        **forecast_attrs(data),
+        **forecast_attrs(data, design.absences),
     )
     return tree
 
 
-def forecast_attrs(data: RaceData) -> dict[str, str]:
+def forecast_attrs(data: RaceData, returns: pd.DataFrame | None = None) -> dict[str, str]:
     """What a forecast needs besides the draws, as attributes of the fit's tree: where the data
     end (``data_end``, the last race date) and the first day they could have been known
     (``cutoff``: ``data.earliest_as_of``, whatever date ``as_of`` was called with, so the
     fit of the same data is the same fit), the athletes' names (with countries and aliases, for
     the name resolver), and the absences the data know (announced by their cutoff) with
-    returns, as JSON."""
-    returns = absence_returns(data)[["athlete_id", "start", "returned", "announced"]]
+    returns, as JSON. ``returns`` is ``absence_returns(data)`` when the caller has it (a fit:
+    its design's)."""
+    returns = absence_returns(data) if returns is None else returns
+    returns = returns[["athlete_id", "start", "returned", "announced"]]
 
     def day(value):
         return "" if value is None else f"{value:%Y-%m-%d}"
@@ -283,9 +293,10 @@ class _Clock:
         self.laps: dict[str, float] = {}
         self._last = time.perf_counter()
 
-    def __call__(self, stage: str) -> None:
+    def __call__(self, stage: str, add: bool = False) -> None:
+        """The time since the last call is ``stage``'s (``add``: added to it)."""
         now = time.perf_counter()
-        self.laps[stage] = round(now - self._last, 3)
+        self.laps[stage] = round(now - self._last + (self.laps.get(stage, 0.0) if add else 0), 3)
         self._last = now
 
 

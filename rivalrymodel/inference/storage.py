@@ -29,9 +29,8 @@ import xarray as xr
 
 from .._version import __version__
 from ..errors import InputError
-from .posterior import Fit
 
-__all__ = ["compact", "save", "load_fit", "FitFileError", "GRID"]
+__all__ = ["compact", "save", "load", "FitFileError", "GRID"]
 
 GRID = 2.0**-9  # utility units of a stored draw of the large arrays
 _LARGE = 64  # values per draw above which a variable is stored on the grid
@@ -114,8 +113,7 @@ def _compatible(saved: str) -> bool:
     return len(theirs) == 2 and theirs == tuple(int(x) for x in __version__.split(".")[:2])
 
 
-def _prepared(fit: Fit, log_likelihood: bool) -> tuple[xr.DataTree, dict]:
-    tree = fit.tree
+def _prepared(tree: xr.DataTree, log_likelihood: bool) -> tuple[xr.DataTree, dict]:
     if not log_likelihood:
         if "log_likelihood" in tree.children:
             del tree["log_likelihood"]
@@ -133,8 +131,9 @@ def _prepared(fit: Fit, log_likelihood: bool) -> tuple[xr.DataTree, dict]:
     return tree, {"/posterior": enc}
 
 
-def save(fit: Fit, path: str | Path, *, log_likelihood: bool = False) -> Path:
-    """Write ``fit`` to netCDF (or zarr for a ``.zarr`` path), atomically.
+def save(tree: xr.DataTree, path: str | Path, *, log_likelihood: bool = False) -> Path:
+    """Write a fit's ``tree`` (``Fit.tree``, a copy: it is changed here) to netCDF (or zarr
+    for a ``.zarr`` path), atomically.
 
     The file is written under a unique temporary name beside ``path`` and renamed into place,
     so a reader (or a second writer) never sees half a file; a failed write (a full disk)
@@ -143,7 +142,7 @@ def save(fit: Fit, path: str | Path, *, log_likelihood: bool = False) -> Path:
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"{path}: no such directory {path.parent}")
-    tree, encoding = _prepared(fit, log_likelihood)
+    tree, encoding = _prepared(tree, log_likelihood)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         if path.suffix == ".zarr":
@@ -171,8 +170,9 @@ def _write_bytes(path: Path, data) -> None:
         fh.write(data)
 
 
-def load_fit(path: str | Path) -> Fit:
-    """Read a fit written by :meth:`Fit.save`, verifying its checksum.
+def load(path: str | Path) -> xr.DataTree:
+    """Read the tree of a fit written by :func:`save`, verifying its checksum (the Fit:
+    :func:`~.posterior.load_fit`).
 
     Raises
     ------
@@ -219,4 +219,4 @@ def load_fit(path: str | Path) -> Fit:
             "spec, cutoff, absences or any other attribute)"
         )
     del tree.attrs["checksum"]
-    return Fit(tree)
+    return tree

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..data.covariates import result_covariates
+from ..data.covariates import absence_returns, result_covariates
 from ..data.racedata import RaceData
 from ..data.schema import Event
 from ..errors import InputError
@@ -38,7 +38,9 @@ class Design:
       the first);
     - observation j: ``obs_athlete``, ``obs_cell``, ``obs_race`` (race index), covariates;
     - ``slots[r, l]`` is the observation in slot l of race r (finish order, DNFs after
-      finishers, padding = ``n_obs``), ``slot_kind[r, l]`` is SLOT_FINISH, SLOT_DNF or SLOT_PAD.
+      finishers, padding = ``n_obs``), ``slot_kind[r, l]`` is SLOT_FINISH, SLOT_DNF or SLOT_PAD;
+    - ``absences``: the data's absences with their returns (``covariates.absence_returns``), from
+      which the injury covariates come; a fit records them (computed once).
     """
 
     family: str
@@ -68,6 +70,7 @@ class Design:
     race_noise_x: np.ndarray
     slots: np.ndarray
     slot_kind: np.ndarray
+    absences: pd.DataFrame
 
     @property
     def n_obs(self) -> int:
@@ -114,7 +117,8 @@ def build_design(
     ``select`` is the family's choice of results (with a ``kind`` column: SLOT_FINISH or
     SLOT_DNF); :func:`rivalrymodel.models.build_design` passes the registered family's.
     """
-    df = select(result_covariates(data), spec)
+    returns = absence_returns(data)
+    df = select(result_covariates(data, returns), spec)
     if df.empty:
         raise InputError(
             f"no race in the data has two ranked runners for the {spec.family} family "
@@ -195,4 +199,5 @@ def build_design(
         race_noise_x=noise_x,
         slots=slots,
         slot_kind=slot_kind,
+        absences=returns,
     )
