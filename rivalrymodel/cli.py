@@ -105,6 +105,7 @@ def _start_list(args: argparse.Namespace):
         round=args.round,
         paced=args.paced,
         indoor=args.indoor,
+        global_championship=args.global_championship,
     )
 
 
@@ -317,6 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
     _race_options(p)
     p.add_argument("--round", default="final", choices=[r.value for r in Round])
     p.add_argument("--indoor", action="store_true", help="an indoor race")
+    p.add_argument(
+        "--global-championship",
+        action="store_true",
+        help="an Olympic or World Championship race (its own noise in global_noise)",
+    )
     p.add_argument("--athletes", metavar="'A;B;...'", help="runners by name or id, ';'-separated")
     p.add_argument("--start-list", metavar="FILE", help="CSV with a column 'athlete'")
     p.add_argument("--top-k", type=int, help="k of P(top k) (default 8)")

@@ -99,8 +99,9 @@ class ModelSpec:
                + (beta_i + beta_len * log(length / 90 d)) * exp(-days_since_return / decay)
 
     and the race's noise scale is ``tau_r = exp(gamma . [heat, semi, unpaced, indoor])``, fixed at 1
-    for a paced outdoor final so that the utility scale is pinned (times ``exp(sigma_T z_r)``,
-    one temperature per race, with ``race_temperature``).
+    for a paced outdoor final so that the utility scale is pinned (with ``race_class``, also a
+    ``global`` column; times ``exp(sigma_T z_r)``, one temperature per race, with
+    ``race_temperature``).
 
     Parameters
     ----------
@@ -132,6 +133,11 @@ class ModelSpec:
         Each race gets its own temperature on top of its type's: ``log tau_r += sigma_T z_r``
         with ``z_r ~ Normal(0, 1)``, so some races run truer to form than others; a forecast
         draws a new race's z (variant ``temperature``).
+    race_class
+        A noise column of their own for Olympic and outdoor World Championship races (heats to
+        final; championship ids ``OG*``/``WCH*``), under the ``noise`` prior: the global
+        championships may run more or less true to form than other races of their round and
+        pacing (variant ``global_noise``).
     injury_per_absence
         beta per absence rather than per athlete: a new layoff draws its own effect, so a
         runner back from one is less certain as well as shifted (variant ``layoff``).
@@ -160,6 +166,7 @@ class ModelSpec:
     injury_decay_days: float = 60.0
     injury_per_absence: bool = False
     race_temperature: bool = False
+    race_class: bool = False
     centred: tuple[str, ...] = ()
     centre_min_results: int = 20
     ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
@@ -223,11 +230,9 @@ class ModelSpec:
         }
 
     def __str__(self) -> str:
-        terms = [
-            t
-            for t in ("dynamic", "distance", "pacing", "injury", "race_noise", "race_temperature")
-            if getattr(self, t)
-        ]
+        flags = ("dynamic", "distance", "pacing", "injury", "race_noise", "race_temperature",
+                 "race_class")  # fmt: skip
+        terms = [t for t in flags if getattr(self, t)]
         if self.dynamic and self.periods_per_season > 1:
             terms[0] = f"dynamic ({self.periods_per_season} periods per season)"
         lines = [
@@ -270,6 +275,7 @@ _ADDED = {
     "periods_per_season": 1,
     "injury_per_absence": False,
     "race_temperature": False,
+    "race_class": False,
     "temperature_sd": Prior("HalfNormal", sigma=0.3),
     "margin_scale": Prior("HalfNormal", sigma=0.02),
 }
@@ -292,6 +298,7 @@ def variants() -> dict[str, ModelSpec]:
         "static": default.replace(name="static", dynamic=False),
         "layoff": default.replace(name="layoff", injury_per_absence=True),
         "temperature": default.replace(name="temperature", race_temperature=True),
+        "global_noise": default.replace(name="global_noise", race_class=True),
         "single_distance": default.replace(name="single_distance", distance=False),
         "margins": default.replace(name="margins", family="margins"),
         "times": default.replace(name="times", family="times"),

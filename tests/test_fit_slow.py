@@ -237,3 +237,19 @@ def test_parameter_recovery_margins():
     assert 0.9 * truth["margin_scale"] <= lo and hi <= 1.1 * truth["margin_scale"], (lo, hi)
     corr, coverage = _ability_recovery(fit, truth)
     assert corr > 0.9 and coverage >= 0.8, (corr, coverage)
+
+
+def test_parameter_recovery_global_noise():
+    """Global championship races (a fifth of them) run noisier than others of their round and
+    pacing (gamma_global 0.5): the global_noise variant finds the column and keeps the others."""
+    data, truth = simulate_dataset(
+        n_athletes=80, races_per_season=120, noise=(0.3, 0.15, 0.2, 0.0, 0.5), random_seed=5
+    )
+    fit = _quiet_fit(rm.variants()["global_noise"], data, draws=400, tune=400, chains=4,
+                     random_seed=3)  # fmt: skip
+    post = fit.posterior
+    assert list(post["noise_term"].to_numpy()) == ["heat", "semi", "unpaced", "indoor", "global"]
+    lo, hi = post["noise"].quantile([0.05, 0.95], dim=("chain", "draw")).to_numpy()
+    assert lo[4] <= truth["noise"][4] <= hi[4] and lo[4] > 0.1, (lo, hi)
+    covered = (lo <= truth["noise"]) & (truth["noise"] <= hi)
+    assert covered.sum() >= 4, (lo, hi, truth["noise"])

@@ -19,8 +19,18 @@ from ..errors import InputError
 
 __all__ = [
     "TABLES", "Column", "DataValidationError", "Event", "Round", "Status", "AbsenceKind",
-    "world_record",
+    "world_record", "GLOBAL_CHAMPIONSHIP_IDS", "is_global_championship",
 ]  # fmt: skip
+
+# Championship ids (races.csv) of the Olympics and the outdoor World Championships.
+GLOBAL_CHAMPIONSHIP_IDS = r"^(?:OG|WCH)\d{4}$"
+
+
+def is_global_championship(ids) -> np.ndarray:
+    """True where a championship id is an Olympics' or an outdoor World Championships' (a
+    missing id, or "", is neither)."""
+    ids = pd.Series(np.atleast_1d(np.asarray(ids, dtype=object))).fillna("").astype(str)
+    return ids.str.match(GLOBAL_CHAMPIONSHIP_IDS).to_numpy(dtype=bool)
 
 
 class DataValidationError(InputError):

@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..data.covariates import absence_returns
 from ..data.racedata import RaceData
+from ..data.schema import is_global_championship
 
 __all__ = [
     "SETS", "EXTRA_SETS", "HOLDOUT", "INVITATIONAL", "DIAMOND_LEAGUE", "yardstick_targets",
@@ -47,7 +48,6 @@ __all__ = [
 SETS = ("championship_final", "championship_round", "invitational", "open_race")
 EXTRA_SETS = ("global_championship", "preseason", "in_championship", "season_2026")
 HOLDOUT = 2026  # the season the model's choices are confirmed on, never made on
-_GLOBAL_IDS = r"^(?:OG|WCH)\d{4}$"  # championship ids of the Olympics and World Championships
 
 # Parts of competition names in races.csv of the Diamond League, Continental Tour Gold and
 # World Indoor Tour Gold meetings 2022-2025 (names differ between sources, hence the parts).
@@ -164,7 +164,7 @@ def yardstick_targets(
     parts = [base[base["set"].isin(sets)]]
     if "global_championship" in sets:
         champ = _classified(data, (global_from, holdout), None, min_finishers)
-        champ = champ[champ["championship_id"].str.match(_GLOBAL_IDS)]
+        champ = champ[is_global_championship(champ["championship_id"])]
         parts.append(champ.assign(set="global_championship"))
     both = pd.concat([base, late], ignore_index=True).drop_duplicates("race_id")
     if "preseason" in sets:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..data.names import NameResolver
 from ..data.racedata import RaceData
-from ..data.schema import Event, Round, Status
+from ..data.schema import Event, Round, Status, is_global_championship
 from ..errors import InputError, RivalryModelError
 from ..models.terms.noise import noise_rows
 
@@ -48,6 +48,9 @@ class StartList:
     advance
         For a heat or semi: the places that qualify for the next round by right (the default
         k of a forecast's ``p_top_k``).
+    global_championship
+        True for an Olympic or outdoor World Championship race (its own noise column in a model
+        with ``race_class``; other models ignore it).
     """
 
     athletes: tuple[str, ...]
@@ -58,6 +61,7 @@ class StartList:
     indoor: bool = False
     name: str = ""
     advance: int | None = None
+    global_championship: bool = False
 
     def __post_init__(self) -> None:
         athletes = (self.athletes,) if isinstance(self.athletes, str) else self.athletes
@@ -71,7 +75,7 @@ class StartList:
         object.__setattr__(self, "date", day.normalize())
         object.__setattr__(self, "event", Event(self.event).value)
         object.__setattr__(self, "round", Round(self.round).value)
-        for flag in ("paced", "indoor"):
+        for flag in ("paced", "indoor", "global_championship"):
             if not isinstance(getattr(self, flag), bool | np.bool_):
                 raise InputError(
                     f"StartList.{flag} must be True or False, not {getattr(self, flag)!r}"
@@ -102,13 +106,14 @@ class StartList:
             round=race["round"],
             paced=bool(race["paced"]),
             indoor=bool(race["indoor"]),
+            global_championship=bool(is_global_championship(race.get("championship_id"))[0]),
             name=label,
         )
 
     @property
     def noise_x(self) -> np.ndarray:
-        """The race's row of the noise design (heat, semi, unpaced, indoor)."""
-        return noise_rows(self.round, self.paced, self.indoor)
+        """The race's row of the noise design (heat, semi, unpaced, indoor, global)."""
+        return noise_rows(self.round, self.paced, self.indoor, self.global_championship)
 
 
 _STARTED = [Status.OK.value, Status.DNF.value, Status.DQ.value]

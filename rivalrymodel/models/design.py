@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..data.covariates import absence_returns, result_covariates
 from ..data.racedata import RaceData
-from ..data.schema import Event
+from ..data.schema import Event, is_global_championship
 from ..errors import InputError
 from ..spec import ModelSpec
 from .terms import ability, injury, noise
@@ -68,6 +68,7 @@ class Design:
     race_dates: np.ndarray
     race_event: np.ndarray
     race_noise_x: np.ndarray
+    race_noise_terms: tuple[str, ...]
     slots: np.ndarray
     slot_kind: np.ndarray
     absences: pd.DataFrame
@@ -152,11 +153,14 @@ def build_design(
     rank = {r: i for i, r in enumerate(order)}
     obs_race = np.array([rank[r] for r in df["race_id"].to_numpy(dtype=str)])
     races = df.drop_duplicates("race_id").set_index("race_id").loc[order]
+    noise_terms = noise.columns(spec)
+    champ_id = races["championship_id"] if "championship_id" in races else ""
     noise_x = noise.noise_rows(
         races["round"].to_numpy(dtype=str),
         races["paced"].to_numpy(dtype=bool),
         races["indoor"].to_numpy(dtype=bool),
-    )
+        is_global_championship(champ_id) if len(noise_terms) > 4 else False,
+    )[:, : len(noise_terms)]
 
     n_obs = len(df)
     pos = df.groupby("race_id", sort=False).cumcount().to_numpy()
@@ -197,6 +201,7 @@ def build_design(
         race_dates=races["date"].to_numpy(),
         race_event=races["event"].to_numpy(dtype=str),
         race_noise_x=noise_x,
+        race_noise_terms=noise_terms,
         slots=slots,
         slot_kind=slot_kind,
         absences=returns,

@@ -34,7 +34,7 @@ def simulate_dataset(
     injury_sd: float = 0.0,
     injury_decay_days: float = 60.0,
     n_injured: int = 20,
-    noise: tuple[float, float, float, float] = (0.3, 0.15, 0.2, 0.0),
+    noise: tuple[float, ...] = (0.3, 0.15, 0.2, 0.0),
     temperature_sd: float = 0.0,
     margin_scale: float | None = None,
     random_seed: int | None = None,
@@ -56,7 +56,9 @@ def simulate_dataset(
         season, period (as ``models.terms.ability.period_of``), ability), ``distance`` and
         ``unpaced`` (Series by athlete_id), ``injury_mean``,
         ``injury_length``, ``injury_sd``, ``injury`` (each absence's beta, by athlete_id),
-        ``noise`` (array over heat, semi, unpaced, indoor), ``temperature_sd``,
+        ``noise`` (array over heat, semi, unpaced, indoor and, given a fifth value, global:
+        then a fifth of the races are global championship races, with a
+        ``championship_id``), ``temperature_sd``,
         ``temperature`` (each race's log temperature, by race_id; zeros without) and
         ``margin_scale``.
     """
@@ -79,6 +81,8 @@ def simulate_dataset(
     delta = distance_sd * rng.standard_normal(n_athletes)
     kappa = pacing_sd * rng.standard_normal(n_athletes)
     gamma = np.asarray(noise, dtype=float)
+    # Global championship races from a stream of their own, drawn only with a fifth noise value.
+    glob_rng = np.random.default_rng(None if random_seed is None else [random_seed, 11])
 
     events = [Event.M1500, Event.MILE, Event.M3000, Event.M5000]
     dates = np.sort(
@@ -104,6 +108,7 @@ def simulate_dataset(
     race_rows, result_rows = [], []
     last_return = {}
     temperatures = []
+    champ_ids = {}
     for r, day in enumerate(dates):
         away = injured[(start <= day) & (day < start + length)]
         pool = np.setdiff1d(np.arange(n_athletes), away)
@@ -111,6 +116,7 @@ def simulate_dataset(
         field = rng.choice(pool, size=n, replace=False)
         event = events[int(rng.integers(len(events)))]
         paced = bool(rng.random() < 0.7)
+        glob = len(gamma) > 4 and bool(glob_rng.random() < 0.2)
         indoor = bool(rng.random() < 0.2)
         rnd = "heat" if rng.random() < 0.15 else "final"
         s = int(ability.period_of([day], per)[0]) - seasons[0] * per
@@ -124,7 +130,7 @@ def simulate_dataset(
                     days, float(length[hit[0]].astype(int)), injury_decay_days
                 )
                 u[k] = injury.with_effect(u[k], beta[hit[0]], injury_length, decay, loglen)
-        tau = np.exp(gamma @ race_noise.noise_rows(rnd, paced, indoor))
+        tau = np.exp(gamma @ race_noise.noise_rows(rnd, paced, indoor, glob)[: len(gamma)])
         # drawn only when asked for, so the other terms' draws are as before
         log_temp = temperature_sd * rng.standard_normal() if temperature_sd > 0 else 0.0
         temperatures.append(log_temp)
@@ -137,6 +143,8 @@ def simulate_dataset(
             # 5% slower than the times model's pace: the best performances stay legal times.
             times = np.exp(np.log(event.distance_m) + pace + 0.05 - margin_scale * perf[order])
         rid = f"sim{r:05d}"
+        if glob:
+            champ_ids[rid] = f"WCH{str(day)[:4]}"
         race_rows.append(
             [
                 rid,
@@ -149,7 +157,7 @@ def simulate_dataset(
                 rnd,
                 "1" if rnd == "heat" else "0",
                 str(paced).lower(),
-                str(not paced).lower(),
+                str(not paced or glob).lower(),
                 "true",
                 "simulated",
             ]
@@ -173,9 +181,12 @@ def simulate_dataset(
         ],
         columns=cols["absences.csv"],
     )
+    races = pd.DataFrame(race_rows, columns=cols["races.csv"])
+    if champ_ids:
+        races["championship_id"] = races["race_id"].map(champ_ids).fillna("")
     data = from_tables(
         athletes,
-        pd.DataFrame(race_rows, columns=cols["races.csv"]),
+        races,
         pd.DataFrame(result_rows, columns=cols["results.csv"]),
         absences,
     )

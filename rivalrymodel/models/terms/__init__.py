@@ -26,7 +26,7 @@ def coords(design) -> dict[str, np.ndarray]:
         "athlete": design.athlete_ids,
         "cell": design.cell_labels,
         "race": design.race_ids,
-        "noise_term": np.array(noise.COLUMNS),
+        "noise_term": np.array(design.race_noise_terms),
         "injured_athlete": design.athlete_ids[design.injured_athletes],
         "injured_absence": np.unique(design.obs_absence[design.obs_injured]),
     }
