@@ -369,3 +369,33 @@ def test_centred_levels_step_with_the_sd_of_their_gap():
     got = _walk_logp(later, base, 0.8, None, scale=scale, **kw).eval()
     want = norm.logpdf([0.3 - 0.1, 0.0 - 0.3, 0.4 + 0.2], 0.0, 0.8 * scale).sum()
     assert got == pytest.approx(want)
+
+
+def test_global_noise_column_only_with_race_class_and_older_fits_read_their_prefix():
+    from rivalrymodel.data.schema import is_global_championship
+    from rivalrymodel.models.terms import noise
+
+    assert list(is_global_championship(["OG2024", "WCH2023", "WIC2024", "EC2022", "", None])) == [
+        True, True, False, False, False, False,
+    ]  # fmt: skip
+    assert noise.columns(rm.ModelSpec()) == ("heat", "semi", "unpaced", "indoor")
+    assert noise.columns(rm.variants()["global_noise"])[-1] == "global"
+    row = noise.noise_rows("final", False, False, True)  # an unpaced global final
+    np.testing.assert_array_equal(row, [0, 0, 1, 0, 1])
+
+    class Draws:  # a fit's gamma draws: 4 columns (no race_class) or 5
+        n_samples = 2
+
+        def __init__(self, gamma):
+            self.gamma = gamma
+
+        def has(self, name):
+            return name == "noise"
+
+        def draws(self, name):
+            return self.gamma
+
+    four = noise.noise_scale(Draws(np.full((2, 4), 0.1)), row)
+    five = noise.noise_scale(Draws(np.full((2, 5), 0.1)), row)
+    np.testing.assert_allclose(four, np.exp(0.1))  # the global column is not read
+    np.testing.assert_allclose(five, np.exp(0.2))
