@@ -30,7 +30,15 @@ matplotlib.use("Agg")
 
 import rivalrymodel as rm
 from rivalrymodel.data.files import write_text_atomically
-from rivalrymodel.evaluation import BASELINES, SETS, Backtest, backtest, yardstick_targets
+from rivalrymodel.evaluation import (
+    BASELINES,
+    SETS,
+    Backtest,
+    TunedBaseline,
+    backtest,
+    make_baseline,
+    yardstick_targets,
+)
 from rivalrymodel.evaluation.targets import EXTRA_SETS
 from rivalrymodel.inference import QUICK, SamplerSettings
 from rivalrymodel.plotting import plot_calibration
@@ -92,10 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     run_names = [v.name for v in variants] + names
     if args.reference and not args.previous and args.reference not in run_names:
         p.error(f"--reference {args.reference!r} is none of the forecasters run: {run_names}")
-    baselines = [BASELINES[n]() for n in names]
-    for b in baselines:
-        if args.quick and hasattr(b, "tune"):
-            b.tune = False  # the peers' tuning grids take minutes; a smoke run skips them
+    # The peers' tuning grids take minutes; a smoke run skips them.
+    quick = {"tune": False} if args.quick else {}
+    baselines = [
+        make_baseline(n, **(quick if issubclass(BASELINES[n], TunedBaseline) else {}))
+        for n in names
+    ]
     if not run_names and not args.previous:
         p.error("nothing to run: give --variants, --baselines or --with")
     if run_names:

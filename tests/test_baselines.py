@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import rivalrymodel as rm
-from rivalrymodel.evaluation.baselines import BASELINES, make_baseline
+from rivalrymodel.evaluation import BASELINES, make_baseline
+from rivalrymodel.evaluation.ratings.elo import Elo
 from rivalrymodel.forecasting.forecast import CSV_COLUMNS, DATA_COLUMNS
 from rivalrymodel.models.synthetic import simulate_dataset
 
@@ -78,11 +81,10 @@ def test_informative_baselines_beat_uniform_on_simulated_races(sim):
 
 
 def test_elo_arithmetic_on_a_two_runner_race():
-    b = BASELINES["elo"]()
-    rating = b._start()
-    b._update(rating, ["A", "B"])  # A ahead of B, both new at 1500: expected 0.5 each
+    b, rating = Elo(), {}
+    b.update(rating, ["A", "B"])  # A ahead of B, both new at 1500: expected 0.5 each
     assert rating == {"A": pytest.approx(1516.0), "B": pytest.approx(1484.0)}
-    b._update(rating, ["A", "B", "C"])
+    b.update(rating, ["A", "B", "C"])
     # Three runners: K/(n-1) = 16 per pair; C new at 1500.
     e_ab = 1 / (1 + 10 ** ((1484 - 1516) / 400))
     e_ac = 1 / (1 + 10 ** ((1500 - 1516) / 400))
@@ -94,9 +96,8 @@ def test_openskill_strengths_reproduce_its_win_probabilities(sim):
     sl = _start(data, "2020-01-01", seed=3)
     b = _fitted("openskill", data, sl.date)
     fc = b.forecast(sl)
-    state = b.ratings.state
-    teams = [[state["rating"][a]] for a in fc.athlete_ids]
-    want = np.array(state["model"].predict_win(teams))
+    teams = [[b.ratings.by_athlete[a]] for a in fc.athlete_ids]
+    want = np.array(b.ratings.model.predict_win(teams))
     got = fc.table.set_index("athlete_id").loc[list(fc.athlete_ids), "p_win"].to_numpy()
     np.testing.assert_allclose(got, want / want.sum(), rtol=1e-9)
 
@@ -107,7 +108,7 @@ def test_season_best_converts_distances_and_fits_a_temperature(sim):
     b = _fitted("season_best", data, sl.date)
     t = b.ratings.temperature(2019)
     assert 0.05 < t < 20
-    best = b.ratings._best(list(sl.athletes), sl.date)
+    best = b.ratings.best(list(sl.athletes), sl.date)
     p = b.forecast(sl).table.set_index("athlete_id").loc[list(sl.athletes), "p_win"]
     known = np.isfinite(best)
     order_time = np.argsort(best[known])
@@ -124,3 +125,50 @@ def test_baselines_resolve_names_like_the_model(sim):
         b.forecast(rm.StartList(("Sim Runer S001", "S002"), date="2019-06-01"))
     with pytest.raises(rm.UnknownAthleteError, match=r"same athlete \(id S001\)"):
         b.forecast(rm.StartList(("sim runner s001", "S001"), date="2019-06-01"))
+
+
+@pytest.mark.parametrize("name", ["elo", "ttt"])
+def test_a_baseline_honours_its_seed(sim, name):
+    """The Monte-Carlo parts of a forecast (the place table; for TTT, the podium too) follow
+    the seed: the same seed, the same numbers; another seed, other draws. The exact parts
+    (the win probabilities) do not depend on it."""
+    data, _ = sim
+    sl = _start(data, "2019-06-01", seed=6)
+    fitted = make_baseline(name, **({"tune": False} if name == "ttt" else {})).fit(
+        data.as_of(sl.date)
+    )
+    a, again, other = (fitted.forecast(sl, random_seed=s) for s in (1, 1, 2))
+    np.testing.assert_array_equal(a.place_probs, again.place_probs)
+    pd.testing.assert_frame_equal(a.table, again.table)
+    assert not np.array_equal(a.place_probs, other.place_probs)
+    np.testing.assert_allclose(a.table["p_win"], other.table["p_win"], rtol=1e-12)
+    if name == "ttt":
+        assert not np.array_equal(a.table["p_podium"], other.table["p_podium"])
+
+
+def test_make_baseline_takes_the_baseline_s_options_and_names_a_wrong_one():
+    assert make_baseline("elo", k=16.0).k == 16.0
+    assert make_baseline("choix", alpha=0.01, tune=False).alpha == 0.01
+    with pytest.raises(rm.InputError, match=r"baseline 'elo': .*'alpha'"):
+        make_baseline("elo", alpha=0.01)
+    with pytest.raises(rm.InputError, match="unknown baseline 'glicko'; choose from uniform"):
+        make_baseline("glicko")
+
+
+def test_the_baseline_of_docs_model_md_runs_as_written(sim):
+    """The "A baseline" example of docs/model.md, executed as written: its forecast is the
+    Plackett-Luce law it states (P(win) proportional to 1 + wins before the race)."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text()
+    block = text.split("**A baseline**")[1].split("```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(block, namespace)  # the repository's own documentation
+    data, _ = sim
+    sl = _start(data, "2019-06-01", seed=7)
+    seen = data.as_of(sl.date)
+    fc = namespace["MostWins"]().fit(seen).forecast(sl)
+    res = seen.results[seen.results["status"].eq("OK") & seen.results["place"].notna()]
+    ranked = res.groupby("race_id")["athlete_id"].transform("size") >= 2
+    wins = res[ranked & res["place"].eq(1)]["athlete_id"].value_counts()
+    w = 1.0 + wins.reindex(list(fc.athlete_ids), fill_value=0).to_numpy(float)
+    got = fc.table.set_index("athlete_id").loc[list(fc.athlete_ids), "p_win"].to_numpy()
+    np.testing.assert_allclose(got, w / w.sum(), rtol=1e-9)

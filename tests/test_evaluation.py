@@ -146,6 +146,7 @@ def test_no_target_race_later_result_or_later_absence_reaches_any_forecaster(sim
     assert set(bt.races["origin"]) == {d.replace(day=1) for d in pd.to_datetime(targets["date"])}
 
 
+@pytest.mark.slow  # starts a local Dask cluster
 def test_grid_on_a_process_pool_and_on_a_dask_cluster_agree(sim):
     from distributed import Client, LocalCluster
 

@@ -129,8 +129,6 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 KNOWN_CYCLES = [
     ["data.racedata", "data.sheets"],
     ["datasets.season_2026", "datasets.sources", "datasets.supplements", "datasets.tilastopaja"],
-    ["evaluation.baselines", "evaluation.peer_baselines"],
-    ["evaluation.peers", "evaluation.peers_choix", "evaluation.peers_ttt"],
 ]
 
 

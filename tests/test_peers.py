@@ -8,16 +8,16 @@ import pandas as pd
 import pytest
 import trueskillthroughtime as ttt
 
-from rivalrymodel.evaluation.peers import (
-    ChoixPlackettLuce,
-    TrueSkillThroughTime,
+import rivalrymodel as rm
+from rivalrymodel.evaluation.ratings.choix_pl import ChoixPlackettLuce
+from rivalrymodel.evaluation.ratings.protocol import (
     day_number,
-    p_ahead,
     performance_draws,
     rankings,
-    tuning_split,
     win_probabilities,
 )
+from rivalrymodel.evaluation.ratings.ttt import TrueSkillThroughTime, p_ahead
+from rivalrymodel.evaluation.ratings.tuning import tuning_split
 from tests.helpers import small_dataset
 
 # Four races; A wins all, D appears once, R4 has a tie for second (B and C).
@@ -48,7 +48,7 @@ def test_rankings_are_ok_finishers_in_place_order(tiny):
 
 def test_ttt_skills_are_the_package_s_posteriors(tiny):
     engine = TrueSkillThroughTime(beta=1.0, gamma=0.02, iterations=10, epsilon=1e-6)
-    ratings = engine.fit(tiny)
+    ratings = engine.rate(tiny)
     # The same history typed by hand, straight into the package.
     h = ttt.History(
         composition=[[["A"], ["B"], ["C"]], [["A"], ["D"], ["C"]], [["A"], ["B"]],
@@ -72,7 +72,7 @@ def test_ttt_skills_are_the_package_s_posteriors(tiny):
 
 
 def test_choix_strengths_are_ilsr_rankings(tiny):
-    ratings = ChoixPlackettLuce(alpha=0.01, window_days=None).fit(tiny)
+    ratings = ChoixPlackettLuce(alpha=0.01, window_days=None).rate(tiny)
     assert ratings.athlete_ids == ("A", "B", "C", "D")
     # A=0, B=1, C=2, D=3; the tie in R4 kept in row order (B before C).
     want = choix.ilsr_rankings(
@@ -83,25 +83,25 @@ def test_choix_strengths_are_ilsr_rankings(tiny):
 
 @pytest.mark.parametrize("engine", [TrueSkillThroughTime(iterations=5), ChoixPlackettLuce()])
 def test_the_winner_of_all_races_ranks_first_and_unseen_is_nan(tiny, engine):
-    ratings = engine.fit(tiny)
+    ratings = engine.rate(tiny)
     ids = ["A", "B", "C", "D", "NEVER"]
     if isinstance(engine, TrueSkillThroughTime):
         v, sd = ratings.skills(ids, "2024-06-01")
         assert np.isnan(sd[-1]) and np.isfinite(sd[:-1]).all()
-        p = ratings.win_probabilities(ids, "2024-06-01")
+        p = ratings.law(ids, rm.StartList(ids, date="2024-06-01")).p_win()
         # The unseen runner has the package's prior skill, N(0, 6).
         prior = win_probabilities(np.r_[v[:-1], 0.0], np.r_[sd[:-1], 6.0], ratings.beta)
         np.testing.assert_allclose(p, prior, rtol=1e-12)
     else:
         v = ratings.strengths(ids)
-        p = ratings.win_probabilities(ids)
+        p = ratings.law(ids, rm.StartList(ids, date="2024-06-01")).p_win()
     assert np.isnan(v[-1]) and np.isfinite(v[:-1]).all()
     assert np.argmax(v[:-1]) == 0
     assert np.argmax(p) == 0 and p.sum() == pytest.approx(1.0)
 
 
 def test_ttt_sigma_grows_with_the_days_since_the_last_race(tiny):
-    ratings = TrueSkillThroughTime(gamma=0.05, iterations=5).fit(tiny)
+    ratings = TrueSkillThroughTime(gamma=0.05, iterations=5).rate(tiny)
     days = ["2024-05-15", "2024-06-01", "2024-09-01", "2025-06-01"]
     mus, sds = zip(*(ratings.skills(["A", "D"], d) for d in days), strict=True)
     sds = np.array(sds)
@@ -156,12 +156,12 @@ def test_tuning_looks_only_before_the_cutoff(cls, grid, fixed):
     assert scored["date"].between("2023-06-02", "2024-05-31").all() and len(scored) == 26
     assert past.races["date"].max() < scored["date"].min()  # fits never see the scored year
     sharp = (0.001, 730) if cls is ChoixPlackettLuce else (0.01, 0.3)
-    engine = cls.tuned(now, grid, **fixed)
+    engine = cls(**fixed).tuned(now, grid)
     chosen = tuple(engine.tuning.index[engine.tuning.argmin()])
     assert chosen == sharp  # the least regularised fits an order that holds
     # A year later the scored year is the reversed one, and the choice flips: so the choice
     # at 2024-06-01 would have changed had the tuning seen the future.
-    later = cls.tuned(data.as_of("2025-06-01"), grid, **fixed)
+    later = cls(**fixed).tuned(data.as_of("2025-06-01"), grid)
     smooth = tuple(later.tuning.index[later.tuning.argmin()])
     assert smooth != sharp
     # Tuned values are the engine's.
@@ -175,7 +175,7 @@ def test_choix_window_keeps_the_last_days_and_regularisation_joins_separate_race
     rows = [(r, a, "" if p is None else str(p), s) for r, a, p, s in ROWS]
     rows += [("R5", "X", "1", "OK"), ("R5", "Y", "2", "OK")]  # nobody X or Y ever met
     data = small_dataset(rows, race_dates={**DATES, "R5": "2024-05-20"}).as_of("2024-06-01")
-    recent = ChoixPlackettLuce(alpha=0.01, window_days=50).fit(data)  # from 2024-04-12: R4, R5
+    recent = ChoixPlackettLuce(alpha=0.01, window_days=50).rate(data)  # from 2024-04-12: R4, R5
     assert recent.athlete_ids == ("A", "B", "C", "X", "Y")
     want = choix.ilsr_rankings(5, [[0, 1, 2], [3, 4]], alpha=0.01, max_iter=1000, tol=1e-8)
     np.testing.assert_allclose(recent.strengths(["A", "B", "C", "X", "Y"]), want, atol=1e-12)
@@ -189,7 +189,7 @@ def test_ttt_equal_places_are_a_draw():
     def fit(c_place):
         rows = [("R1", "A", "1", "OK"), ("R1", "B", "2", "OK"), ("R1", "C", c_place, "OK")]
         engine = TrueSkillThroughTime(iterations=5)
-        return engine.fit(small_dataset(rows).as_of("2024-06-02")).skills("ABC", "2024-06-01")
+        return engine.rate(small_dataset(rows).as_of("2024-06-02")).skills("ABC", "2024-06-01")
 
     (mu, sigma), (mu3, _) = fit("2"), fit("3")
     # Equal up to the package's within-race message schedule (it stops at 1e-6 steps).

@@ -14,7 +14,7 @@ from rivalrymodel.evaluation import (
     term_subsets,
     yardstick_targets,
 )
-from rivalrymodel.evaluation.peers import win_probabilities
+from rivalrymodel.evaluation.ratings.protocol import win_probabilities
 from rivalrymodel.report import yardstick_report
 
 
@@ -75,9 +75,9 @@ def test_ttt_baseline_forecasts_its_exact_win_probabilities(bundled):
     race = fin[fin["set"].eq("championship_final")].iloc[-1]
     sl = rm.StartList.from_race(bundled, race["race_id"])
     seen = bundled.as_of(race["origin"]).since("2024-01-01")
-    fitted = make_baseline("ttt").__class__(tune=False).fit(seen)
+    fitted = make_baseline("ttt", tune=False).fit(seen)
     fc = fitted.forecast(sl, random_seed=1)
-    r = fitted.ratings.ratings
+    r = fitted.ratings
     mu, sigma = r.skills(list(fc.athlete_ids), sl.date)
     mu, sigma = (
         np.where(np.isfinite(mu), mu, r.prior_mu),
@@ -92,9 +92,9 @@ def test_ttt_baseline_forecasts_its_exact_win_probabilities(bundled):
 def test_choix_baseline_forecasts_the_softmax_of_its_strengths(bundled):
     race = yardstick_targets(bundled).query("set == 'invitational'").iloc[-1]
     sl = rm.StartList.from_race(bundled, race["race_id"])
-    fitted = make_baseline("choix").__class__(tune=False).fit(bundled.as_of(race["origin"]))
+    fitted = make_baseline("choix", tune=False).fit(bundled.as_of(race["origin"]))
     fc = fitted.forecast(sl)
-    v = fitted.ratings.ratings.strengths(list(fc.athlete_ids))
+    v = fitted.ratings.strengths(list(fc.athlete_ids))
     v = np.where(np.isfinite(v), v, np.median(v[np.isfinite(v)]))
     got = fc.table.set_index("athlete_id").loc[list(fc.athlete_ids), "p_win"].to_numpy()
     np.testing.assert_allclose(got, np.exp(v) / np.exp(v).sum(), rtol=1e-9)

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from .backtest import DIAMOND_LEAGUE, METRICS, Backtest, backtest, default_targets
-from .baselines import BASELINES, Baseline, FittedBaseline, make_baseline
 from .metrics import bootstrap_mean, expected_calibration_error, reliability, score_race
+from .ratings import (
+    BASELINES,
+    Baseline,
+    FittedBaseline,
+    GaussianLaw,
+    PlackettLuceLaw,
+    Ratings,
+    TunedBaseline,
+    make_baseline,
+)
 from .targets import SETS, term_subsets, yardstick_targets
 
 __all__ = [
     "backtest", "default_targets", "Backtest", "METRICS", "DIAMOND_LEAGUE", "BASELINES",
-    "Baseline", "FittedBaseline", "make_baseline", "score_race", "reliability",
+    "Baseline", "FittedBaseline", "Ratings", "PlackettLuceLaw", "GaussianLaw", "TunedBaseline",
+    "make_baseline", "score_race", "reliability",
     "expected_calibration_error", "bootstrap_mean", "SETS", "yardstick_targets",
     "term_subsets",
 ]  # fmt: skip

@@ -28,8 +28,8 @@ from ..errors import InputError
 from ..forecasting import Forecaster, ModelForecaster, StartList
 from ..inference import DEFAULT, SamplerSettings
 from ..spec import ModelSpec
-from .baselines import make_baseline
 from .metrics import bootstrap_mean, expected_calibration_error, reliability, score_race
+from .ratings import make_baseline
 from .targets import DIAMOND_LEAGUE, default_targets, refit_origin
 
 __all__ = ["default_targets", "backtest", "Backtest", "METRICS", "DIAMOND_LEAGUE"]

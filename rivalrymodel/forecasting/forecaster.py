@@ -1,12 +1,13 @@
 """One protocol for every forecaster, the model and the baselines alike.
 
 ``forecaster.fit(data)`` learns from ``data`` (which the caller has cut with
-``RaceData.as_of(origin)``: a forecaster never filters dates by itself) and returns a fitted
-forecaster; ``fitted.forecast(start_list, random_seed=...)`` returns a
+``RaceData.as_of(origin)``: a forecaster never filters dates by itself) and returns a
+:class:`Fitted`; ``fitted.forecast(start_list, random_seed=...)`` returns a
 :class:`~rivalrymodel.forecasting.forecast.Forecast`. A backtest needs nothing else.
 
-A new forecaster is one subclass of :class:`Forecaster` whose ``fit`` returns a
-:class:`Fitted`; a point-rating baseline is simpler still (``evaluation.baselines.Baseline``).
+Two implementations: :class:`ModelForecaster` (whose :class:`FittedModel` holds the sampled
+:class:`~rivalrymodel.inference.Fit` as ``fit``) and the baselines
+(``rivalrymodel.evaluation.Baseline``, whose ``FittedBaseline`` holds their ratings).
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ __all__ = ["Forecaster", "Fitted", "ModelForecaster", "FittedModel"]
 
 
 class Fitted(ABC):
-    """A forecaster after ``fit``: forecasts races on or after the data's cutoff."""
+    """A forecaster after ``fit``: forecasts races on or after the data's cutoff.
+
+    ``random_seed`` seeds a forecast's Monte-Carlo draws: the same seed, the same numbers.
+    """
 
     name: str
     notes: tuple[str, ...] = ()  # e.g. failed convergence checks
@@ -47,15 +51,16 @@ class Forecaster(ABC):
 
 
 class FittedModel(Fitted):
-    """The Bayesian model after sampling: ``posterior`` is the :class:`~rivalrymodel.Fit`."""
+    """The Bayesian model after sampling: ``fit`` is its :class:`~rivalrymodel.Fit` (whose
+    ``posterior`` holds the draws); ``notes`` are the convergence checks it failed."""
 
-    def __init__(self, name: str, posterior: Fit, notes=()):
+    def __init__(self, name: str, fit: Fit, notes=()):
         self.name = name
-        self.posterior = posterior
+        self.fit = fit
         self.notes = tuple(notes)
 
     def forecast(self, start_list, *, random_seed=None, top_k=None, **kwargs) -> Forecast:
-        return forecast(self.posterior, start_list, random_seed=random_seed, top_k=top_k, **kwargs)
+        return forecast(self.fit, start_list, random_seed=random_seed, top_k=top_k, **kwargs)
 
 
 class ModelForecaster(Forecaster):
@@ -93,9 +98,9 @@ class ModelForecaster(Forecaster):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             if self.cache:
-                posterior = cached_fit(self.spec, data, self.settings, cache_dir=self.cache_dir,
-                                       random_seed=self.random_seed)  # fmt: skip
+                sampled = cached_fit(self.spec, data, self.settings, cache_dir=self.cache_dir,
+                                     random_seed=self.random_seed)  # fmt: skip
             else:
-                posterior = fit(self.spec, data, self.settings, random_seed=self.random_seed)
+                sampled = fit(self.spec, data, self.settings, random_seed=self.random_seed)
         notes = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
-        return FittedModel(self.name, posterior, notes)
+        return FittedModel(self.name, sampled, notes)

@@ -1,20 +1,30 @@
-"""TrueSkill Through Time with the ``trueskillthroughtime`` package: one History of all races."""
+"""TrueSkill Through Time (``trueskillthroughtime``; Dangauthier et al. 2007, Landfried &
+Mocskos): Gaussian skills drifting by ``gamma`` per sqrt(day), one History of all races."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr
 
-from ..data.racedata import RaceData
-from .peers import cutoff_of, day_number, grid_search, rankings, win_probabilities
+from ...data.racedata import RaceData
+from .protocol import GaussianLaw, Ratings, cutoff_of, day_number, rankings
+from .tuning import TunedBaseline
 
-__all__ = ["TrueSkillThroughTime", "TTTRatings"]
+__all__ = ["TrueSkillThroughTime", "TTTRatings", "p_ahead"]
+
+
+def p_ahead(mu_a, sigma_a, mu_b, sigma_b, beta: float):
+    """Exact P(a's performance beats b's): the difference is Normal with both variances."""
+    diff_sd = np.sqrt(np.square(sigma_a) + np.square(sigma_b) + 2 * beta**2)
+    return ndtr((np.asarray(mu_a) - np.asarray(mu_b)) / diff_sd)
 
 
 @dataclass(frozen=True)
-class TTTRatings:
+class TTTRatings(Ratings):
     """Each athlete's TTT posterior at his last race, and the model's noise and drift.
 
     Attributes
@@ -29,6 +39,8 @@ class TTTRatings:
         Performance noise and skill drift per sqrt(day).
     prior_mu, prior_sigma : float
         An unseen athlete's skill in the package's model.
+    sims : int
+        Simulated races of a forecast (places and pairs; the win probabilities are exact).
     history : trueskillthroughtime.History or None
         The converged History, for inspection.
     """
@@ -41,6 +53,7 @@ class TTTRatings:
     gamma: float
     prior_mu: float
     prior_sigma: float
+    sims: int = 4000
     history: object = field(default=None, repr=False, compare=False)
     _index: dict = field(init=False, repr=False, compare=False)
 
@@ -61,21 +74,24 @@ class TTTRatings:
         sigma[seen] = np.sqrt(self.sigma[idx[seen]] ** 2 + elapsed * self.gamma**2)
         return mu, sigma
 
-    def win_probabilities(self, athlete_ids, day) -> np.ndarray:
-        """Exact P(win) on ``day``; an unseen runner has the package's prior skill."""
-        mu, sigma = self.skills(athlete_ids, day)
-        new = np.isnan(mu)
-        mu[new], sigma[new] = self.prior_mu, self.prior_sigma
-        return win_probabilities(mu, sigma, self.beta)
+    def law(self, athlete_ids, start_list) -> GaussianLaw:
+        """The skills on the race day; an unseen runner has the package's prior skill."""
+        mu, sigma = self.skills(athlete_ids, start_list.date)
+        known = np.isfinite(mu)
+        mu = np.where(known, mu, self.prior_mu)
+        sigma = np.where(known, sigma, self.prior_sigma)
+        return GaussianLaw(mu, sigma, self.beta, known, self.sims)
 
 
-class TrueSkillThroughTime:
-    """TrueSkill Through Time over every race of ``data`` (or of its last ``window_days``).
+@dataclass(kw_only=True, eq=False)
+class TrueSkillThroughTime(TunedBaseline):
+    """TrueSkill Through Time over the races of ``data`` (or of its last ``window_days``).
 
     Each race with two or more OK finishers is one event whose teams are the single finishers,
     ranked by place (equal places are a draw); the time is the race's day, so ``gamma`` is a
     drift per sqrt(day). The package smooths forward and backward until the largest change is
-    below ``epsilon`` or after ``iterations`` sweeps.
+    below ``epsilon`` or after ``iterations`` sweeps. Win probabilities are exact
+    (quadrature); places and pairs are simulated from ``sims`` races.
 
     Parameters
     ----------
@@ -94,39 +110,33 @@ class TrueSkillThroughTime:
     window_days
         Fit only the races in [cutoff - window_days, cutoff) (None: all). Two years fit in
         ~4-7 s instead of ~12-23 s for all ten, and forecast better (below).
+    sims
+        Simulated races per forecast.
+    tune, grid, cache_dir
+        Past-only tuning of gamma and beta (:mod:`.tuning`); default grid gamma 0.1..0.4 per
+        sqrt(day) and beta 0.7..2 (the prior sigma stays at 6). Larger gamma / beta ratios (0.4
+        and up) can make the package fail numerically here.
 
-    The defaults (gamma 0.3, beta 1.4, 730 days, 3 sweeps) are ``tuned``'s choice on the
+    The defaults (gamma 0.3, beta 1.4, 730 days, 3 sweeps) are the tuning's choice on the
     bundled data as of 2025-09-13 over gamma 0.05-0.55, beta 0.7-2 and 730 or 1095 days: winner
     log loss 1.641 on the 242 races of 2024-09-13..2025-09-12 (gamma 0.2, beta 1: 1.645, on all
-    history: 1.658; uniform: 1.762). A backtest should tune at its own origins instead.
-
-    Forecasts depend only on gamma / beta and sigma / beta (scaling all three scales every
-    skill alike), so tuning gamma and beta at a fixed sigma covers the whole model.
+    history: 1.658; uniform: 1.762). Forecasts depend only on gamma / beta and sigma / beta
+    (scaling all three scales every skill alike), so tuning gamma and beta at a fixed sigma
+    covers the whole model.
     """
 
-    def __init__(
-        self,
-        *,
-        mu: float = 0.0,
-        sigma: float = 6.0,
-        beta: float = 1.4,
-        gamma: float = 0.3,
-        p_draw: float = 0.01,
-        iterations: int = 3,
-        epsilon: float = 1e-3,
-        window_days: int | None = 730,
-    ):
-        self.mu, self.sigma, self.beta, self.gamma = float(mu), float(sigma), beta, gamma
-        self.p_draw = p_draw
-        self.iterations = iterations
-        self.epsilon = epsilon
-        self.window_days = window_days
+    name = "ttt"
+    GRID: ClassVar[dict] = {"gamma": [0.1, 0.2, 0.3, 0.4], "beta": [0.7, 1.0, 1.4, 2.0]}
 
-    def __repr__(self) -> str:
-        return (
-            f"TrueSkillThroughTime(sigma={self.sigma:g}, beta={self.beta:g}, "
-            f"gamma={self.gamma:g}, iterations={self.iterations}, window_days={self.window_days})"
-        )
+    mu: float = 0.0
+    sigma: float = 6.0
+    beta: float = 1.4
+    gamma: float = 0.3
+    p_draw: float = 0.01
+    iterations: int = 3
+    epsilon: float = 1e-3
+    window_days: int | None = 730
+    sims: int = 4000
 
     def history(self, data: RaceData):
         """The package's History of the races of ``data`` (forward pass only, not converged)."""
@@ -141,14 +151,14 @@ class TrueSkillThroughTime:
             # The package ranks teams by result, higher first: minus the place.
             results=[[-float(p) for p in r.places] for r in races],
             times=[day_number(r.date) for r in races],
-            mu=self.mu,
-            sigma=self.sigma,
+            mu=float(self.mu),
+            sigma=float(self.sigma),
             beta=self.beta,
             gamma=self.gamma,
             p_draw=self.p_draw,
         )
 
-    def fit(self, data: RaceData) -> TTTRatings:
+    def rate(self, data: RaceData) -> TTTRatings:
         """Build one History of the races of ``data``, run convergence, read the posteriors."""
         h = self.history(data)
         if self.iterations > 0 and len(h):
@@ -163,36 +173,8 @@ class TrueSkillThroughTime:
             last_day=np.array([t for t, _ in last], dtype=int),
             beta=float(self.beta),
             gamma=float(self.gamma),
-            prior_mu=self.mu,
-            prior_sigma=self.sigma,
+            prior_mu=float(self.mu),
+            prior_sigma=float(self.sigma),
+            sims=self.sims,
             history=h,
         )
-
-    @classmethod
-    def tuned(
-        cls,
-        data: RaceData,
-        grid: dict | None = None,
-        *,
-        days: int = 365,
-        **fixed,
-    ) -> TrueSkillThroughTime:
-        """The engine with the (gamma, beta) of the lowest winner log loss on the past.
-
-        Each grid point is fitted once on the data before the last ``days`` of ``data`` and
-        scored on the winners of the races in those ``days`` (:func:`~rivalrymodel.peers.
-        tuning_split`): a simple, affordable split that never looks past ``data.cutoff``. The
-        scores are kept in the returned engine's ``tuning`` (a Series by grid point); a grid
-        point the package fails on numerically scores NaN and is never chosen.
-
-        Parameters
-        ----------
-        grid
-            Constructor argument -> values, tried in every combination; default gamma
-            0.1..0.4 per sqrt(day) and beta 0.7..2 (the prior sigma stays at 6). Larger
-            gamma / beta ratios (0.4 and up) can make the package fail numerically here.
-        fixed
-            Other constructor arguments (iterations, window_days, ...), the same for all.
-        """
-        grid = grid or {"gamma": [0.1, 0.2, 0.3, 0.4], "beta": [0.7, 1.0, 1.4, 2.0]}
-        return grid_search(cls, data, grid, days, fixed, lambda r: r.win_probabilities)
