@@ -195,3 +195,32 @@ def test_ttt_equal_places_are_a_draw():
     # Equal up to the package's within-race message schedule (it stops at 1e-6 steps).
     assert mu[1] == pytest.approx(mu[2], abs=1e-4) and sigma[1] == pytest.approx(sigma[2], abs=1e-4)
     assert mu[0] > mu[1] and mu3[1] - mu3[2] > 0.5  # had C been third, B would be ahead
+
+
+def test_a_season_s_tuning_is_kept_on_the_baseline_and_in_a_keyed_file(tmp_path):
+    """One tuning per season's past: kept in the baseline's ``tunings`` and in a JSON file
+    that a new baseline (another process) reads instead of tuning again; a damaged file is
+    tuned again and rewritten; another season's past is another entry."""
+    data = _past_and_future()
+    grid = {"alpha": [0.001, 3.0], "window_days": [730]}
+    b = ChoixPlackettLuce(grid=grid, cache_dir=tmp_path)
+    first = b.season_tuned(data.as_of("2024-06-01"))  # tuned on data.as_of("2024-01-01")
+    assert b.season_tuned(data.as_of("2024-03-01")) is first and len(b.tunings) == 1
+    assert first.alpha == 0.001 and not first.tune
+    (entry,) = (tmp_path / "tuning").glob("choix-*.json")
+    # A new baseline reads the entry: edit its choice and the edit is what comes back.
+    text = entry.read_text()
+    entry.write_text(text.replace('"alpha": 0.001', '"alpha": 3.0', 1))
+    read = ChoixPlackettLuce(grid=grid, cache_dir=tmp_path).season_tuned(data.as_of("2024-06-01"))
+    assert read.alpha == 3.0
+    pd.testing.assert_series_equal(read.tuning, first.tuning, check_names=False)
+    entry.write_text("{")  # damaged: tuned again, and the entry rewritten
+    again = ChoixPlackettLuce(grid=grid, cache_dir=tmp_path).season_tuned(data.as_of("2024-06-01"))
+    assert again.alpha == 0.001 and entry.read_text() == text
+    ChoixPlackettLuce(grid=grid, cache_dir=tmp_path).season_tuned(data.as_of("2025-06-01"))
+    assert len(list((tmp_path / "tuning").glob("choix-*.json"))) == 2
+    # Options other than the grid are part of the key.
+    ChoixPlackettLuce(grid=grid, cache_dir=tmp_path, tol=1e-6).season_tuned(
+        data.as_of("2024-06-01")
+    )
+    assert len(list((tmp_path / "tuning").glob("choix-*.json"))) == 3

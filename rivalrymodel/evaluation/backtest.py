@@ -29,7 +29,7 @@ from ..forecasting import Forecaster, ModelForecaster, StartList
 from ..inference import DEFAULT, SamplerSettings
 from ..spec import ModelSpec
 from .metrics import bootstrap_mean, expected_calibration_error, reliability, score_race
-from .ratings import make_baseline
+from .ratings import BASELINES, TunedBaseline, make_baseline
 from .targets import DIAMOND_LEAGUE, default_targets, refit_origin
 
 __all__ = ["default_targets", "backtest", "Backtest", "METRICS", "DIAMOND_LEAGUE"]
@@ -240,8 +240,8 @@ def backtest(
     models
         Forecasters (:class:`~rivalrymodel.forecasting.Forecaster`), model specs (a
         :class:`~rivalrymodel.forecasting.ModelForecaster` with ``settings``) and baseline
-        names (``uniform``, ``season_best``, ``elo``, ``openskill``); each is fitted at every
-        origin on ``data.as_of(origin)``.
+        names (keys of :data:`~rivalrymodel.evaluation.BASELINES`, built by ``make_baseline``);
+        each is fitted at every origin on ``data.as_of(origin)``.
     data
         All the data; each forecast sees only ``data.as_of`` its origin.
     targets
@@ -258,6 +258,9 @@ def backtest(
     settings
         The model fits' sampler settings (``inference.SamplerSettings``; ``inference.QUICK``
         for a smoke run: short fits on the last 18 months of data before each origin).
+    cache_dir
+        Where the model's fits and the named baselines' tunings are cached (default
+        ``inference.default_cache_dir()``).
     """
     targets = default_targets(data) if targets is None else targets
     targets = targets.assign(date=pd.to_datetime(targets["date"]))
@@ -306,4 +309,6 @@ def _as_forecaster(m, settings, cache_dir, seed) -> Forecaster:
         return m
     if isinstance(m, ModelSpec):
         return ModelForecaster(m, settings, cache_dir=cache_dir, random_seed=seed)
-    return make_baseline(m)
+    # A tuned baseline keeps its tunings in the cache folder the model's fits use.
+    tuned = isinstance(BASELINES.get(m), type) and issubclass(BASELINES[m], TunedBaseline)
+    return make_baseline(m, **({"cache_dir": cache_dir} if tuned and cache_dir else {}))
