@@ -119,8 +119,11 @@ def test_season_best_converts_distances_and_fits_a_temperature(sim):
 def test_baselines_resolve_names_like_the_model(sim):
     data, _ = sim
     b = _fitted("elo", data, "2019-06-01")
-    by_name = b.forecast(rm.StartList(("sim runner s001", "S002"), date="2019-06-01")).table
+    named = rm.StartList(("sim runner s001", "S002"), date="2019-06-01")
+    by_name = b.forecast(named).table
     assert set(by_name["athlete_id"]) == {"S001", "S002"}
+    by_id = b.ratings.law(["S001", "S002"], named).strengths
+    np.testing.assert_array_equal(b.law(named).strengths, by_id)  # the law, names resolved
     with pytest.raises(rm.UnknownAthleteError, match=r"close matches: Sim Runner S001"):
         b.forecast(rm.StartList(("Sim Runer S001", "S002"), date="2019-06-01"))
     with pytest.raises(rm.UnknownAthleteError, match=r"same athlete \(id S001\)"):

@@ -18,6 +18,7 @@ from rivalrymodel.evaluation.ratings.protocol import (
 )
 from rivalrymodel.evaluation.ratings.ttt import TrueSkillThroughTime, p_ahead
 from rivalrymodel.evaluation.ratings.tuning import tuning_split
+from rivalrymodel.inference import CacheWarning
 from tests.helpers import small_dataset
 
 # Four races; A wins all, D appears once, R4 has a tie for second (B and C).
@@ -215,7 +216,10 @@ def test_a_season_s_tuning_is_kept_on_the_baseline_and_in_a_keyed_file(tmp_path)
     assert read.alpha == 3.0
     pd.testing.assert_series_equal(read.tuning, first.tuning, check_names=False)
     entry.write_text("{")  # damaged: tuned again, and the entry rewritten
-    again = ChoixPlackettLuce(grid=grid, cache_dir=tmp_path).season_tuned(data.as_of("2024-06-01"))
+    with pytest.warns(CacheWarning, match="a damaged tuning entry"):
+        again = ChoixPlackettLuce(grid=grid, cache_dir=tmp_path).season_tuned(
+            data.as_of("2024-06-01")
+        )
     assert again.alpha == 0.001 and entry.read_text() == text
     ChoixPlackettLuce(grid=grid, cache_dir=tmp_path).season_tuned(data.as_of("2025-06-01"))
     assert len(list((tmp_path / "tuning").glob("choix-*.json"))) == 2

@@ -10,7 +10,8 @@ processes, so the choice is cached twice, under one key (the baseline's class an
 grid, the past's fingerprint, the package version): in the baseline's ``tunings`` (this
 process) and as a small JSON file in ``cache_dir`` (default ``inference.default_cache_dir()``,
 ``tuning/`` under it; ``cache_dir=False``: none), written atomically and checked against its
-key when read. Tuning is deterministic, so the cache changes nothing but the time.
+key when read (a damaged entry is tuned again, with a ``CacheWarning``). Tuning is
+deterministic, so the cache changes nothing but the time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import warnings
 from itertools import product
 from pathlib import Path
 from typing import ClassVar
@@ -30,7 +32,7 @@ from ...data.files import write_text_atomically
 from ...data.racedata import RaceData
 from ...data.schema import Status
 from ...forecasting import StartList
-from ...inference import default_cache_dir
+from ...inference import CacheWarning, default_cache_dir
 from .protocol import Baseline, FittedBaseline, Ratings, cutoff_of
 
 __all__ = ["TunedBaseline", "tuning_split", "winner_log_loss"]
@@ -114,29 +116,31 @@ class TunedBaseline(Baseline):
         return self.tunings[key]
 
     def _cached(self, key: str, past: RaceData, grid: dict) -> TunedBaseline:
-        path = None
-        if self.cache_dir is not False:
-            folder = Path(self.cache_dir or default_cache_dir()) / "tuning"
-            path = folder / f"{self.name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
-            try:
-                entry = json.loads(path.read_text())
-                if entry["key"] == key:
-                    index = pd.MultiIndex.from_tuples(
-                        [tuple(p) for p in entry["points"]], names=list(grid)
-                    )
-                    return self._with(entry["chosen"], pd.Series(entry["scores"], index=index))
-            except (OSError, ValueError, KeyError, TypeError):
-                pass  # no entry, or a damaged one: tune (and rewrite it)
+        if self.cache_dir is False:
+            return self.tuned(past, grid)
+        folder = Path(self.cache_dir or default_cache_dir()) / "tuning"
+        path = folder / f"{self.name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+        try:
+            entry = json.loads(path.read_text())
+            if entry["key"] == key:
+                points = [tuple(p) for p in entry["points"]]
+                index = pd.MultiIndex.from_tuples(points, names=list(grid))
+                return self._with(entry["chosen"], pd.Series(entry["scores"], index=index))
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            warnings.warn(f"{path}: a damaged tuning entry ({e}); tuning again", CacheWarning,
+                          stacklevel=2)  # fmt: skip
         chosen = self.tuned(past, grid)
-        if path is not None:
-            scores = chosen.tuning
-            entry = {"key": key, "chosen": {k: getattr(chosen, k) for k in grid},
-                     "points": list(scores.index), "scores": scores.tolist()}  # fmt: skip
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_text_atomically(path, json.dumps(entry))
-            except OSError:
-                pass  # a read-only cache costs time only
+        scores = chosen.tuning
+        entry = {"key": key, "chosen": {k: getattr(chosen, k) for k in grid},
+                 "points": list(scores.index), "scores": scores.tolist()}  # fmt: skip
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomically(path, json.dumps(entry))
+        except OSError as e:
+            warnings.warn(f"{path}: the tuning could not be cached ({e})", CacheWarning,
+                          stacklevel=2)  # fmt: skip
         return chosen
 
     def _with(self, point: dict, scores: pd.Series) -> TunedBaseline:
