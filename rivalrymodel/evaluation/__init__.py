@@ -9,7 +9,7 @@ from .ratings import (
     Baseline,
     FittedBaseline,
     GaussianLaw,
-    PlackettLuceLaw,
+    PlackettLucePoint,
     Ratings,
     TunedBaseline,
     make_baseline,
@@ -18,7 +18,7 @@ from .targets import SETS, term_subsets, yardstick_targets
 
 __all__ = [
     "backtest", "default_targets", "Backtest", "METRICS", "DIAMOND_LEAGUE", "BASELINES",
-    "Baseline", "FittedBaseline", "Ratings", "PlackettLuceLaw", "GaussianLaw", "TunedBaseline",
+    "Baseline", "FittedBaseline", "Ratings", "PlackettLucePoint", "GaussianLaw", "TunedBaseline",
     "make_baseline", "score_race", "reliability",
     "expected_calibration_error", "bootstrap_mean", "SETS", "yardstick_targets",
     "term_subsets",

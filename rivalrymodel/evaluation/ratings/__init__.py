@@ -23,14 +23,14 @@ from ...errors import InputError
 from .choix_pl import ChoixPlackettLuce
 from .elo import Elo
 from .openskill_pl import OpenSkill
-from .protocol import Baseline, FittedBaseline, GaussianLaw, PlackettLuceLaw, Ratings
+from .protocol import Baseline, FittedBaseline, GaussianLaw, PlackettLucePoint, Ratings
 from .season_best import SeasonBest
 from .ttt import TrueSkillThroughTime
 from .tuning import TunedBaseline
 from .uniform import Uniform
 
 __all__ = [
-    "BASELINES", "make_baseline", "Baseline", "FittedBaseline", "Ratings", "PlackettLuceLaw",
+    "BASELINES", "make_baseline", "Baseline", "FittedBaseline", "Ratings", "PlackettLucePoint",
     "GaussianLaw", "TunedBaseline",
 ]  # fmt: skip
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ...data.racedata import RaceData
-from .protocol import PlackettLuceLaw, Ratings, cutoff_of, rankings
+from .protocol import PlackettLucePoint, Ratings, cutoff_of, rankings
 from .tuning import TunedBaseline
 
 __all__ = ["ChoixPlackettLuce", "ChoixRatings"]
@@ -41,8 +41,8 @@ class ChoixRatings(Ratings):
         out[idx >= 0] = self.params[idx[idx >= 0]]
         return out
 
-    def law(self, athlete_ids, start_list) -> PlackettLuceLaw:
-        return PlackettLuceLaw(self.strengths(athlete_ids))
+    def law(self, athlete_ids, start_list) -> PlackettLucePoint:
+        return PlackettLucePoint(self.strengths(athlete_ids))
 
 
 @dataclass(kw_only=True, eq=False)

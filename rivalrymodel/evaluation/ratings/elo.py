@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...data.racedata import RaceData
-from .protocol import Baseline, PlackettLuceLaw, Ratings, rankings
+from .protocol import Baseline, PlackettLucePoint, Ratings, rankings
 
 __all__ = ["Elo", "EloRatings"]
 
@@ -22,9 +22,9 @@ class EloRatings(Ratings):
 
     by_athlete: dict
 
-    def law(self, athlete_ids, start_list) -> PlackettLuceLaw:
+    def law(self, athlete_ids, start_list) -> PlackettLucePoint:
         r = np.array([self.by_athlete.get(a, np.nan) for a in athlete_ids], dtype=float)
-        return PlackettLuceLaw(r * np.log(10.0) / 400.0)
+        return PlackettLucePoint(r * np.log(10.0) / 400.0)
 
 
 @dataclass(eq=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...data.racedata import RaceData
-from .protocol import Baseline, PlackettLuceLaw, Ratings, rankings
+from .protocol import Baseline, PlackettLucePoint, Ratings, rankings
 
 __all__ = ["OpenSkill", "OpenSkillRatings"]
 
@@ -23,13 +23,13 @@ class OpenSkillRatings(Ratings):
     model: object
     by_athlete: dict
 
-    def law(self, athlete_ids, start_list) -> PlackettLuceLaw:
+    def law(self, athlete_ids, start_list) -> PlackettLucePoint:
         seen = [a in self.by_athlete for a in athlete_ids]
         if not any(seen):
-            return PlackettLuceLaw(np.full(len(athlete_ids), np.nan))
+            return PlackettLucePoint(np.full(len(athlete_ids), np.nan))
         teams = [[self.by_athlete.get(a) or self.model.rating()] for a in athlete_ids]
         v = np.log(np.clip(self.model.predict_win(teams), 1e-300, None))
-        return PlackettLuceLaw(np.where(seen, v, np.nan))
+        return PlackettLucePoint(np.where(seen, v, np.nan))
 
 
 class OpenSkill(Baseline):

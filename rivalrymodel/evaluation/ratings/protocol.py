@@ -5,8 +5,9 @@ method to write, ``rate(data) -> Ratings``; a :class:`Ratings` has one method,
 ``law(athlete_ids, start_list) -> RaceLaw``: what it believes about one race. There are two race
 laws, and a forecast is the law's own:
 
-- :class:`PlackettLuceLaw`: log-strengths (NaN for an athlete never seen, who gets the field's
-  median); win, podium and pairwise probabilities in closed form.
+- :class:`PlackettLucePoint`: log-strengths (NaN for an athlete never seen, who gets the field's
+  median); win, podium and pairwise probabilities in closed form. One point, not draws: the
+  model's per-draw laws are ``models.race_law.RaceLaw``.
 - :class:`GaussianLaw`: Thurstonian performances, Normal skill plus Normal noise; exact win
   probabilities by quadrature, places and pairs from ``sims`` simulated races.
 
@@ -31,7 +32,7 @@ from ...forecasting import Fitted, Forecast, Forecaster, StartList, from_scores,
 from ...forecasting.startlist import check_distinct, match_athletes
 
 __all__ = [
-    "Baseline", "FittedBaseline", "Ratings", "PlackettLuceLaw", "GaussianLaw", "Ranking",
+    "Baseline", "FittedBaseline", "Ratings", "PlackettLucePoint", "GaussianLaw", "Ranking",
     "finishes", "rankings", "cutoff_of", "day_number", "performance_draws", "win_probabilities",
 ]  # fmt: skip
 
@@ -40,7 +41,7 @@ EPOCH = pd.Timestamp("1970-01-01")  # days since it are TTT's clock
 
 
 @dataclass(frozen=True)
-class PlackettLuceLaw:
+class PlackettLucePoint:
     """Plackett-Luce log-strengths of a race's runners, in start-list order.
 
     An athlete the ratings never saw (NaN) gets the median of the others: a newcomer is an
@@ -96,7 +97,7 @@ class Ratings(ABC):
     """What a baseline learnt from its data."""
 
     @abstractmethod
-    def law(self, athlete_ids: list[str], start_list: StartList) -> PlackettLuceLaw | GaussianLaw:
+    def law(self, athlete_ids: list[str], start_list: StartList) -> PlackettLucePoint | GaussianLaw:
         """The race law of ``athlete_ids`` (resolved ids, in start-list order) in the race of
         ``start_list`` (its date, event, round)."""
 
@@ -125,7 +126,7 @@ class FittedBaseline(Fitted):
         check_distinct(start_list.athletes, ids)
         return ids
 
-    def law(self, start_list: StartList) -> PlackettLuceLaw | GaussianLaw:
+    def law(self, start_list: StartList) -> PlackettLucePoint | GaussianLaw:
         """The ratings' race law of ``start_list``, runners in start-list order."""
         return self.ratings.law(self.athlete_ids(start_list), start_list)
 

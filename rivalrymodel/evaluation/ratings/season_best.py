@@ -8,7 +8,7 @@ from scipy.optimize import minimize_scalar
 
 from ...data.racedata import RaceData
 from ...data.schema import Event
-from .protocol import Baseline, PlackettLuceLaw, Ratings, finishes
+from .protocol import Baseline, PlackettLucePoint, Ratings, finishes
 
 __all__ = ["SeasonBest", "SeasonBests"]
 
@@ -70,11 +70,11 @@ class SeasonBests(Ratings):
 
         return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
 
-    def law(self, athlete_ids, start_list) -> PlackettLuceLaw:
+    def law(self, athlete_ids, start_list) -> PlackettLucePoint:
         day = start_list.date
         ratio = (Event(start_list.event).distance_m / 1500.0) ** RIEGEL
         best = self.best(athlete_ids, day) * ratio
-        return PlackettLuceLaw(-best / (self.temperature(day.year) * ratio))
+        return PlackettLucePoint(-best / (self.temperature(day.year) * ratio))
 
 
 def _prior_best(t: pd.DataFrame) -> np.ndarray:

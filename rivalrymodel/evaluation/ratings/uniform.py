@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .protocol import Baseline, PlackettLuceLaw, Ratings
+from .protocol import Baseline, PlackettLucePoint, Ratings
 
 __all__ = ["Uniform"]
 
 
 class _Equal(Ratings):
-    def law(self, athlete_ids, start_list) -> PlackettLuceLaw:
-        return PlackettLuceLaw(np.zeros(len(athlete_ids)))
+    def law(self, athlete_ids, start_list) -> PlackettLucePoint:
+        return PlackettLucePoint(np.zeros(len(athlete_ids)))
 
 
 class Uniform(Baseline):
