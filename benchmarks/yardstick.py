@@ -101,9 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.reference and not args.previous and args.reference not in run_names:
         p.error(f"--reference {args.reference!r} is none of the forecasters run: {run_names}")
     # The peers' tuning grids take minutes; a smoke run skips them.
-    quick = {"tune": False} if args.quick else {}
+    untuned = {"tune": False} if args.quick else {}
     baselines = [
-        make_baseline(n, **(quick if issubclass(BASELINES[n], TunedBaseline) else {}))
+        make_baseline(n, **(untuned if issubclass(BASELINES[n], TunedBaseline) else {}))
         for n in names
     ]
     if not run_names and not args.previous:
