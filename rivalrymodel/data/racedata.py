@@ -10,15 +10,12 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .schema import TABLES, DataValidationError, check_dataset, parse_table
+from .schema import TABLES, DataValidationError, Tables, check_dataset, parse_table
+from .sheets import AddedResults, add_results
 from .text import read_csv_strings
-
-if TYPE_CHECKING:
-    from .sheets import AddedResults
 
 __all__ = ["RaceData", "load_dataset", "from_tables", "bundled_data_dir"]
 
@@ -162,9 +159,18 @@ class RaceData:
             One line naming the sheet, row, column and value: a bad cell, an ambiguous name
             (the candidates listed), a repeated race, a date on or after this data's cutoff.
         """
-        from .sheets import add_results
-
-        return add_results(self, sheet, absences, replace=replace, today=today)
+        mine = Tables(self._athletes, self._races, self._results, self._absences)
+        tables, added = add_results(
+            mine, self.cutoff, sheet, absences, replace=replace, today=today
+        )
+        return RaceData(
+            tables.athletes,
+            _by_date(tables.races),
+            tables.results,
+            tables.absences,
+            cutoff=self.cutoff,
+            added=added,
+        )
 
     def fingerprint(self) -> str:
         """A hash of the content, for caching fits by data."""
@@ -244,10 +250,14 @@ def from_tables(
     check_dataset(
         tables["athletes.csv"], tables["races.csv"], tables["results.csv"], tables["absences.csv"]
     )
-    races = tables["races.csv"].sort_values(["date", "race_id"], kind="stable")
     return RaceData(
         tables["athletes.csv"],
-        races.reset_index(drop=True),
+        _by_date(tables["races.csv"]),
         tables["results.csv"],
         tables["absences.csv"],
     )
+
+
+def _by_date(races: pd.DataFrame) -> pd.DataFrame:
+    """Races in the order RaceData keeps them: by date, then race id."""
+    return races.sort_values(["date", "race_id"], kind="stable").reset_index(drop=True)

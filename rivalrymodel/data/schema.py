@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from ..errors import InputError
 
 __all__ = [
     "TABLES", "Column", "DataValidationError", "Event", "Round", "Status", "AbsenceKind",
-    "world_record", "GLOBAL_CHAMPIONSHIP_IDS", "is_global_championship",
+    "Tables", "world_record", "GLOBAL_CHAMPIONSHIP_IDS", "is_global_championship",
 ]  # fmt: skip
 
 # Championship ids (races.csv) of the Olympics and the outdoor World Championships.
@@ -279,6 +280,15 @@ def _plain(value):
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+class Tables(NamedTuple):
+    """The four typed tables of a dataset, as :func:`parse_table` returns them."""
+
+    athletes: pd.DataFrame
+    races: pd.DataFrame
+    results: pd.DataFrame
+    absences: pd.DataFrame
 
 
 def check_dataset(

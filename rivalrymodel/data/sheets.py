@@ -14,7 +14,6 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +24,7 @@ from .schema import (
     AbsenceKind,
     DataValidationError,
     DatePrecision,
+    Tables,
     check_dataset,
     parse_table,
 )
@@ -41,9 +41,7 @@ from .sheet_checks import (
     one_of,
     seconds,
 )
-
-if TYPE_CHECKING:
-    from .racedata import RaceData
+from .text import read_csv_strings
 
 __all__ = [
     "ABSENCE_COLUMNS",
@@ -109,27 +107,27 @@ def _count(n: int, noun: str) -> str:
 
 
 def add_results(
-    data: RaceData,
+    data: Tables,
+    cutoff: pd.Timestamp | None,
     sheet: str | os.PathLike | pd.DataFrame,
     absences: str | os.PathLike | pd.DataFrame | None = None,
     *,
     replace: bool = False,
     today: dt.date | None = None,
-) -> RaceData:
-    """``data`` with the sheet's races and the absence sheet's rows; see RaceData.with_results."""
-    from .racedata import RaceData
-
+) -> tuple[Tables, AddedResults]:
+    """The tables ``data`` (cut at ``cutoff``) with the sheet's races and the absence sheet's
+    rows, and what was added; races in no order. See :meth:`RaceData.with_results`."""
     today = today or dt.date.today()
     df, file = _read(sheet, SHEET_COLUMNS, OPTIONAL_COLUMNS, "sheet")
-    check_cells(file, df, today, data.cutoff)
-    df["athlete_id"], new_athletes, close = resolve_names(file, df, data._athletes)
-    athletes = data._athletes
+    check_cells(file, df, today, cutoff)
+    df["athlete_id"], new_athletes, close = resolve_names(file, df, data.athletes)
+    athletes = data.athletes
     if len(new_athletes):
         athletes = pd.concat([athletes, parse_table("athletes.csv", new_athletes)])
         athletes = athletes.reset_index(drop=True)
-    races, results = _tables(file, df, set(data._races["race_id"]), today)
+    races, results = _tables(file, df, set(data.races["race_id"]), today)
     drop = _repeated_races(file, df, data, races, results, replace)
-    ab_df, ab_file, ab = _absences(absences, athletes, data, today, replace)
+    ab_df, ab_file, ab = _absences(absences, athletes, data, cutoff, today, replace)
     try:
         check_dataset(athletes, races, results, ab)
     except DataValidationError as err:
@@ -138,12 +136,11 @@ def add_results(
         raise _in_sheet(err, file, df) from err
     for doubt in absence_doubts(ab_file, ab, _runs(data, races, results)):
         warnings.warn(doubt, SheetWarning, stacklevel=3)
-    old_ab = data._absences
+    old_ab = data.absences
     if replace:
         pairs = set(zip(ab["athlete_id"], ab["start"], strict=True))
         old = zip(old_ab["athlete_id"], old_ab["start"], strict=True)
         old_ab = old_ab[[pair not in pairs for pair in old]]
-    all_races = _concat(data._races[~data._races["race_id"].isin(drop)], races)
     summary = AddedResults(
         races=len(races),
         results=len(results),
@@ -152,20 +149,19 @@ def add_results(
         replaced=tuple(sorted(drop)),
         close_matches=close,
     )
-    return RaceData(
+    tables = Tables(
         athletes,
-        all_races.sort_values(["date", "race_id"], kind="stable").reset_index(drop=True),
-        _concat(data._results[~data._results["race_id"].isin(drop)], results),
+        _concat(data.races[~data.races["race_id"].isin(drop)], races),
+        _concat(data.results[~data.results["race_id"].isin(drop)], results),
         _concat(old_ab, ab),
-        cutoff=data.cutoff,
-        added=summary,
     )
+    return tables, summary
 
 
 def _runs(data, races, results) -> pd.DataFrame:
     """athlete_id, date, race_id of every start (finish, DNF, DQ) in the data and the sheet."""
     frames = []
-    for rac, res in ((data._races, data._results), (races, results)):
+    for rac, res in ((data.races, data.results), (races, results)):
         started = res[res["status"].isin(["OK", "DNF", "DQ"])][["athlete_id", "race_id"]]
         frames.append(started.merge(rac[["race_id", "date"]], on="race_id"))
     return _concat(*frames)
@@ -179,8 +175,6 @@ def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 def _read(sheet, columns, optional, default_name) -> tuple[pd.DataFrame, str]:
     """The sheet as stripped strings with every optional column present; its file name."""
-    from .text import read_csv_strings
-
     if isinstance(sheet, pd.DataFrame):
         file = default_name
         dup = sheet.columns[sheet.columns.duplicated()]
@@ -295,10 +289,10 @@ def _repeated_races(file, df, data, races, results, replace) -> set[str]:
     and heat: a runner runs one race of an event a day (build rule 11), and a section typed
     ``0`` for the data's ``1`` must not count a race twice.
     """
-    drop, old = set(), data._races
+    drop, old = set(), data.races
     # Only the days and events on which a runner of the sheet ran in the data can repeat: a
     # sheet of 50,000 rows is not compared race by race with the whole data.
-    ran = data._results.loc[data._results["athlete_id"].isin(results["athlete_id"]), "race_id"]
+    ran = data.results.loc[data.results["athlete_id"].isin(results["athlete_id"]), "race_id"]
     seen = old[old["race_id"].isin(ran)]
     days = set(zip(seen["date"], seen["event"], strict=True))
     for race in races.itertuples(index=False):
@@ -306,7 +300,7 @@ def _repeated_races(file, df, data, races, results, replace) -> set[str]:
             continue
         same = old[(old["date"] == race.date) & (old["event"] == race.event)]
         mine = results["race_id"] == race.race_id
-        theirs = data._results[data._results["race_id"].isin(same["race_id"])]
+        theirs = data.results[data.results["race_id"].isin(same["race_id"])]
         common = theirs[theirs["athlete_id"].isin(results.loc[mine, "athlete_id"])]
         if common.empty:
             continue
@@ -324,7 +318,7 @@ def _repeated_races(file, df, data, races, results, replace) -> set[str]:
     return drop
 
 
-def _absences(sheet, athletes, data, today, replace):
+def _absences(sheet, athletes, data, cutoff, today, replace):
     """The absence sheet: (its strings, its file name, the typed rows with athlete ids)."""
     cols = [c.name for c in TABLES["absences.csv"]]
     if sheet is None:
@@ -332,8 +326,8 @@ def _absences(sheet, athletes, data, today, replace):
         return empty, "absences", parse_table("absences.csv", empty, today)
     df, file = _read(sheet, ABSENCE_COLUMNS, OPTIONAL_ABSENCE_COLUMNS, "absences")
     checks = [("athlete", *FILLED), *dates(["start", "end", "announced"], today, ("end",))]
-    if data.cutoff is not None:
-        day = f"{data.cutoff:%Y-%m-%d}"
+    if cutoff is not None:
+        day = f"{cutoff:%Y-%m-%d}"
         problem = f"announced after the data's as_of cutoff ({day})"
         checks.append(("announced", lambda v, r: v <= day, problem))
     checks += [
@@ -367,7 +361,7 @@ def _absences(sheet, athletes, data, today, replace):
         precision=df["precision"].where(df["precision"] != "", "day"),
     )
     typed = parse_table("absences.csv", raw[cols], today)
-    old = set(zip(data._absences["athlete_id"], data._absences["start"], strict=True))
+    old = set(zip(data.absences["athlete_id"], data.absences["start"], strict=True))
     for i, pair in enumerate(zip(typed["athlete_id"], typed["start"], strict=True)):
         if pair in old and not replace:
             problem = (
