@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from rivalrymodel.data.text import normalise
+from rivalrymodel.datasets.common import SourceError
 from rivalrymodel.datasets.identity import resolve
-from rivalrymodel.datasets.sources import SourceError
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT.parent / "shared" / "data-sources"

@@ -10,7 +10,7 @@ import pytest
 
 from rivalrymodel.data.racedata import bundled_data_dir
 from rivalrymodel.datasets.championships import check_assigned, read_championships
-from rivalrymodel.datasets.sources import SourceError
+from rivalrymodel.datasets.common import SourceError
 from rivalrymodel.datasets.starters import COMPLETE, add_starters, read_starters
 from rivalrymodel.datasets.wikipedia import URL, read_tables
 

@@ -22,9 +22,10 @@ import pandas as pd
 from ..data.racedata import bundled_data_dir, load_dataset
 from ..data.schema import SLOWEST_S, world_record
 from .championships import championship, check_assigned, read_championships
+from .common import SourceError
 from .identity import resolve
 from .sections import split_sections
-from .sources import SourceError, read_all
+from .sources import read_all
 from .starters import add_starters, read_starters
 from .tables import athletes_table, race_table, results_table
 from .wikipedia import fill_times, wikipedia_2023_2024

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.text import normalise
-from .sources import SourceError
+from .common import SourceError
 
 # Competition names that say "a championship of the list" (not team, national or area ones).
 _CLAIM = re.compile(

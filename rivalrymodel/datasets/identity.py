@@ -37,7 +37,7 @@ from collections import defaultdict
 import pandas as pd
 
 from ..data.text import normalise
-from .sources import SourceError
+from .common import SourceError
 
 
 class _UnionFind:

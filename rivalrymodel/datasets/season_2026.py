@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .sources import _AS_POSITION, _AS_ROUND, SourceError, _finish
-from .supplements import _seconds
+from .common import AS_POSITION, AS_ROUND, SourceError, finish, seconds
 
 FOLDER = Path("rh16nd__athletics-predictor") / "season_2026"
 _REPO = "https://github.com/rh16nd/athletics-predictor/blob/"
@@ -181,7 +180,7 @@ def _race_rows(df: pd.DataFrame, report: Counter, label: str) -> pd.DataFrame:
     df = df[keep].assign(
         status=np.where(dnf[keep], mark[keep], "OK"),
         place=pos[keep].where(~dnf[keep], ""),
-        time_s=mark[keep].map(_seconds).where(~dnf[keep]),
+        time_s=mark[keep].map(seconds).where(~dnf[keep]),
     )
     if df.empty:
         return df
@@ -265,7 +264,7 @@ def _pooled(ww: pd.DataFrame, tops: pd.DataFrame) -> set:
     """Worldwide races that rank several sections together: the top list's rows of that event,
     day and venue name two or more final sections (IFAM Oordegem 5000m: ``1f1`` ... ``15f1`` and
     ``18f2``, while the worldwide "Final" runs to place 28)."""
-    codes = tops["Pos"].str.extract(_AS_POSITION)
+    codes = tops["Pos"].str.extract(AS_POSITION)
     tops = tops.assign(section=codes["code"].fillna("") + codes["n"].fillna(""))
     tops = tops[tops["section"].str.startswith("f")]
     sections = tops.groupby(["event", "date", "Venue"])["section"].nunique()
@@ -306,7 +305,7 @@ def _top_list_races(tops: pd.DataFrame, report: Counter) -> pd.DataFrame:
     """Top-list rows as partial races, by the rule of the WA all-time lists (rule 3): a race is
     (event, date, venue, round code); a row without a place number (empty, ``OC``, ``f1``) is left
     out. A row of a race another 2026 file holds joins it in the build (rule 11)."""
-    parts = tops["Pos"].str.extract(_AS_POSITION)
+    parts = tops["Pos"].str.extract(AS_POSITION)
     placed = parts["place"].notna()
     report["2026 top-list rows dropped: no place number (empty, OC, section only)"] += int(
         (~placed).sum()
@@ -318,19 +317,19 @@ def _top_list_races(tops: pd.DataFrame, report: Counter) -> pd.DataFrame:
         priority=4,
         complete=False,
         src_race=df["event"] + "|" + df["date"] + "|" + df["Venue"] + "|" + code,
-        round=parts["code"].fillna("").map(_AS_ROUND),
+        round=parts["code"].fillna("").map(AS_ROUND),
         heat=parts["n"].replace("", "0"),
         indoor=df["Venue"].str.endswith(" (i)"),
         venue=df["Venue"].str.removesuffix(" (i)"),
         competition="",
         place=parts["place"],
-        time_s=df["Mark"].map(_seconds),
+        time_s=df["Mark"].map(seconds),
         status="OK",
     )
 
 
 def season_2026(root: Path, report: Counter) -> pd.DataFrame:
-    """Every 2026 row of the source in the standard columns (``sources.ROW_COLUMNS``)."""
+    """Every 2026 row of the source in the standard columns (``common.ROW_COLUMNS``)."""
     tops = top_lists(root)
     single = _single_fields(root, tops, report)
     ww = _worldwide(root, tops, report)
@@ -358,4 +357,4 @@ def season_2026(root: Path, report: Counter) -> pd.DataFrame:
     df = pd.concat(out, ignore_index=True)
     for src, g in df.groupby("src"):
         report[f"2026 rows read: {src}"] = len(g)
-    return _finish(df.replace({"place": {"": None}}))
+    return finish(df.replace({"place": {"": None}}))

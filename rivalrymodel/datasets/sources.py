@@ -7,107 +7,33 @@ file it came from, at the commit that was copied.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-ROW_COLUMNS = [
-    "src",
-    "src_race",
-    "priority",
-    "complete",
-    "date",
-    "event",
-    "indoor",
-    "round",
-    "heat",
-    "venue",
-    "competition",
-    "person",
-    "name",
-    "dob",
-    "birth_year",
-    "nat",
-    "wa_id",
-    "tp_id",
-    "place",
-    "time_s",
-    "status",
-    "url",
-]
-
-FIRST_DAY, LAST_DAY = "2016-01-01", "2025-12-31"
-
-COMMITS = {
-    "dl": "https://github.com/hpr/diamond-league-results/blob/"
-    "42483aaaa1afb89bb35e8fe10138bfa17cdf0b71",
-    "as": "https://github.com/kmuchiri/AthleticScraper/blob/"
-    "79ba13b82f1f5624d0fa525ccb05e28dfec7bcdc",
-    "rio": "https://github.com/openath/athlib/blob/fe60183d75eec30c54c638449b562360f73e2e67",
-    "rome": "https://github.com/captainrobbo/trhackathon/blob/"
-    "c697d42002ba6c45bf8e63e31c0e88d65dc9c24f",
-    "tl": "https://github.com/alexandertuna/trackelo/blob/568761531d9eac909ce48600e64ff4c441d575cd",
-}
-
-# Source event names -> Event values (see rivalrymodel.data.schema.Event).
-_EVENTS = {
-    "1500m": "1500m",
-    "1500": "1500m",
-    "1500-metres": "1500m",
-    "Mile": "mile",
-    "one-mile": "mile",
-    "3000m": "3000m",
-    "3000": "3000m",
-    "3000-metres": "3000m",
-    "2 Miles": "2mile",
-    "2M": "2mile",
-    "two-miles": "2mile",
-    "5000m": "5000m",
-    "5000": "5000m",
-    "5000-metres": "5000m",
-}
+from .common import (
+    AS_POSITION,
+    AS_ROUND,
+    COMMITS,
+    SourceError,
+    event_values,
+    finish,
+    in_span,
+    read_source,
+)
+from .season_2026 import season_2026
+from .supplements import supplements
+from .tilastopaja import tilastopaja_histories
 
 # Diamond League file sections that are senior races; youth and school races are left out.
 DL_SENIOR = {"Diamond Discipline", "Promotional Events", "National Events", "Regional Races"}
 
 
-class SourceError(ValueError):
-    """A raw source holds something the build has no rule for."""
-
-
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-def _in_span(df: pd.DataFrame) -> pd.DataFrame:
-    return df[(df["date"] >= FIRST_DAY) & (df["date"] <= LAST_DAY)].copy()
-
-
-def _finish(df: pd.DataFrame) -> pd.DataFrame:
-    for col in ROW_COLUMNS:
-        if col not in df:
-            df[col] = np.nan if col in ("place", "time_s", "birth_year") else ""
-    df["place"] = pd.to_numeric(df["place"], errors="raise").astype("Int64")
-    df["time_s"] = pd.to_numeric(df["time_s"].replace("", np.nan), errors="raise")
-    df["birth_year"] = pd.to_numeric(df["birth_year"].replace("", np.nan)).astype("Int64")
-    df["heat"] = df["heat"].astype(int)
-    return df[ROW_COLUMNS].reset_index(drop=True)
-
-
-def _event(values: pd.Series, file: str) -> pd.Series:
-    unknown = sorted(set(values) - set(_EVENTS))
-    if unknown:
-        raise SourceError(f"{file}: no rule for event name(s) {unknown}")
-    return values.map(_EVENTS)
-
-
 def diamond_league(root: Path) -> pd.DataFrame:
     """hpr/diamond-league-results: full fields of Diamond League meetings to June 2023."""
     file = root / "hpr__diamond-league-results" / "dl_men_middle_distance_results.csv"
-    df = _in_span(_read(file))
+    df = in_span(read_source(file))
     df = df[df["category"].isin(DL_SENIOR)].copy()
     doping = df["doping_flag"] == "DOP"
     odd = (df["status"] == "NO_MARK") & ~doping
@@ -117,13 +43,13 @@ def diamond_league(root: Path) -> pd.DataFrame:
     df.loc[doping, "status"] = "DQ"
     df.loc[doping, "place"] = ""
     df.loc[doping, "time_s"] = ""
-    return _finish(
+    return finish(
         df.assign(
             src="dl",
             src_race=df["race_id"],
             priority=1,
             complete=True,
-            event=_event(df["event"], file.name),
+            event=event_values(df["event"], file.name),
             indoor=False,
             round="final",
             heat=df["section"].replace("", "0"),
@@ -139,8 +65,6 @@ def diamond_league(root: Path) -> pd.DataFrame:
     )
 
 
-_AS_POSITION = re.compile(r"^(?P<place>\d+)(?P<code>f|h|sf|rr|pr)?(?P<n>\d*)$")
-_AS_ROUND = {"": "final", "f": "final", "h": "heat", "sf": "semi", "rr": "heat", "pr": "heat"}
 _AS_FILES = ("1500-metres", "one-mile", "3000-metres", "two-miles", "5000-metres")
 
 
@@ -148,7 +72,7 @@ def world_athletics_lists(root: Path) -> pd.DataFrame:
     """kmuchiri/AthleticScraper: WA all-time lists, top performances only (partial fields)."""
     frames = []
     for name in _AS_FILES:
-        df = _in_span(_read(root / "kmuchiri__AthleticScraper" / f"male_{name}.csv"))
+        df = in_span(read_source(root / "kmuchiri__AthleticScraper" / f"male_{name}.csv"))
         df["list_file"] = name
         frames.append(df)
     df = pd.concat(frames, ignore_index=True)
@@ -167,20 +91,20 @@ def world_athletics_lists(root: Path) -> pd.DataFrame:
     df = df.drop_duplicates(["competitor", "dob", "date", "mark", "venue", "list_file"])
     # WA lists a few performances twice inside one list with two position spellings.
     df = df.drop_duplicates(["competitor", "dob", "date", "mark", "list_file"])
-    parts = df["position"].str.extract(_AS_POSITION)
+    parts = df["position"].str.extract(AS_POSITION)
     bad = parts["place"].isna()
     if bad.any():
         raise SourceError(f"AthleticScraper: no rule for position {df[bad]['position'].iloc[0]!r}")
     indoor = df["venue"].str.endswith(" (i)")
-    event = _event(df["list_file"], "AthleticScraper")
-    return _finish(
+    event = event_values(df["list_file"], "AthleticScraper")
+    return finish(
         df.assign(
             src="as",
             priority=3,
             complete=False,
             event=event,
             indoor=indoor,
-            round=parts["code"].fillna("").map(_AS_ROUND),
+            round=parts["code"].fillna("").map(AS_ROUND),
             heat=parts["n"].replace("", "0"),
             src_race=(
                 event
@@ -209,19 +133,19 @@ def world_athletics_lists(root: Path) -> pd.DataFrame:
 def rio_2016(root: Path) -> pd.DataFrame:
     """openath/athlib: every starter of every Rio 2016 men's 1500m and 5000m race."""
     folder = root / "openath__athlib"
-    df = _read(folder / "rio2016_men_1500_5000_results.csv")
-    hist = _read(folder / "rio2016_athlete_histories_men_md.csv")
+    df = read_source(folder / "rio2016_men_1500_5000_results.csv")
+    hist = read_source(folder / "rio2016_athlete_histories_men_md.csv")
     dob = hist.drop_duplicates("tp_athlete_id").set_index("tp_athlete_id")["birthdate"]
     dob = pd.to_datetime(dob, format="%d.%m.%Y").dt.strftime("%Y-%m-%d")
     rnd = df["round"].str.lower()
     heat = df["round_name"].str.extract(r"(\d+)$")[0].fillna("0")
-    return _finish(
+    return finish(
         df.assign(
             src="rio",
             src_race=df["race_id"],
             priority=1,
             complete=True,
-            event=_event(df["event"], "rio"),
+            event=event_values(df["event"], "rio"),
             indoor=False,
             round=rnd,
             heat=heat,
@@ -240,15 +164,15 @@ def rio_2016(root: Path) -> pd.DataFrame:
 
 def rome_2024(root: Path) -> pd.DataFrame:
     """captainrobbo/trhackathon: every starter of the Rome 2024 European 1500m and 5000m."""
-    df = _read(root / "captainrobbo__trhackathon" / "rome2024_men_1500_5000_results.csv")
+    df = read_source(root / "captainrobbo__trhackathon" / "rome2024_men_1500_5000_results.csv")
     rnd = df["round_name"].map({"Heats": "heat", "Final": "final"})
-    return _finish(
+    return finish(
         df.assign(
             src="rome",
             src_race=df["race_id"],
             priority=1,
             complete=True,
-            event=_event(df["event"], "rome"),
+            event=event_values(df["event"], "rome"),
             indoor=False,
             round=rnd,
             heat=df["heat_number"].replace("", "0"),
@@ -266,17 +190,17 @@ def rome_2024(root: Path) -> pd.DataFrame:
 
 def trackelo_2023(root: Path) -> pd.DataFrame:
     """alexandertuna/trackelo: 2023 finishing orders (finishers only, no marks)."""
-    df = _read(root / "alexandertuna__trackelo" / "trackelo_2023_men_1500_mile_orders.csv")
+    df = read_source(root / "alexandertuna__trackelo" / "trackelo_2023_men_1500_mile_orders.csv")
     parts = df["round"].str.extract(r"^(?P<r>Final|Heat|Semi-final)(?: \((?P<n>\d+) of \d+\))?$")
     if parts["r"].isna().any():
         raise SourceError(f"trackelo: no rule for round {df['round'][parts['r'].isna()].iloc[0]!r}")
-    return _finish(
+    return finish(
         df.assign(
             src="tl",
             src_race=df["race_id"] + "|" + df["round"],
             priority=2,
             complete=False,
-            event=_event(df["event"], "trackelo"),
+            event=event_values(df["event"], "trackelo"),
             indoor=False,
             round=parts["r"].map({"Final": "final", "Heat": "heat", "Semi-final": "semi"}),
             heat=parts["n"].fillna("0"),
@@ -293,11 +217,6 @@ def trackelo_2023(root: Path) -> pd.DataFrame:
 
 def read_all(root: Path, report: Counter, supplement: Path | None = None) -> pd.DataFrame:
     """Every relevant row of every source, 2016-2026, in the standard columns."""
-    # Imported here: those readers import this module's helpers.
-    from .season_2026 import season_2026
-    from .supplements import supplements
-    from .tilastopaja import tilastopaja_histories
-
     frames = [
         diamond_league(root),
         rio_2016(root),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.text import normalise
-from .sources import SourceError, _read
+from .common import SourceError, read_source
 
 COLUMNS = ["meeting", "date", "event", "round", "heat", "starters", "source", "note"]
 COMPLETE = "complete field (every starter in the race's sources)"
@@ -37,7 +37,7 @@ def read_starters(path: Path) -> pd.DataFrame:
     """starters.csv, every cell checked; an empty frame when the file is absent."""
     if not path.exists():
         return pd.DataFrame(columns=COLUMNS)
-    df = _read(path)
+    df = read_source(path)
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise SourceError(f"{path.name}: missing column(s) {missing}")

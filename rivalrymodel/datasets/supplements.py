@@ -10,21 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .sources import _EVENTS, ROW_COLUMNS, SourceError, _finish, _read
+from .common import EVENTS, MIN_SEC, ROW_COLUMNS, SourceError, finish, read_source, seconds
 
 SUPPLEMENT_COLUMNS = [
     "date", "competition", "venue", "event", "indoor", "round", "heat", "field_complete",
     "place", "name", "country", "wa_id", "birth_date", "time", "status", "source",
 ]  # fmt: skip
 _YOUTH = re.compile(r"\b(?:U1[6-9]|U2[03]|junior|youth)\b", re.IGNORECASE)
-_TIME = re.compile(r"^(?:(?P<m>\d{1,2}):)?(?P<s>\d{1,2}(?:\.\d{1,2})?)$")
-
-
-def _seconds(text: str) -> float:
-    m = _TIME.match(text)
-    if not m:
-        return np.nan
-    return 60.0 * int(m["m"] or 0) + float(m["s"])
 
 
 def _supplement_error(file: str, i: int, col: str, value: str, problem: str) -> SourceError:
@@ -42,20 +34,20 @@ def supplements(folder: Path, report: Counter) -> pd.DataFrame:
     """
     frames = []
     for path in sorted(folder.glob("results_*.csv")):
-        df = _read(path)
+        df = read_source(path)
         missing = [c for c in SUPPLEMENT_COLUMNS if c not in df.columns]
         if missing:
             raise SourceError(f"{path.name}: missing column(s) {missing}")
         checks = [
             ("date", lambda v: re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None, "not YYYY-MM-DD"),
-            ("event", lambda v: v in set(_EVENTS.values()), "unknown event"),
+            ("event", lambda v: v in set(EVENTS.values()), "unknown event"),
             ("indoor", lambda v: v in ("true", "false"), "not true/false"),
             ("field_complete", lambda v: v in ("true", "false"), "not true/false"),
             ("round", lambda v: v in ("final", "semi", "heat"), "unknown round"),
             ("heat", lambda v: v == "" or v.isdigit(), "not a section number"),
             ("status", lambda v: v in ("OK", "DNF", "DQ", "DNS", "PACER"), "unknown status"),
             ("place", lambda v: v == "" or v.isdigit(), "not a place"),
-            ("time", lambda v: v == "" or _TIME.match(v) is not None, "not a time (m:ss.xx)"),
+            ("time", lambda v: v == "" or MIN_SEC.match(v) is not None, "not a time (m:ss.xx)"),
             ("name", lambda v: v != "", "empty"),
             ("source", lambda v: v.startswith("http"), "not a URL"),
         ]
@@ -108,10 +100,10 @@ def supplements(folder: Path, report: Counter) -> pd.DataFrame:
                 nat=df["country"],
                 tp_id="",
                 place=df["place"].where(ok, ""),
-                time_s=df["time"].map(_seconds).where(ok & (df["time"] != "")),
+                time_s=df["time"].map(seconds).where(ok & (df["time"] != "")),
                 url=df["source"],
             )
         )
     if not frames:
         return pd.DataFrame(columns=ROW_COLUMNS)
-    return _finish(pd.concat(frames, ignore_index=True).replace({"place": {"": None}}))
+    return finish(pd.concat(frames, ignore_index=True).replace({"place": {"": None}}))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .sources import COMMITS, _event, _finish, _in_span, _read
+from .common import COMMITS, event_values, finish, in_span, read_source
 
 _TP_ROUND = [
     (re.compile(r"^$"), "final", lambda m: "0"),
@@ -55,14 +55,14 @@ def _same_competitions(rio: pd.DataFrame, rome: pd.DataFrame, report: Counter) -
 
 def tilastopaja_histories(root: Path, report: Counter) -> pd.DataFrame:
     """Career histories (Tilastopaja) of the Rio 2016 and Rome 2024 athletes: partial fields."""
-    rome = _read(root / "captainrobbo__trhackathon" / "tilastopaja_histories_men_md.csv")
+    rome = read_source(root / "captainrobbo__trhackathon" / "tilastopaja_histories_men_md.csv")
     rome["url"] = COMMITS["rome"] + "/athletes/" + rome["tp_athlete_id"] + ".json"
-    rio = _read(root / "openath__athlib" / "rio2016_athlete_histories_men_md.csv")
+    rio = read_source(root / "openath__athlib" / "rio2016_athlete_histories_men_md.csv")
     rio["birth_date"] = pd.to_datetime(rio["birthdate"], format="%d.%m.%Y").dt.strftime("%Y-%m-%d")
     rio["url"] = COMMITS["rio"] + "/sampledata/rio2016/athletes/" + rio["source_file"]
     rio["wa_id"] = ""
     rio = _same_competitions(rio, rome, report)
-    df = _in_span(pd.concat([rome, rio], ignore_index=True).fillna(""))
+    df = in_span(pd.concat([rome, rio], ignore_index=True).fillna(""))
     # A 1500m (3000m) of an athlete who ran the mile (two miles) at the same competition is the
     # en-route split even when Tilastopaja dates it a day apart and leaves likely_split_of empty
     # (Ingebrigtsen's 3:34.19 "on 27 May" inside the 2022 Bowerman Mile of 28 May).
@@ -88,12 +88,12 @@ def tilastopaja_histories(root: Path, report: Counter) -> pd.DataFrame:
         unknown.sum()
     )
     df, rounds = df[keep & ~unknown].copy(), rounds[keep & ~unknown]
-    return _finish(
+    return finish(
         df.assign(
             src="tp",
             priority=4,
             complete=False,
-            event=_event(df["event"], "tilastopaja"),
+            event=event_values(df["event"], "tilastopaja"),
             indoor=df["indoor_outdoor"] == "Indoor",
             round=rounds.str[0],
             heat=rounds.str[1],

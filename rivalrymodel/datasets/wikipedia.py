@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .sources import SourceError, _finish, _read
+from .common import SourceError, finish, read_source
 
 REPO = "https://github.com/rh16nd/athletics-predictor/blob/"
 URL = REPO + "59022a19e90ec238eb0e9f9f5223b4e300eeaca9/data/h2h/meet_results.csv"
@@ -57,7 +57,7 @@ def _error(file: str, i: int, col: str, value: str, problem: str) -> SourceError
 
 def read_tables(path: Path) -> pd.DataFrame:
     """``wikipedia_tables.csv``, every cell checked."""
-    df = _read(path)
+    df = read_source(path)
     missing = [c for c in TABLE_COLUMNS if c not in df.columns]
     if missing:
         raise SourceError(f"{path.name}: missing column(s) {missing}")
@@ -88,7 +88,7 @@ def wikipedia_2023_2024(
     ``starters`` is ``data/sources/starters.csv`` (columns meeting, date, event, round, heat,
     starters): a ``race`` table whose finishers number the starters is a complete field.
     """
-    raw = _read(root / FOLDER / FILE)
+    raw = read_source(root / FOLDER / FILE)
     tables = read_tables(tables_file)
     unknown = sorted(set(raw["race_id"]) - set(tables["table"]))
     if unknown:
@@ -128,7 +128,7 @@ def wikipedia_2023_2024(
     full = {rid for rid, n in count.items() if pd.notna(want.get(rid)) and int(want[rid]) == n}
     complete = df["race_id"].isin(full)
     report["Wikipedia tables made complete fields (finishers = sourced starters)"] += len(full)
-    return _finish(
+    return finish(
         df.assign(
             src=np.where(lumped, "wiki_times", "wiki"),
             src_race=df["race_id"],
