@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rivalrymodel.build.common import SourceError
+from rivalrymodel.build.identity import resolve
 from rivalrymodel.data.text import normalise
-from rivalrymodel.datasets.common import SourceError
-from rivalrymodel.datasets.identity import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT.parent / "shared" / "data-sources"
@@ -145,7 +145,7 @@ def test_alias_must_name_known_people():
 @pytest.mark.slow
 @pytest.mark.skipif(not SOURCES.is_dir(), reason=f"raw sources not beside the repo: {SOURCES}")
 def test_build_reproduces_the_bundled_data(tmp_path):
-    from rivalrymodel.datasets.build import build
+    from rivalrymodel.build.pipeline import build
 
     out = tmp_path / "data"
     shutil.copytree(ROOT / "data" / "sources", out / "sources")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from rivalrymodel.build.championships import check_assigned, read_championships
+from rivalrymodel.build.common import SourceError
+from rivalrymodel.build.starters import COMPLETE, add_starters, read_starters
+from rivalrymodel.build.wikipedia import URL, read_tables
 from rivalrymodel.data.racedata import bundled_data_dir
-from rivalrymodel.datasets.championships import check_assigned, read_championships
-from rivalrymodel.datasets.common import SourceError
-from rivalrymodel.datasets.starters import COMPLETE, add_starters, read_starters
-from rivalrymodel.datasets.wikipedia import URL, read_tables
 
 DATA = bundled_data_dir()
 SOURCES = DATA.parent.parent / "shared" / "data-sources"
@@ -230,7 +230,7 @@ def test_starters_row_must_name_one_race_and_agree_with_a_complete_field():
 
 @pytest.mark.skipif(not SOURCES.is_dir(), reason="raw sources not beside the repo")
 def test_every_wikipedia_table_is_listed_and_the_round_dates_checked(tmp_path):
-    from rivalrymodel.datasets.wikipedia import wikipedia_2023_2024
+    from rivalrymodel.build.wikipedia import wikipedia_2023_2024
 
     conflicts: list = []
     report: Counter = Counter()
@@ -266,7 +266,7 @@ def test_same_day_same_round_pairs_of_one_athlete_are_only_the_recorded_ones(bun
 
 
 def test_a_competition_numbered_twice_by_tilastopaja_is_one():
-    from rivalrymodel.datasets.tilastopaja import _same_competitions
+    from rivalrymodel.build.tilastopaja import _same_competitions
 
     cols = ["tp_athlete_id", "event", "date", "place_raw", "mark_raw", "competition_id"]
     rio = pd.DataFrame(
@@ -294,7 +294,7 @@ def test_a_competition_numbered_twice_by_tilastopaja_is_one():
 def test_same_result_counts_two_copies_of_one_person_once():
     """Rule 9 with a third source: the WA list's and the Wikipedia table's Nordås are one person,
     so the supplement's "Narve Gilje Nordaas" (3rd in 3:29.68, NOR) still has one match."""
-    from rivalrymodel.datasets.identity import resolve
+    from rivalrymodel.build.identity import resolve
 
     def row(src, person, name, dob=""):
         return {

@@ -1,5 +1,6 @@
-"""The package's layers import one way: data -> spec -> models -> inference -> forecasting ->
-evaluation -> faces. Every import counts: module level, inside functions, TYPE_CHECKING blocks."""
+"""The package's layers import one way: data -> (build) -> spec -> models -> inference ->
+forecasting -> evaluation -> faces; the offline build sits on the data layer and nothing outside
+it imports it. Every import counts: module level, inside functions, TYPE_CHECKING blocks."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from scipy.sparse.csgraph import connected_components
 
 PACKAGE = Path(__file__).resolve().parent.parent / "rivalrymodel"
 
-LAYERS = ["data", "spec", "models", "inference", "forecasting", "evaluation", "faces"]
+LAYERS = ["data", "build", "spec", "models", "inference", "forecasting", "evaluation", "faces"]
 
 # Module (dotted, under rivalrymodel) or package prefix -> layer. A module not listed fails the
 # test: a new module has to be given its place.
@@ -21,7 +22,7 @@ LAYER_OF = {
     "_version": "data",
     "errors": "data",
     "data": "data",
-    "datasets": "data",
+    "build": "build",
     "spec": "spec",
     "models": "models",
     "inference": "inference",
@@ -171,6 +172,31 @@ def test_the_check_sees_a_back_edge_of_any_kind(tmp_path):
         assert imports_of(fake) == {"inference", "evaluation", "cli"}
     finally:
         fake.unlink()
+
+
+def outside_imports_of_the_build(graph: dict[str, set[str]]) -> list[str]:
+    """Imports of the build by a module outside it (the build is above the data layer and
+    only ``python -m rivalrymodel.build`` runs it)."""
+
+    def inside(module: str) -> bool:
+        return module == "build" or module.startswith("build.")
+
+    return [
+        f"rivalrymodel.{m or '(root)'} imports rivalrymodel.{t}"
+        for m, ts in sorted(graph.items())
+        for t in sorted(ts)
+        if inside(t) and not inside(m)
+    ]
+
+
+def test_nothing_outside_the_build_imports_it():
+    graph = package_graph()
+    assert any(layer(m) == "build" for m in graph)
+    assert outside_imports_of_the_build(graph) == []
+    # The check sees one: the layer order alone would let spec import the build.
+    assert outside_imports_of_the_build({**graph, "spec": graph["spec"] | {"build.identity"}}) == [
+        "rivalrymodel.spec imports rivalrymodel.build.identity"
+    ]
 
 
 def test_unknown_modules_are_an_error():

@@ -8,8 +8,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from rivalrymodel.datasets.common import SourceError
-from rivalrymodel.datasets.season_2026 import FOLDER, season_2026
+from rivalrymodel.build.common import SourceError
+from rivalrymodel.build.season_2026 import FOLDER, season_2026
 
 DL_HEAD = "Competitor,DOB,Mark,Nat,Venue,Date,year,Pos,source\n"
 WW_HEAD = (

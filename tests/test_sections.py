@@ -1,4 +1,4 @@
-"""Splitting a source group that lumps several sections of one meeting (datasets.sections)."""
+"""Splitting a source group that lumps several sections of one meeting (build.sections)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from rivalrymodel.datasets.sections import split_sections
+from rivalrymodel.build.sections import split_sections
 
 
 def test_lumped_sections_split_the_only_way_that_fits():

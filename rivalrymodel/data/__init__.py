@@ -9,7 +9,7 @@
 - :mod:`.files`: files written atomically, tables safe in a spreadsheet.
 
 The offline build that writes ``data/*.csv`` from the raw sources sits above this layer
-(``rivalrymodel.datasets``); nothing here imports it.
+(:mod:`rivalrymodel.build`); nothing here imports it.
 """
 
 from .covariates import absence_returns, distance_x, result_covariates

@@ -83,7 +83,7 @@ def write_report(out: Path, report: Counter, conflicts: list[str]) -> None:
     lines = [
         "# Build report",
         "",
-        "Written by `python -m rivalrymodel.datasets.build`.",
+        "Written by `python -m rivalrymodel.build`.",
         "",
         "| rule | rows or races |",
         "| --- | ---: |",

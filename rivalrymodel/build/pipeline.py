@@ -1,4 +1,4 @@
-"""Build data/*.csv from the raw public datasets: ``python -m rivalrymodel.datasets.build``.
+"""Build data/*.csv from the raw public datasets: ``python -m rivalrymodel.build``.
 
 Reads ../shared/data-sources/ (or ``--sources``), resolves athletes to one id each
 (``identity.py``), merges the copies of one race that several sources hold, sets the race flags,
@@ -300,7 +300,7 @@ def build(sources: Path, out: Path) -> Counter:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m rivalrymodel.datasets.build", description=__doc__.splitlines()[0]
+        prog="python -m rivalrymodel.build", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--sources",
@@ -318,7 +318,3 @@ def main(argv: list[str] | None = None) -> None:
     report = build(args.sources, args.out)
     for k, v in sorted(report.items()):
         print(f"{v:7d}  {k}")
-
-
-if __name__ == "__main__":
-    main()
