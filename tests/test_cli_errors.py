@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import rivalrymodel as rm
-import rivalrymodel.cli as cli
+import rivalrymodel.cli.commands as cli
 from rivalrymodel.cli import main
 
 

@@ -29,7 +29,6 @@ LAYER_OF = {
     "forecasting": "forecasting",
     "evaluation": "evaluation",
     "cli": "faces",
-    "cli_checks": "faces",
     "plotting": "faces",
     "report": "faces",
 }

@@ -195,7 +195,7 @@ def test_a_bad_scheduler_address_is_one_line(capsys):
 
 
 def test_a_value_error_of_a_bug_shows_its_traceback(saved_fit, monkeypatch):
-    import rivalrymodel.cli as cli
+    import rivalrymodel.cli.commands as cli
 
     def broken(args):
         raise ValueError("a bug, not the user's error")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data.racedata import RaceData, load_dataset
-from .data.text import read_csv_strings
-from .errors import RivalryModelError
-from .forecasting.forecast import check_out_suffix
-from .inference import SamplerSettings, SettingsError
+from ..data.racedata import RaceData, load_dataset
+from ..data.text import read_csv_strings
+from ..errors import RivalryModelError
+from ..forecasting.forecast import check_out_suffix
+from ..inference import SamplerSettings, SettingsError
 
 __all__ = [
     "UsageError", "check_options", "dask_executor", "load_data", "say", "start_list_names",

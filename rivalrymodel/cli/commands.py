@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cli_checks import UsageError as _UsageError
-from .cli_checks import check_options, dask_executor, load_data, start_list_names
-from .cli_checks import say as _say
-from .data.coverage import absence_counts, athlete_races, championship_rounds, coverage
-from .data.files import write_table
-from .data.racedata import bundled_data_dir, load_dataset
-from .data.schema import DataValidationError, Event, Round
-from .errors import RivalryModelError
-from .forecasting.horizon import STALE_DAYS, check_ahead, describe_age
-from .inference import DEFAULT, QUICK
-from .models.intervals import LABEL
+from ..data.coverage import absence_counts, athlete_races, championship_rounds, coverage
+from ..data.files import write_table
+from ..data.racedata import bundled_data_dir, load_dataset
+from ..data.schema import DataValidationError, Event, Round
+from ..errors import RivalryModelError
+from ..forecasting.horizon import STALE_DAYS, check_ahead, describe_age
+from ..inference import DEFAULT, QUICK
+from ..models.intervals import LABEL
+from .checks import UsageError as _UsageError
+from .checks import check_options, dask_executor, load_data, start_list_names
+from .checks import say as _say
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -47,8 +47,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _get_fit(args: argparse.Namespace, day: pd.Timestamp | None):
     """A saved fit (--fit), or one sampled (and cached) on the data before --as-of / the date."""
-    from .inference import cached_fit, load_fit
-    from .spec import variants
+    from ..inference import cached_fit, load_fit
+    from ..spec import variants
 
     if getattr(args, "fit", None):
         _say(f"loading {args.fit}")
@@ -90,7 +90,7 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _start_list(args: argparse.Namespace):
-    from .forecasting import StartList
+    from ..forecasting import StartList
 
     if bool(args.athletes) == bool(args.start_list):
         raise _UsageError("give either --athletes 'name;name;...' or --start-list FILE")
@@ -111,7 +111,7 @@ def _start_list(args: argparse.Namespace):
 
 def _forecast(args: argparse.Namespace) -> int:
     sl = _start_list(args)
-    from .forecasting import forecast
+    from ..forecasting import forecast
 
     fit = _get_fit(args, sl.date)
     fc = forecast(fit, sl, top_k=args.top_k, injury=not args.no_injury, random_seed=args.seed)
@@ -143,7 +143,7 @@ def _note_unknown(table: pd.DataFrame) -> None:
 
 
 def _h2h(args: argparse.Namespace) -> int:
-    from .forecasting import head_to_head
+    from ..forecasting import head_to_head
 
     day = pd.Timestamp(args.date)
     fit = _get_fit(args, day)
@@ -165,8 +165,8 @@ def _h2h(args: argparse.Namespace) -> int:
 def _backtest(args: argparse.Namespace) -> int:
     import concurrent.futures as cf
 
-    from .evaluation import BASELINES, backtest, default_targets, yardstick_targets
-    from .spec import variants
+    from ..evaluation import BASELINES, backtest, default_targets, yardstick_targets
+    from ..spec import variants
 
     table = variants()
     names = [v.strip() for v in args.variants.split(",") if v.strip()]
@@ -214,7 +214,7 @@ def _backtest(args: argparse.Namespace) -> int:
     write_table(out / f"differences_vs_{ref}.csv", diffs)
     import matplotlib
 
-    from .plotting import plot_calibration
+    from ..plotting import plot_calibration
 
     matplotlib.use("Agg")
     ax = plot_calibration(result, [*names, *base])
@@ -390,7 +390,3 @@ def main(argv: list[str] | None = None) -> int:
     except (RivalryModelError, FileNotFoundError) as err:
         print(f"rivalrymodel {args.command}: {err}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
