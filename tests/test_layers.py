@@ -124,14 +124,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(sorted(g) for g in groups.values() if len(g) > 1)
 
 
-# The cycles still to be broken (issue 31). Each move that breaks one deletes its line here, so
-# a new cycle, or a broken one left listed, fails the test. The list ends empty.
-KNOWN_CYCLES = [
-]
-
-
 def test_no_import_cycle():
-    assert cycles(package_graph()) == sorted(KNOWN_CYCLES)
+    assert cycles(package_graph()) == []
 
 
 def test_the_cycle_check_sees_a_cycle_through_a_function_level_import():
