@@ -236,7 +236,7 @@ _BINS_TEXT = (
 def top_bins_table(bt) -> str:
     """The reliability plot's top two bins per set (and ``all``) and forecaster."""
     rows = []
-    for (tset, model), g in bt._sets(False).groupby(["set", "model"]):
+    for (tset, model), g in bt.pooled().groupby(["set", "model"]):
         p = bt.probabilities
         rows.append([tset, model, *_bin_cells(p[p["model"].eq(model) & p["race_id"].isin(
             g["race_id"])])])  # fmt: skip

@@ -203,3 +203,33 @@ def test_no_code_outside_models_asks_for_a_family_by_name():
             continue
         text = path.read_text()
         assert "family ==" not in text and "family !=" not in text, path
+
+
+def private_reads(path: Path) -> list[str]:
+    """Names with a leading underscore that ``path`` takes from another module: imported, or
+    read as an attribute of anything but ``self``/``cls`` (IPython's ``_repr_*_`` hooks and
+    dunders are public protocols)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and (
+            node.level or (node.module or "").startswith("rivalrymodel")
+        ):
+            names = [a.name for a in node.names]
+            out += [n for n in names if n.startswith("_") and not n.startswith("__")]
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            public = node.attr.startswith("__") or node.attr.startswith("_repr_")
+            own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+            if not (public or own):
+                out.append(ast.unparse(node))
+    return out
+
+
+def test_nothing_reads_private_attributes_across_modules(tmp_path):
+    found = {str(p): private_reads(p) for p in PACKAGE.rglob("*.py")}
+    assert {p: r for p, r in found.items() if r} == {}
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from .inference.posterior import _helper\n"
+        "def f(bt, self):\n    self._own\n    bt.table._repr_html_()\n    return bt._sets(False)\n"
+    )
+    assert private_reads(probe) == ["_helper", "bt._sets"]

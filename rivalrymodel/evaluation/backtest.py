@@ -86,7 +86,7 @@ class Backtest:
     probabilities: pd.DataFrame
     notes: list[str] = field(default_factory=list)
 
-    def _sets(self, complete_only: bool) -> pd.DataFrame:
+    def pooled(self, complete_only: bool = False) -> pd.DataFrame:
         """The races with a set column; ``all`` pools every set, each race once."""
         races = self.races
         if complete_only:
@@ -100,7 +100,7 @@ class Backtest:
         calibration error of win and podium probabilities. ``complete_only``: only races whose
         every starter is known."""
         rows = []
-        for (model, tset), g in self._sets(complete_only).groupby(["model", "set"]):
+        for (model, tset), g in self.pooled(complete_only).groupby(["model", "set"]):
             row = {"model": model, "set": tset, "races": len(g)}
             for m in METRICS:
                 mean, lo, hi = bootstrap_mean(g[m].to_numpy(), reps=reps)
@@ -124,7 +124,7 @@ class Backtest:
         """Mean of (model - reference) per race, paired, with a 90% bootstrap interval over
         races, per set and ``all``; negative: the model scores lower than the reference (better
         for a loss; for pair_accuracy, higher is better)."""
-        wide = self._sets(complete_only).pivot_table(
+        wide = self.pooled(complete_only).pivot_table(
             index=["race_id", "set"], columns="model", values=metric
         )
         rows = []

