@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import TABLES, DataValidationError, Tables, check_dataset, parse_table
+from .consistency import check_dataset
+from .schema import TABLES, DataValidationError, Tables, parse_table
 from .sheets import AddedResults, add_results
 from .text import read_csv_strings
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .consistency import check_dataset
 from .names import NameResolver, name_problem, resolve_names
 from .schema import (
     TABLES,
@@ -25,7 +26,6 @@ from .schema import (
     DataValidationError,
     DatePrecision,
     Tables,
-    check_dataset,
     parse_table,
 )
 from .sheet_checks import (
