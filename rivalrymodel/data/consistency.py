@@ -72,24 +72,14 @@ def _check_results(results: pd.DataFrame, races: pd.DataFrame) -> None:
     slowest = race["event"].map(SLOWEST_S).to_numpy(dtype=float)
     timed = ~np.isnan(time)
     # Before an event's first stored record nothing is known to beat (a 5000m of 2003).
-    bad = timed & np.isfinite(record) & (time < record)
-    if bad.any():
-        fail_at(
-            file,
-            results,
-            bad,
-            "time_s",
-            "faster than the world record of its event on the race date",
-        )
-    bad = timed & (time > slowest)
-    if bad.any():
-        fail_at(
-            file,
-            results,
-            bad,
-            "time_s",
-            f"slower than plausible for a senior man (bounds per event: {dict(SLOWEST_S)})",
-        )
+    too_fast = "faster than the world record of its event on the race date"
+    too_slow = f"slower than plausible for a senior man (bounds per event: {dict(SLOWEST_S)})"
+    for problem, beyond in [
+        (too_fast, np.isfinite(record) & (time < record)),
+        (too_slow, time > slowest),
+    ]:
+        if (timed & beyond).any():
+            fail_at(file, results, timed & beyond, "time_s", problem)
     bad = timed & ~ok & (results["status"] != Status.DQ).to_numpy()
     if bad.any():
         fail_at(file, results, bad, "time_s", "DNF/DNS/PACER results carry no time")

@@ -272,21 +272,14 @@ def from_law(
     )
 
 
-def from_strengths(
-    v: np.ndarray,
-    info: pd.DataFrame,
-    start_list: StartList,
-    *,
-    top_k: int | None = None,
-    sims: int = 20,
-    rng: np.random.Generator | int | None = None,
-) -> Forecast:
-    """A :class:`Forecast` from Plackett-Luce strengths ``v`` (sample, runner).
+def from_strengths(v: np.ndarray, info: pd.DataFrame, start_list: StartList, **options) -> Forecast:
+    """A :class:`Forecast` from Plackett-Luce strengths ``v`` (sample, runner): the
+    Plackett-Luce law's summary (``options`` as :func:`from_law`'s).
 
     A point-estimate method (the baselines) passes one row, and its intervals collapse to the
     point. ``info`` as in :func:`from_law`.
     """
-    return from_law(PlackettLuceLaw(v), info, start_list, top_k=top_k, sims=sims, rng=rng)
+    return from_law(PlackettLuceLaw(v), info, start_list, **options)
 
 
 def from_scores(
