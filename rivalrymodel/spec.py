@@ -138,6 +138,11 @@ class ModelSpec:
         final; championship ids ``OG*``/``WCH*``), under the ``noise`` prior: the global
         championships may run more or less true to form than other races of their round and
         pacing (variant ``global_noise``).
+    age_drift
+        The walk's steps have a mean that depends on age: ``drift_mean + drift_age * (age -
+        26) / 10`` per season, at the age in the middle of the step (athletes with no birth
+        date: none), so a forecast months ahead moves a young athlete up and an old one down
+        (variant ``age_drift``; ``models/terms/drift.py``).
     injury_per_absence
         beta per absence rather than per athlete: a new layoff draws its own effect, so a
         runner back from one is less certain as well as shifted (variant ``layoff``).
@@ -167,6 +172,7 @@ class ModelSpec:
     injury_per_absence: bool = False
     race_temperature: bool = False
     race_class: bool = False
+    age_drift: bool = False
     centred: tuple[str, ...] = ()
     centre_min_results: int = 20
     ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
@@ -183,6 +189,8 @@ class ModelSpec:
     time_sd: Prior = _prior("HalfNormal", sigma=0.01)
     time_nu: Prior = _prior("Gamma", alpha=2.0, beta=0.1)
     margin_scale: Prior = _prior("HalfNormal", sigma=0.02)
+    drift_mean: Prior = _prior("Normal", mu=0.0, sigma=0.3)
+    drift_age: Prior = _prior("Normal", mu=0.0, sigma=0.5)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -207,6 +215,8 @@ class ModelSpec:
                 "ModelSpec.periods_per_season must divide 12 (1, 2, 3, 4, 6 or 12), "
                 f"not {self.periods_per_season!r}"
             )
+        if self.age_drift and not self.dynamic:
+            raise InputError("ModelSpec.age_drift needs dynamic=True (it is the walk's drift)")
         if not isinstance(self.centre_min_results, int) or self.centre_min_results < 1:
             raise InputError("ModelSpec.centre_min_results must be >= 1")
         if not 0 < self.injury_decay_days < math.inf:
@@ -231,7 +241,7 @@ class ModelSpec:
 
     def __str__(self) -> str:
         flags = ("dynamic", "distance", "pacing", "injury", "race_noise", "race_temperature",
-                 "race_class")  # fmt: skip
+                 "race_class", "age_drift")  # fmt: skip
         terms = [t for t in flags if getattr(self, t)]
         if self.dynamic and self.periods_per_season > 1:
             terms[0] = f"dynamic ({self.periods_per_season} periods per season)"
@@ -278,6 +288,9 @@ _ADDED = {
     "race_class": False,
     "temperature_sd": Prior("HalfNormal", sigma=0.3),
     "margin_scale": Prior("HalfNormal", sigma=0.02),
+    "age_drift": False,
+    "drift_mean": Prior("Normal", mu=0.0, sigma=0.3),
+    "drift_age": Prior("Normal", mu=0.0, sigma=0.5),
 }
 
 
@@ -299,6 +312,7 @@ def variants() -> dict[str, ModelSpec]:
         "layoff": default.replace(name="layoff", injury_per_absence=True),
         "temperature": default.replace(name="temperature", race_temperature=True),
         "global_noise": default.replace(name="global_noise", race_class=True),
+        "age_drift": default.replace(name="age_drift", age_drift=True),
         "single_distance": default.replace(name="single_distance", distance=False),
         "margins": default.replace(name="margins", family="margins"),
         "times": default.replace(name="times", family="times"),

@@ -10,11 +10,11 @@ import rivalrymodel as rm
 from rivalrymodel import ModelSpec, Prior
 
 
-def test_variants_are_the_documented_twelve_with_default_first():
+def test_variants_are_the_documented_thirteen_with_default_first():
     v = rm.variants()
     assert list(v) == [
         "default", "full", "seasonal", "pacing", "no_injury", "static", "layoff", "temperature",
-        "global_noise", "single_distance", "margins", "times",
+        "global_noise", "age_drift", "single_distance", "margins", "times",
     ]  # fmt: skip
     d = v["default"]
     assert d == ModelSpec()
@@ -26,7 +26,7 @@ def test_variants_are_the_documented_twelve_with_default_first():
         "seasonal": {"periods_per_season": 1}, "pacing": {"pacing": True},
         "no_injury": {"injury": False}, "static": {"dynamic": False},
         "layoff": {"injury_per_absence": True}, "temperature": {"race_temperature": True},
-        "global_noise": {"race_class": True},
+        "global_noise": {"race_class": True}, "age_drift": {"age_drift": True},
         "single_distance": {"distance": False}, "margins": {"family": "margins"},
         "times": {"family": "times"},
     }  # fmt: skip

@@ -43,6 +43,8 @@ def _label(tree: xr.DataTree, design: Design) -> None:
         ds = tree[group].to_dataset()
         if "athlete" in ds.dims:
             ds = ds.assign_coords(athlete_name=("athlete", design.athlete_names))
+            if "drift_age" in ds:  # a forecast projects the age drift from the birth dates
+                ds = ds.assign_coords(athlete_born=("athlete", design.athlete_born))
         if "cell" in ds.dims:
             ds = ds.assign_coords(
                 cell_athlete=("cell", cell_athlete),

@@ -19,7 +19,7 @@ from ..data.racedata import RaceData
 from ..data.schema import Event, is_global_championship
 from ..errors import InputError
 from ..spec import ModelSpec
-from .terms import ability, injury, noise
+from .terms import ability, drift, injury, noise
 
 __all__ = ["Design", "build_design", "SLOT_PAD", "SLOT_FINISH", "SLOT_DNF"]
 
@@ -30,7 +30,8 @@ SLOT_PAD, SLOT_FINISH, SLOT_DNF = 0, 1, 2
 class Design:
     """Arrays of one family's observations. Index conventions:
 
-    - ``athlete_ids[a]``, ``athlete_names[a]``: athlete a;
+    - ``athlete_ids[a]``, ``athlete_names[a]``, ``athlete_born[a]`` (birth date as a decimal
+      year, NaN when unknown): athlete a;
     - cell k = (``cell_athlete[k]``, ``cell_period[k]``): the periods (seasons, or
       ``spec.periods_per_season`` parts of one) in which an athlete has a result, in order, an
       athlete's cells together; ``first_cell[a]`` is its first; ``cell_season`` is the
@@ -47,6 +48,7 @@ class Design:
     cutoff: pd.Timestamp | None
     athlete_ids: np.ndarray
     athlete_names: np.ndarray
+    athlete_born: np.ndarray
     seasons: np.ndarray
     cell_athlete: np.ndarray
     cell_season: np.ndarray
@@ -133,6 +135,7 @@ def build_design(
     athlete_ids, obs_athlete = np.unique(df["athlete_id"].to_numpy(dtype=str), return_inverse=True)
     names = data.athletes.set_index("athlete_id")["name"]
     athlete_names = names.reindex(athlete_ids).fillna(pd.Series(athlete_ids, index=athlete_ids))
+    born = data.athletes.set_index("athlete_id")["birth_date"].reindex(athlete_ids)
 
     season = df["season"].to_numpy(dtype=np.int64)
     seasons = np.arange(season.min(), season.max() + 1)
@@ -180,6 +183,7 @@ def build_design(
         cutoff=data.cutoff,
         athlete_ids=athlete_ids,
         athlete_names=athlete_names.to_numpy(dtype=str),
+        athlete_born=drift.decimal_years(born.to_numpy()),
         seasons=seasons,
         cell_athlete=cell_athlete,
         cell_season=cell_period // per,

@@ -13,6 +13,7 @@ from ..data.covariates import distance_x
 from ..data.racedata import RaceData, from_tables
 from ..data.schema import TABLES, Event
 from .terms import ability, injury
+from .terms import drift as drift_term
 from .terms import noise as race_noise
 
 __all__ = ["simulate_dataset"]
@@ -37,6 +38,7 @@ def simulate_dataset(
     noise: tuple[float, ...] = (0.3, 0.15, 0.2, 0.0),
     temperature_sd: float = 0.0,
     margin_scale: float | None = None,
+    drift: tuple[float, float] | None = None,
     random_seed: int | None = None,
 ) -> tuple[RaceData, dict]:
     """A synthetic dataset drawn from the model itself, with the true parameters.
@@ -46,7 +48,9 @@ def simulate_dataset(
     minus ``margin_scale`` times the performance that ranked him, so that margins carry the
     utilities as the margins family reads them); ability walks over ``periods_per_season``
     periods per season with variance ``step_sd**2`` per season; ``n_injured`` athletes get one
-    absence each (30-200 days, announced 3 days in, no race during it). Used by the
+    absence each (30-200 days, announced 3 days in, no race during it). Given ``drift`` =
+    (drift_mean, drift_age), athletes get birth dates (17 to 33 years old at the start) and
+    each step of the walk the mean of ``models.terms.drift``. Used by the
     parameter-recovery tests and the benchmarks.
 
     Returns
@@ -60,7 +64,8 @@ def simulate_dataset(
         then a fifth of the races are global championship races, with a
         ``championship_id``), ``temperature_sd``,
         ``temperature`` (each race's log temperature, by race_id; zeros without) and
-        ``margin_scale``.
+        ``margin_scale``, ``drift`` and ``born`` (decimal years by athlete_id; NaN without
+        ``drift``).
     """
     rng = np.random.default_rng(random_seed)
     ids = np.array([f"S{i:03d}" for i in range(n_athletes)])
@@ -78,6 +83,14 @@ def simulate_dataset(
         ),
         axis=1,
     )
+    born = np.full(n_athletes, np.nan)
+    if drift is not None:  # from a stream of its own: without drift the data are as before
+        born = years[0] - np.random.default_rng([random_seed or 0, 13]).uniform(17, 33, n_athletes)
+        # The unit step into period P has its middle at P / per (drift.py's convention).
+        middle = (years[0] * per + np.arange(1, n_periods)) / per
+        age = (middle[None, :] - born[:, None] - drift_term.AGE_CENTRE) / drift_term.AGE_UNIT
+        mean = (drift[0] + drift[1] * age) / per
+        theta[:, 1:] += np.cumsum(mean, axis=1)
     delta = distance_sd * rng.standard_normal(n_athletes)
     kappa = pacing_sd * rng.standard_normal(n_athletes)
     gamma = np.asarray(noise, dtype=float)
@@ -169,8 +182,9 @@ def simulate_dataset(
 
     # The columns every table must have (later additions may be absent and read as empty).
     cols = {f: [c.name for c in TABLES[f] if not c.may_be_absent] for f in TABLES}
+    birth = ["" if np.isnan(b) else _date_of(b) for b in born]
     athletes = pd.DataFrame(
-        [[i, f"Sim Runner {i}", "SIM", "", "", "simulated"] for i in ids],
+        [[i, f"Sim Runner {i}", "SIM", d, "", "simulated"] for i, d in zip(ids, birth, strict=True)],
         columns=cols["athletes.csv"],
     )
     announced = start + np.timedelta64(3, "D")
@@ -209,5 +223,13 @@ def simulate_dataset(
         "temperature_sd": temperature_sd,
         "temperature": pd.Series(temperatures, index=[f"sim{r:05d}" for r in range(len(dates))]),
         "margin_scale": margin_scale,
+        "drift": drift,
+        "born": pd.Series(drift_term.decimal_years(pd.to_datetime(birth)), index=ids),
     }
     return data, truth
+
+
+def _date_of(year: float) -> str:
+    """A decimal year as the date (YYYY-MM-DD) that ``drift.decimal_years`` reads back."""
+    day = pd.Timestamp(f"{int(year)}-01-01") + pd.Timedelta(days=int((year % 1) * 365.25))
+    return f"{day:%Y-%m-%d}"

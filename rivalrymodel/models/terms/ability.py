@@ -19,6 +19,8 @@ import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
 
+from . import drift
+
 __all__ = [
     "period_of", "busy_athletes", "theta", "nearest_cells", "project", "population",
 ]  # fmt: skip
@@ -112,6 +114,9 @@ def theta(design, spec) -> pt.TensorVariable:
             signature="(a),(),(k)->(k)",
         )
         th = th[busy_later].set(levels)
+    if spec.age_drift:
+        # After the walk either way: shifting the centred levels too keeps one model.
+        th = th + drift.cell_offset(design, spec)
     return pm.Deterministic("ability", th, dims="cell")
 
 
@@ -138,20 +143,27 @@ def project(posterior, spec, athlete_ids, known: np.ndarray, day, rng) -> tuple:
 
     Runners not ``known`` to the fit get zeros here (see :func:`population`); a known runner
     seen last in an earlier period (or first in a later one) gets the walk's steps in between:
-    variance ``step_sd**2`` per season.
+    variance ``step_sd**2`` per season, and with ``age_drift`` their mean (``drift.project``).
     """
     per = spec.periods_per_season
     th = posterior.draws("ability")
     u = np.zeros((posterior.n_samples, len(athlete_ids)))
     gap = np.zeros(len(athlete_ids))
+    day_period = int(period_of([pd.Timestamp(day)], per)[0])
     cell, steps = nearest_cells(
         posterior.coord("cell_athlete").astype(str),
         cell_periods(posterior),
         np.asarray(athlete_ids)[known],
-        int(period_of([pd.Timestamp(day)], per)[0]),
+        day_period,
     )
     gap[known] = steps / per
     u[:, known] = th[:, cell.astype(int)]
+    if posterior.has("drift_age") and known.any():
+        born = posterior.coord("athlete_born")[
+            pd.Index(posterior.coord("athlete").astype(str)).get_indexer(np.asarray(athlete_ids)[known])
+        ]
+        u[:, known] += drift.project(posterior, born, cell_periods(posterior)[cell.astype(int)],
+                                     day_period, per)  # fmt: skip
     if posterior.has("step_sd") and gap.any():
         u += posterior.draws("step_sd")[:, None] * np.sqrt(gap) * rng.standard_normal(u.shape)
     return u, gap
