@@ -184,7 +184,10 @@ def simulate_dataset(
     cols = {f: [c.name for c in TABLES[f] if not c.may_be_absent] for f in TABLES}
     birth = ["" if np.isnan(b) else _date_of(b) for b in born]
     athletes = pd.DataFrame(
-        [[i, f"Sim Runner {i}", "SIM", d, "", "simulated"] for i, d in zip(ids, birth, strict=True)],
+        [
+            [i, f"Sim Runner {i}", "SIM", b, "", "simulated"]
+            for i, b in zip(ids, birth, strict=True)
+        ],
         columns=cols["athletes.csv"],
     )
     announced = start + np.timedelta64(3, "D")

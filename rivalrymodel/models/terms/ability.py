@@ -160,7 +160,9 @@ def project(posterior, spec, athlete_ids, known: np.ndarray, day, rng) -> tuple:
     u[:, known] = th[:, cell.astype(int)]
     if posterior.has("drift_age") and known.any():
         born = posterior.coord("athlete_born")[
-            pd.Index(posterior.coord("athlete").astype(str)).get_indexer(np.asarray(athlete_ids)[known])
+            pd.Index(posterior.coord("athlete").astype(str)).get_indexer(
+                np.asarray(athlete_ids)[known]
+            )
         ]
         u[:, known] += drift.project(posterior, born, cell_periods(posterior)[cell.astype(int)],
                                      day_period, per)  # fmt: skip
