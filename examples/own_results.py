@@ -20,7 +20,7 @@ import pandas as pd
 from _common import parser, settings_of
 
 import rivalrymodel as rm
-from rivalrymodel.inference import cached_fit
+from rivalrymodel.inference import QUICK, cached_fit
 
 SHEET = Path(__file__).resolve().parent / "own_results.csv"
 DAY = "2026-02-02"
@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n== P(win) in {RACE.name}, forecast on {DAY} ==")
     print(out.to_string(index=False))
     if args.quick:
-        print("\n(--quick: short fits on 18 months of data; the numbers are illustrative only)")
+        months = QUICK.data_months
+        print(f"\n(--quick: short fits on {months} months of data; the numbers are illustrative only)")
     return 0
 
 
