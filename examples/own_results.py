@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     print(out.to_string(index=False))
     if args.quick:
         months = QUICK.data_months
-        print(f"\n(--quick: short fits on {months} months of data; the numbers are illustrative only)")
+        print(f"\n(--quick: short fits on {months} months of data; the numbers are illustrative)")
     return 0
 
 
