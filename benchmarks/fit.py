@@ -16,6 +16,10 @@ Run from the repository root with the project's venv:
   100, 300, 1000 and 3000 athletes (races in proportion): fit time and ESS/s per size, and the
   exponent b of time ~ athletes^b fitted by least squares on the log scale.
 - ``python benchmarks/fit.py --centring``: non-centred vs centred ability on the bundled data.
+- ``python benchmarks/fit.py --extend [--seed 1]``: the doubling policy, the user's fit
+  (``rm.fit(rm.ModelSpec(), rm.load_dataset(), random_seed=1)``) sampled both ways from one
+  compiled model: the chains extended at each failed checkpoint (the library's policy) and
+  restarted from the warm-up at each (the policy before), with the draws kept compared.
 
 ``--quick`` shrinks every mode to a smoke run (the test suite runs it).
 """
@@ -232,12 +236,69 @@ def centring() -> None:
     print(f"ratio of min ESS per second, non-centred / centred: {a / b:.1f}x")
 
 
+def _attempts(sampler, restart: bool) -> tuple[list[dict], object]:
+    """The plan's checkpoints judged until one passes, each timed: (rows, the last drawn)."""
+    rows = []
+    for draws in sampler.settings.plan:
+        if restart:
+            sampler.close()  # the next checkpoint starts again from the warm-up
+        start = time.perf_counter()
+        drawn = sampler.sample(draws)
+        rows.append({**drawn.summary, "seconds": time.perf_counter() - start})
+        print(f"  {draws} draws: r_hat {drawn.summary['r_hat']}, passed "
+              f"{drawn.summary['passed']}, {rows[-1]['seconds']:.1f} s", flush=True)  # fmt: skip
+        if drawn.summary["passed"]:
+            break
+    sampler.close()
+    return rows, drawn
+
+
+def extend(seed: int, quick: bool) -> pd.DataFrame:
+    """The default fit's doubling, chains extended vs restarted, in this one process."""
+    from rivalrymodel.inference import DEFAULT as SETTINGS
+    from rivalrymodel.inference.sampling import Sampler
+
+    settings = rm.SamplerSettings(draws=20, max_draws=80, tune=30) if quick else SETTINGS
+    data = rm.load_dataset()
+    data = data.since("2025-11-01") if quick else settings.data(data)
+    sampler = Sampler(DEFAULT, data, settings, seed, progress=False)
+    start = time.perf_counter()
+    sampler.compile()  # once, outside both arms
+    print(f"build + compile {time.perf_counter() - start:.1f} s", flush=True)
+    arms, kept = {}, {}
+    for label, restart in [("extended (new)", False), ("restarted (old)", True)]:
+        print(f"{label}: load {os.getloadavg()[0]:.1f}", flush=True)
+        rows, drawn = _attempts(sampler, restart)
+        arms[label], kept[label] = rows, drawn.tree["posterior"].to_dataset()
+    a, b = kept.values()
+    same = all(np.array_equal(a[v].to_numpy(), b[v].to_numpy(), equal_nan=True) for v in a)
+    columns = {}
+    for label, rows in arms.items():
+        restarted = label.startswith("restarted")
+        runs = len(rows) if restarted else 1  # each run pays the warm-up
+        drawn = sum(r["draws"] for r in rows) if restarted else rows[-1]["draws"]
+        columns[label] = {
+            "checkpoints judged (+ passed)": " ".join(
+                f"{r['draws']}{'+' if r['passed'] else '-'}" for r in rows
+            ),
+            "r_hat at each": " ".join(str(r["r_hat"]) for r in rows),
+            "iterations per chain": runs * settings.tune + drawn,
+            "sampling s (judging included)": round(sum(r["seconds"] for r in rows), 1),
+        }
+    table = pd.DataFrame(columns)
+    new, old = (table.loc["sampling s (judging included)", k] for k in arms)
+    print(f"restarted / extended sampling time: {old / new:.2f}x; load now "
+          f"{os.getloadavg()[0]:.1f}; the draws kept are the same: {same}")  # fmt: skip
+    return table
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--samplers", action="store_true")
     mode.add_argument("--scaling", action="store_true")
     mode.add_argument("--centring", action="store_true")
+    mode.add_argument("--extend", action="store_true", help="doubling: extended vs restarted")
     mode.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--since", default="2025-01-01", help="--samplers: data from this day on")
     p.add_argument(
@@ -246,6 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--draws", type=int, default=None, help="default: the library's plan")
     p.add_argument("--tune", type=int, default=None, help="default: the library's")
     p.add_argument("--chains", type=int, default=None, help="default: the library's")
+    p.add_argument("--seed", type=int, default=1, help="--extend: the fit's random seed")
     p.add_argument("--quick", action="store_true", help="a smoke run: tiny data and chains")
     args = p.parse_args(argv)
     pd.set_option("display.width", 200)
@@ -254,6 +316,9 @@ def main(argv: list[str] | None = None) -> None:
         return _single(args)
     if args.centring:
         return centring()
+    if args.extend:
+        print(extend(args.seed, args.quick).to_string())
+        return None
     if args.scaling:
         quick = ([30, 60], (50, 50, 2))
         sizes, (d, t, c) = quick if args.quick else ([100, 300, 1000, 3000], (500, 500, 2))

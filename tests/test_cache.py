@@ -125,18 +125,24 @@ def test_two_processes_share_one_cache_entry(tmp_path):
 
 @pytest.mark.slow
 def test_the_cache_compiles_once_for_all_the_attempts_it_samples(tmp_path, monkeypatch, tiny):
-    """A plan whose attempts fail samples each of them from one compiled model; each is an
-    entry, and the kept one has the draws of a fresh fit of that many draws."""
+    """A plan whose attempts fail samples each of them from one compiled model, the second
+    extending the chains of the first; each is an entry, and each has the draws of a fresh
+    fit of that many draws."""
     import nutpie
 
-    compiled = []
-    real = nutpie.compile_pymc_model
+    compiled, runs = [], []
+    real, real_sample = nutpie.compile_pymc_model, nutpie.sample
 
     def counted(model, **kwargs):
         compiled.append(1)
         return real(model, **kwargs)
 
+    def counted_runs(model, **kwargs):
+        runs.append(kwargs["draws"])
+        return real_sample(model, **kwargs)
+
     monkeypatch.setattr(nutpie, "compile_pymc_model", counted)
+    monkeypatch.setattr(nutpie, "sample", counted_runs)
     plan = SamplerSettings(draws=10, max_draws=20, tune=20, chains=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rm.ConvergenceWarning)  # 10-20 draws cannot pass
@@ -144,11 +150,14 @@ def test_the_cache_compiles_once_for_all_the_attempts_it_samples(tmp_path, monke
         fresh = rm.fit(rm.ModelSpec(), tiny, SamplerSettings(draws=20, tune=20, chains=1),
                        random_seed=3)  # fmt: skip
     assert len(compiled) == 2  # the cache's one, and the fresh fit's
-    for draws in (10, 20):
-        assert cache_mod.entry_path(rm.ModelSpec(), tiny, tmp_path, settings=plan, draws=draws,
-                                    random_seed=3).exists()  # fmt: skip
+    assert runs == [20, 20]  # the cache's one run for both attempts, and the fresh fit's
+    entries = {draws: cache_mod.entry_path(rm.ModelSpec(), tiny, tmp_path, settings=plan,
+                                           draws=draws, random_seed=3)
+               for draws in (10, 20)}  # fmt: skip
     assert [a["draws"] for a in kept.attempts] == [20]  # an entry holds its own attempt
     np.testing.assert_array_equal(kept.draws("ability"), fresh.draws("ability"))
+    first = rm.load_fit(entries[10])  # the first 10 draws of each chain of the run
+    np.testing.assert_array_equal(first.posterior["ability"], fresh.posterior["ability"][:, :10])
 
 
 def test_ctrl_c_while_sampling_stops_the_fit_and_saves_nothing(tmp_path, monkeypatch, tiny):

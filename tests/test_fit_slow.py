@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 import rivalrymodel as rm
 from rivalrymodel.models.synthetic import simulate_dataset
@@ -185,10 +186,34 @@ def test_parameter_recovery_layoff_sizes():
     assert np.corrcoef(est, true)[0, 1] > 0.5
 
 
+@pytest.fixture
+def nutpie_runs(monkeypatch):
+    """nutpie.sample, counted: the lengths of the runs started."""
+    import nutpie
+
+    started, real = [], nutpie.sample
+
+    def counted(compiled, **kwargs):
+        started.append(kwargs["draws"])
+        return real(compiled, **kwargs)
+
+    monkeypatch.setattr(nutpie, "sample", counted)
+    return started
+
+
+def _same_draws(a: rm.Fit, b: rm.Fit) -> None:
+    """Draw for draw: the posterior and the sampler's statistics (not their creation times)."""
+    for group in ("posterior", "sample_stats"):
+        x, y = (f.tree[group].to_dataset().drop_attrs() for f in (a, b))
+        assert x.sizes == y.sizes
+        xr.testing.assert_equal(x, y)
+
+
 @pytest.mark.slow
-def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly():
+def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly(nutpie_runs):
     """20 draws per chain cannot pass the ESS threshold, so the plan runs to its end: the fit
-    kept has the last attempt's draws, and every attempt is listed with its diagnostics."""
+    kept has the last attempt's draws, and every attempt is listed with its diagnostics. The
+    chains of one run are extended at each attempt, and give the draws of a run of 80."""
     from rivalrymodel.models.synthetic import simulate_dataset
 
     data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
@@ -196,6 +221,11 @@ def test_a_failing_fit_is_resampled_with_twice_the_draws_reproducibly():
     settings = rm.SamplerSettings(draws=20, max_draws=80, tune=30, chains=2)
     with pytest.warns(rm.ConvergenceWarning):
         fit = rm.fit(rm.ModelSpec(), data, settings, random_seed=5)
+    assert nutpie_runs == [80]  # one run for the three attempts
+    with pytest.warns(rm.ConvergenceWarning):
+        direct = rm.fit(rm.ModelSpec(), data, rm.SamplerSettings(draws=80, tune=30, chains=2),
+                        random_seed=5)  # fmt: skip
+    _same_draws(fit, direct)
     assert [a["draws"] for a in fit.attempts] == [20, 40, 80]
     assert not any(a["passed"] for a in fit.attempts)
     assert fit.posterior.sizes["draw"] == 80 and fit.posterior.sizes["chain"] == 2
@@ -253,3 +283,29 @@ def test_parameter_recovery_global_noise():
     assert lo[4] <= truth["noise"][4] <= hi[4] and lo[4] > 0.1, (lo, hi)
     covered = (lo <= truth["noise"]) & (truth["noise"] <= hi)
     assert covered.sum() >= 4, (lo, hi, truth["noise"])
+
+
+@pytest.mark.slow
+def test_an_extended_fit_has_the_draws_of_a_direct_run_and_a_first_pass_is_unchanged(
+    nutpie_runs,
+):
+    """On a tiny dataset (seed 5) 300 and 600 draws per chain fail and 1200 pass: the plan
+    300 -> 1200 extends one run to 1200 draws, judged at each checkpoint, and keeps the draws
+    of a run asked for 1200. A plan that passes at its first checkpoint (1200 -> 2400) keeps
+    the draws a single run of 1200 gives, as before the chains could be extended."""
+    data, _ = simulate_dataset(n_athletes=12, seasons=(2018, 2019), races_per_season=15,
+                               n_injured=2, random_seed=3)  # fmt: skip
+    direct = rm.fit(rm.ModelSpec(), data, rm.SamplerSettings(draws=1200, tune=300),
+                    random_seed=5)  # fmt: skip
+    extended = rm.fit(rm.ModelSpec(), data, rm.SamplerSettings(draws=300, max_draws=1200,
+                      tune=300), random_seed=5)  # fmt: skip
+    first = rm.fit(rm.ModelSpec(), data, rm.SamplerSettings(draws=1200, max_draws=2400,
+                   tune=300), random_seed=5)  # fmt: skip
+    assert nutpie_runs == [1200, 1200, 2400]
+    judged = [(a["draws"], a["passed"]) for a in extended.attempts]
+    assert judged == [(300, False), (600, False), (1200, True)]
+    assert extended.attempts[-1] == direct.attempts[0]  # the same numbers for the same draws
+    assert [(a["draws"], a["passed"]) for a in first.attempts] == [(1200, True)]
+    _same_draws(extended, direct)
+    _same_draws(first, direct)
+    assert extended.posterior.sizes["draw"] == first.posterior.sizes["draw"] == 1200

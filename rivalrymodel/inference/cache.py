@@ -86,6 +86,9 @@ def cached_fit(
     loop of :func:`~.sampling.fit`, :func:`~.sampling.until_converged`) is an entry of its
     own, keyed by its draws: the next is loaded or sampled only when the one before fails its
     checks, and the model is compiled once, when the first attempt not in the cache is sampled.
+    An entry holds the draws of a run of its length, however they were sampled: with nutpie an
+    attempt sampled after one that failed extends its chains (:mod:`~.chains`) and draws the
+    same, so a cache hit returns the fit a cold run would.
     """
     if random_seed is None:
         raise InputError("cached_fit needs a random_seed: an unseeded fit cannot be reused")
@@ -102,7 +105,8 @@ def cached_fit(
         result = _entry(sampler, folder, log_likelihood, draws)
         return result, _passed(result)
 
-    result = until_converged(settings.plan, attempt)
+    with sampler:  # the chains stop once an attempt is kept
+        result = until_converged(settings.plan, attempt)
     result.check()  # once, for the attempt kept (an entry loaded repeats its warning)
     return result
 

@@ -2,7 +2,8 @@
 
 nutpie is the default sampler: it samples the compiled PyMC model directly, about twice as fast
 end to end as ``pm.sample`` (docs/model.md); ``SamplerSettings(sampler="pymc")`` uses PyMC's own
-NUTS. :func:`until_converged` is the one doubling loop of the fit and the fit cache.
+NUTS. :func:`until_converged` is the one doubling loop of the fit and the fit cache; with nutpie
+a doubled attempt extends the chains of the one before (:mod:`~.chains`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..data.covariates import absence_returns
 from ..data.racedata import RaceData
 from ..models import Design, build_model, family_of
 from ..spec import ModelSpec
+from .chains import chains_of
 from .diagnostics import table as diagnostics_table
 from .posterior import Fit
 from .settings import DEFAULT, SamplerSettings
@@ -80,13 +82,16 @@ def fit(
         Draws, warm-up, chains, sampler, and the data a quick fit sees
         (:class:`~.settings.SamplerSettings`; default :data:`~.settings.DEFAULT`). While a
         diagnostic fails the fit is sampled again with twice the draws, up to
-        ``settings.max_draws`` (:func:`until_converged`). Each attempt is a fresh run of the
-        same chains (same seed) of the model compiled once, so a fit is reproducible;
-        ``fit.attempts`` lists them.
+        ``settings.max_draws`` (:func:`until_converged`). With nutpie the chains go on from
+        where they stopped: the attempt of 4000 draws samples 2000 more, not a warm-up and
+        4000 again (:mod:`~.chains`), and its draws are those of a run of 4000. With
+        ``sampler="pymc"`` each attempt is a fresh run of the same chains (same seed). Either
+        way a fit is reproducible; ``fit.attempts`` lists the attempts judged.
     random_seed
         Same seed, data, spec and settings: same draws.
     progress
-        Show a progress bar; default: only when stderr is a terminal.
+        Show a progress bar; default: only when stderr is a terminal. nutpie's bar counts
+        towards the plan's largest draws (8000 by default) and stops where a checkpoint passes.
 
     Returns
     -------
@@ -103,7 +108,9 @@ def fit(
         attempts.append(drawn.summary)
         return drawn, drawn.summary["passed"]
 
-    result = sampler.finish(until_converged(settings.plan, attempt), attempts)
+    with sampler:  # the chains stop once an attempt is kept
+        drawn = until_converged(settings.plan, attempt)
+    result = sampler.finish(drawn, attempts)
     result.check()
     return result
 
@@ -130,7 +137,10 @@ class _Drawn:
 
 class Sampler:
     """The model of ``spec`` on ``data``, built and compiled once (on first use), sampled at
-    any number of draws with the warm-up, chains and seed given.
+    any number of draws with the warm-up, chains and seed given: with nutpie the draws of one
+    run that goes on as more are asked for (up to ``settings.plan``'s last, more if asked),
+    with PyMC a fresh run each time (:mod:`~.chains`). Used as a context manager, which stops
+    the chains at its end.
 
     ``data`` are taken as given (:func:`fit` applies ``settings.data`` first).
     """
@@ -150,15 +160,30 @@ class Sampler:
             self._clock("build")
             with _ctrl_c_kept():  # numba's compile runs Python callbacks that swallow Ctrl-C
                 s = self.settings
-                self._run = _sampler(self._model, s.sampler, s.tune, s.chains, self.random_seed,
-                                     self.progress)  # fmt: skip
+                self._run = chains_of(self._model, s.sampler, s.tune, s.chains, s.plan[-1],
+                                      self.random_seed, self.progress)  # fmt: skip
             self._clock("compile")
         return self._run
 
+    def compile(self) -> None:
+        """Build and compile the model now (else on the first :meth:`sample`)."""
+        self._compiled()
+
+    def __enter__(self) -> Sampler:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the chains (a later :meth:`sample` starts them again, from the warm-up)."""
+        if self._run is not None:
+            self._run.close()
+
     def sample(self, draws: int) -> _Drawn:
-        """One run of ``draws`` per chain, judged as Fit.diagnostics judges the stored
+        """The first ``draws`` per chain, judged as Fit.diagnostics judges the stored
         (compacted) draws."""
-        tree = self._compiled()(draws)
+        tree = self._compiled().first(draws)
         table = diagnostics_table(compact(tree["posterior"].to_dataset()), tree["sample_stats"])
         worst = table.loc["all"]
         summary = {"draws": draws, "r_hat": round(float(worst["r_hat"]), 4),
@@ -211,37 +236,6 @@ def _ctrl_c_kept():
         signal.signal(signal.SIGINT, previous)
     if pressed:
         raise KeyboardInterrupt
-
-
-def _sampler(model, sampler: str, tune: int, chains: int, seed, progress: bool):
-    """A function of the draws per chain that samples ``model`` (compiled once)."""
-    if sampler == "nutpie":
-        import nutpie
-
-        compiled = nutpie.compile_pymc_model(model)
-
-        def run_nutpie(draws):
-            sampler = nutpie.sample(
-                compiled, draws=draws, tune=tune, chains=chains, seed=seed,
-                progress_bar=progress, save_warmup=False, blocking=False,
-            )  # fmt: skip
-            try:
-                return sampler.wait()
-            except KeyboardInterrupt:
-                # nutpie's own blocking call would return the draws so far as if complete
-                sampler.cancel()
-                raise
-
-        return run_nutpie
-
-    def run(draws):
-        with model:
-            return pm.sample(
-                draws=draws, tune=tune, chains=chains, random_seed=seed,
-                progressbar=progress, nuts_sampler="pymc", compute_convergence_checks=False,
-            )  # fmt: skip
-
-    return run
 
 
 def _complete(tree, model, design, spec, data, sampler, random_seed) -> xr.DataTree:

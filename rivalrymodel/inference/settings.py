@@ -44,8 +44,9 @@ class SamplerSettings:
     chains
         Chains; the warm-up is paid per chain.
     max_draws
-        Resample with twice the draws while a diagnostic fails, up to this many per chain
-        (:attr:`plan`). Not given: ``draws``, one attempt.
+        Take the chains on to twice the draws while a diagnostic fails, up to this many per
+        chain (:attr:`plan`; with nutpie the chains are extended, with PyMC sampled afresh).
+        Not given: ``draws``, one attempt.
     sampler
         ``"nutpie"`` (default: samples the compiled PyMC model, about twice as fast end to end
         as ``pm.sample``) or ``"pymc"`` (PyMC's own NUTS).
