@@ -16,10 +16,12 @@ Run from the repository root with the project's venv:
   100, 300, 1000 and 3000 athletes (races in proportion): fit time and ESS/s per size, and the
   exponent b of time ~ athletes^b fitted by least squares on the log scale.
 - ``python benchmarks/fit.py --centring``: non-centred vs centred ability on the bundled data.
-- ``python benchmarks/fit.py --extend [--seed 1]``: the doubling policy, the user's fit
-  (``rm.fit(rm.ModelSpec(), rm.load_dataset(), random_seed=1)``) sampled both ways from one
+- ``python benchmarks/fit.py --extend [--seed 1] [--draws D --max-draws M --tune T]
+  [--through]``: the doubling policy, the user's fit (``rm.fit(rm.ModelSpec(),
+  rm.load_dataset(), random_seed=1)``, default settings unless given) sampled both ways from one
   compiled model: the chains extended at each failed checkpoint (the library's policy) and
-  restarted from the warm-up at each (the policy before), with the draws kept compared.
+  restarted from the warm-up at each (the policy before), with the draws kept compared;
+  ``--through`` judges every checkpoint of the plan, as if each failed (the cost per checkpoint).
 
 ``--quick`` shrinks every mode to a smoke run (the test suite runs it).
 """
@@ -236,8 +238,9 @@ def centring() -> None:
     print(f"ratio of min ESS per second, non-centred / centred: {a / b:.1f}x")
 
 
-def _attempts(sampler, restart: bool) -> tuple[list[dict], object]:
-    """The plan's checkpoints judged until one passes, each timed: (rows, the last drawn)."""
+def _attempts(sampler, restart: bool, through: bool) -> tuple[list[dict], object]:
+    """The plan's checkpoints judged until one passes (``through``: all of them, the cost of
+    each checkpoint), each timed: (rows, the last drawn)."""
     rows = []
     for draws in sampler.settings.plan:
         if restart:
@@ -247,18 +250,20 @@ def _attempts(sampler, restart: bool) -> tuple[list[dict], object]:
         rows.append({**drawn.summary, "seconds": time.perf_counter() - start})
         print(f"  {draws} draws: r_hat {drawn.summary['r_hat']}, passed "
               f"{drawn.summary['passed']}, {rows[-1]['seconds']:.1f} s", flush=True)  # fmt: skip
-        if drawn.summary["passed"]:
+        if drawn.summary["passed"] and not through:
             break
     sampler.close()
     return rows, drawn
 
 
-def extend(seed: int, quick: bool) -> pd.DataFrame:
+def extend(args) -> pd.DataFrame:
     """The default fit's doubling, chains extended vs restarted, in this one process."""
-    from rivalrymodel.inference import DEFAULT as SETTINGS
     from rivalrymodel.inference.sampling import Sampler
 
-    settings = rm.SamplerSettings(draws=20, max_draws=80, tune=30) if quick else SETTINGS
+    seed, quick = args.seed, args.quick
+    settings = rm.SamplerSettings.from_options(args.draws, args.max_draws, args.tune)
+    if quick:
+        settings = rm.SamplerSettings(draws=20, max_draws=80, tune=30)
     data = rm.load_dataset()
     data = data.since("2025-11-01") if quick else settings.data(data)
     sampler = Sampler(DEFAULT, data, settings, seed, progress=False)
@@ -268,7 +273,7 @@ def extend(seed: int, quick: bool) -> pd.DataFrame:
     arms, kept = {}, {}
     for label, restart in [("extended (new)", False), ("restarted (old)", True)]:
         print(f"{label}: load {os.getloadavg()[0]:.1f}", flush=True)
-        rows, drawn = _attempts(sampler, restart)
+        rows, drawn = _attempts(sampler, restart, args.through)
         arms[label], kept[label] = rows, drawn.tree["posterior"].to_dataset()
     a, b = kept.values()
     same = all(np.array_equal(a[v].to_numpy(), b[v].to_numpy(), equal_nan=True) for v in a)
@@ -308,6 +313,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--tune", type=int, default=None, help="default: the library's")
     p.add_argument("--chains", type=int, default=None, help="default: the library's")
     p.add_argument("--seed", type=int, default=1, help="--extend: the fit's random seed")
+    p.add_argument("--max-draws", type=int, default=None, help="--extend: the plan's largest")
+    p.add_argument(
+        "--through", action="store_true", help="--extend: judge every checkpoint, pass or not"
+    )
     p.add_argument("--quick", action="store_true", help="a smoke run: tiny data and chains")
     args = p.parse_args(argv)
     pd.set_option("display.width", 200)
@@ -317,7 +326,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.centring:
         return centring()
     if args.extend:
-        print(extend(args.seed, args.quick).to_string())
+        print(extend(args).to_string())
         return None
     if args.scaling:
         quick = ([30, 60], (50, 50, 2))

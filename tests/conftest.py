@@ -104,6 +104,21 @@ def bundled():
 
 
 @pytest.fixture
+def nutpie_runs(monkeypatch) -> list[int]:
+    """nutpie.sample, counted: the draws per chain of each run started."""
+    import nutpie
+
+    started, real = [], nutpie.sample
+
+    def counted(compiled, **kwargs):
+        started.append(kwargs["draws"])
+        return real(compiled, **kwargs)
+
+    monkeypatch.setattr(nutpie, "sample", counted)
+    return started
+
+
+@pytest.fixture
 def saved_fit(tmp_path) -> Path:
     """A hand-made fit of five runners (tests/helpers.py ``MEANS``) saved as fit.nc."""
     return rm.Fit(forecast_tree(MEANS)).save(tmp_path / "fit.nc")

@@ -124,25 +124,22 @@ def test_two_processes_share_one_cache_entry(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_cache_compiles_once_for_all_the_attempts_it_samples(tmp_path, monkeypatch, tiny):
+def test_the_cache_compiles_once_for_all_the_attempts_it_samples(
+    tmp_path, monkeypatch, tiny, nutpie_runs
+):
     """A plan whose attempts fail samples each of them from one compiled model, the second
     extending the chains of the first; each is an entry, and each has the draws of a fresh
     fit of that many draws."""
     import nutpie
 
-    compiled, runs = [], []
-    real, real_sample = nutpie.compile_pymc_model, nutpie.sample
+    compiled = []
+    real = nutpie.compile_pymc_model
 
     def counted(model, **kwargs):
         compiled.append(1)
         return real(model, **kwargs)
 
-    def counted_runs(model, **kwargs):
-        runs.append(kwargs["draws"])
-        return real_sample(model, **kwargs)
-
     monkeypatch.setattr(nutpie, "compile_pymc_model", counted)
-    monkeypatch.setattr(nutpie, "sample", counted_runs)
     plan = SamplerSettings(draws=10, max_draws=20, tune=20, chains=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rm.ConvergenceWarning)  # 10-20 draws cannot pass
@@ -150,7 +147,7 @@ def test_the_cache_compiles_once_for_all_the_attempts_it_samples(tmp_path, monke
         fresh = rm.fit(rm.ModelSpec(), tiny, SamplerSettings(draws=20, tune=20, chains=1),
                        random_seed=3)  # fmt: skip
     assert len(compiled) == 2  # the cache's one, and the fresh fit's
-    assert runs == [20, 20]  # the cache's one run for both attempts, and the fresh fit's
+    assert nutpie_runs == [20, 20]  # the cache's one run for both attempts, and the fresh fit's
     entries = {draws: cache_mod.entry_path(rm.ModelSpec(), tiny, tmp_path, settings=plan,
                                            draws=draws, random_seed=3)
                for draws in (10, 20)}  # fmt: skip

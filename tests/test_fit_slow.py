@@ -186,21 +186,6 @@ def test_parameter_recovery_layoff_sizes():
     assert np.corrcoef(est, true)[0, 1] > 0.5
 
 
-@pytest.fixture
-def nutpie_runs(monkeypatch):
-    """nutpie.sample, counted: the lengths of the runs started."""
-    import nutpie
-
-    started, real = [], nutpie.sample
-
-    def counted(compiled, **kwargs):
-        started.append(kwargs["draws"])
-        return real(compiled, **kwargs)
-
-    monkeypatch.setattr(nutpie, "sample", counted)
-    return started
-
-
 def _same_draws(a: rm.Fit, b: rm.Fit) -> None:
     """Draw for draw: the posterior and the sampler's statistics (not their creation times)."""
     for group in ("posterior", "sample_stats"):

@@ -2,11 +2,12 @@
 
 nutpie's first n draws of a run are the same whatever the run's length: its warm-up depends on
 ``tune``, not on the draws, and each chain has its own random stream from the seed (checked by
-``tests/test_fitting.py``). So :class:`NutpieChains` samples one run of the plan's largest draws
-in the background, pauses it once every chain has n draws, and hands the first n of each on: a
-checkpoint that fails its checks goes on from where the chains stopped, and the draws of a
-checkpoint equal those of a run asked for exactly that many. PyMC's ``pm.sample`` cannot go on
-with the same random stream, so :class:`PymcChains` samples each checkpoint afresh.
+``tests/test_chains.py`` for the nutpie installed). So :class:`NutpieChains` samples one run of
+the plan's largest draws in the background, pauses it once every chain has n draws, and hands
+the first n of each on (a chain that ran ahead is cut at n: the machine's timing does not
+matter): a checkpoint that fails its checks goes on from where the chains stopped, and the draws
+of a checkpoint equal those of a run asked for exactly that many. PyMC's ``pm.sample`` cannot go
+on with the same random stream, so :class:`PymcChains` samples each checkpoint afresh.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ class NutpieChains:
         self._finished = 0  # draws (after the warm-up) every chain has made
 
     def _count(self, progress) -> None:
-        """nutpie's progress callback (its own thread): the draws every chain has made."""
+        """nutpie's progress callback (its own thread, every 100 ms): the draws every chain
+        has made. nutpie holds its own lock while it runs, so the main thread never calls
+        nutpie while holding ``_reached`` (a deadlock otherwise)."""
         with self._reached:
             self._finished = min(p.finished_draws for p in progress) - self.tune
             self._reached.notify_all()
@@ -75,16 +78,19 @@ class NutpieChains:
 
     def _checkpoint(self, draws: int) -> xr.DataTree | None:
         """The run so far, paused once every chain has ``draws`` (None: it ended first)."""
-        behind = False
+        behind = False  # the store lagged the progress count: one more tick
         while True:
             self._resume()
-            with self._reached:  # timed waits: Ctrl-C still reaches this thread
-                if behind:  # the store lagged the progress count: one more tick
-                    self._reached.wait(0.5)
-                while self._finished < draws and not _ended(self._run):
-                    self._reached.wait(0.5)
-            if _ended(self._run):
-                return None
+            while True:
+                # Held only here, never while nutpie is called: its callback thread takes it.
+                with self._reached:
+                    if behind or self._finished < draws:
+                        self._reached.wait(0.5)  # timed: Ctrl-C still reaches this thread
+                    reached, behind = self._finished >= draws, False
+                if reached:
+                    break
+                if _ended(self._run):
+                    return None
             self._run.pause()  # the chains wait while this checkpoint is judged
             self._paused = True
             tree = self._run.inspect()
