@@ -81,3 +81,32 @@ def test_settings_check_reports_paired_differences_between_runs(tmp_path):
     assert "| a - b | winner log loss | 30 | +0.0000 [+0.0000, +0.0000] | 0.0000 |" in text
     assert "| d - a | winner log loss | 30 | +0.2500 [+0.2500, +0.2500] | 0.2500 |" in text
     assert "| d - b | top-3 log loss | 30 | +0.0000" in text
+
+
+def _run_script(name: str, *args: str) -> str:
+    out = subprocess.run([sys.executable, str(RUN.parent / name), *args], capture_output=True,
+                         text=True, timeout=600, cwd=RUN.parent.parent)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+def test_pair_runs_pairs_a_variant_on_the_targets_it_forecast():
+    text = _run_script("pair_runs.py", "--variant", "age_drift", "--with",
+                       "benchmarks/yardstick_global_2017_2019_age_drift")  # fmt: skip
+    rows = {r.split("|")[1].strip(): r.split("|")[2:-1] for r in text.splitlines()[2:]}
+    assert set(rows) == {"every race", "global championship", "global championship finals"}
+    # The 17 races of London 2017 and Doha 2019 are all global; 4 of them are finals.
+    assert rows["every race"][0].strip() == rows["global championship"][0].strip() == "17"
+    assert rows["global championship finals"][0].strip() == "4"
+    mean_v, mean_d = float(rows["every race"][1]), float(rows["every race"][2])
+    diff = float(rows["every race"][4].split("[")[0])
+    assert diff == pytest.approx(mean_v - mean_d, abs=0.0015)
+
+
+def test_second_stage_learns_only_from_earlier_seasons():
+    text = _run_script("second_stage.py", "--with", "benchmarks/yardstick")
+    blend = next(r for r in text.splitlines() if r.startswith("| every race"))
+    fitted = blend.split("|")[6]
+    # The first season has no earlier races: its forecasts are the raw ones.
+    assert fitted.strip().startswith("2021: raw") and "2022:" in fitted
+    assert "| heat |" in text and "| final |" in text
