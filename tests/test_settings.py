@@ -55,11 +55,18 @@ def test_command_line_options_give_the_settings():
     assert SamplerSettings.from_options(tune=100, chains=4) == dataclasses.replace(
         DEFAULT, tune=100, chains=4
     )
-    assert SamplerSettings.from_options(draws=300, quick=True) == QUICK
+    assert SamplerSettings.from_options(quick=True) == QUICK
+    # --quick with options: QUICK's data window, the options given (none silently dropped).
+    assert SamplerSettings.from_options(draws=300, quick=True) == dataclasses.replace(
+        QUICK, draws=300, max_draws=300
+    )
+    given = SamplerSettings.from_options(draws=100, max_draws=400, tune=50, chains=3, quick=True)
+    assert given.plan == (100, 200, 400) and (given.tune, given.chains) == (50, 3)
+    assert given.data_months == QUICK.data_months
     with pytest.raises(SettingsError, match=r"max_draws must be >= the draws \(2000\), not 1500"):
         SamplerSettings.from_options(max_draws=1500)
     with pytest.raises(SettingsError, match="draws must be >= 1"):
-        SamplerSettings.from_options(draws=0, quick=True)  # checked though quick replaces it
+        SamplerSettings.from_options(draws=0, quick=True)
 
 
 def test_quick_settings_see_the_last_18_months_before_the_cutoff(bundled):

@@ -136,16 +136,23 @@ class SamplerSettings:
     ) -> SamplerSettings:
         """The settings of command-line options, None where not given.
 
-        ``quick`` gives :data:`QUICK` (the other options are checked, not used). Without ``draws``,
+        ``quick`` gives :data:`QUICK` with the options given in place of its own (``--quick
+        --draws 500``: the quick data window, 500 draws). Otherwise, without ``draws``,
         DEFAULT's plan (2000 doubled up to ``max_draws``, default 8000); with ``draws``, one
         attempt unless ``max_draws`` is given too.
         """
+        if quick:  # nothing given is dropped: a given option replaces QUICK's
+            options = (("draws", draws), ("max_draws", max_draws), ("tune", tune),
+                       ("chains", chains))  # fmt: skip
+            given = {k: v for k, v in options if v is not None}
+            if draws is not None:  # one attempt of those draws unless max_draws is given
+                given.setdefault("max_draws", None)
+            return replace(QUICK, **given)
         if draws is None:
             draws = DEFAULT.draws
             max_draws = DEFAULT.max_draws if max_draws is None else max_draws
         given = {k: v for k, v in (("tune", tune), ("chains", chains)) if v is not None}
-        settings = replace(DEFAULT, draws=draws, max_draws=max_draws, **given)  # validated
-        return QUICK if quick else settings
+        return replace(DEFAULT, draws=draws, max_draws=max_draws, **given)  # validated
 
 
 DEFAULT = SamplerSettings(draws=2000, tune=500, chains=2, max_draws=8000)
