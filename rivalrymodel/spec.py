@@ -143,6 +143,11 @@ class ModelSpec:
         26) / 10`` per season, at the age in the middle of the step (athletes with no birth
         date: none), so a forecast months ahead moves a young athlete up and an old one down
         (variant ``age_drift``; ``models/terms/drift.py``).
+    heat_win
+        In heats and semi-finals the winner is drawn at a temperature of his own,
+        ``softmax(v * exp(-heat_win_noise))``, the rest of the order by Plackett-Luce on ``v``:
+        a runner sure to qualify need not win his heat (variant ``heat_win``;
+        ``models/terms/heat_win.py``). Ranking families only.
     injury_per_absence
         beta per absence rather than per athlete: a new layoff draws its own effect, so a
         runner back from one is less certain as well as shifted (variant ``layoff``).
@@ -173,6 +178,7 @@ class ModelSpec:
     race_temperature: bool = False
     race_class: bool = False
     age_drift: bool = False
+    heat_win: bool = False
     centred: tuple[str, ...] = ()
     centre_min_results: int = 20
     ability_sd: Prior = _prior("HalfNormal", sigma=2.0)
@@ -191,6 +197,7 @@ class ModelSpec:
     margin_scale: Prior = _prior("HalfNormal", sigma=0.02)
     drift_mean: Prior = _prior("Normal", mu=0.0, sigma=0.3)
     drift_age: Prior = _prior("Normal", mu=0.0, sigma=0.5)
+    heat_win_noise: Prior = _prior("Normal", mu=0.0, sigma=0.5)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -241,7 +248,7 @@ class ModelSpec:
 
     def __str__(self) -> str:
         flags = ("dynamic", "distance", "pacing", "injury", "race_noise", "race_temperature",
-                 "race_class", "age_drift")  # fmt: skip
+                 "race_class", "age_drift", "heat_win")  # fmt: skip
         terms = [t for t in flags if getattr(self, t)]
         if self.dynamic and self.periods_per_season > 1:
             terms[0] = f"dynamic ({self.periods_per_season} periods per season)"
@@ -291,6 +298,8 @@ _ADDED = {
     "age_drift": False,
     "drift_mean": Prior("Normal", mu=0.0, sigma=0.3),
     "drift_age": Prior("Normal", mu=0.0, sigma=0.5),
+    "heat_win": False,
+    "heat_win_noise": Prior("Normal", mu=0.0, sigma=0.5),
 }
 
 
@@ -313,6 +322,7 @@ def variants() -> dict[str, ModelSpec]:
         "temperature": default.replace(name="temperature", race_temperature=True),
         "global_noise": default.replace(name="global_noise", race_class=True),
         "age_drift": default.replace(name="age_drift", age_drift=True),
+        "heat_win": default.replace(name="heat_win", heat_win=True),
         "single_distance": default.replace(name="single_distance", distance=False),
         "margins": default.replace(name="margins", family="margins"),
         "times": default.replace(name="times", family="times"),

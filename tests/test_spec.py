@@ -10,11 +10,11 @@ import rivalrymodel as rm
 from rivalrymodel import ModelSpec, Prior
 
 
-def test_variants_are_the_documented_thirteen_with_default_first():
+def test_variants_are_the_documented_fourteen_with_default_first():
     v = rm.variants()
     assert list(v) == [
         "default", "full", "seasonal", "pacing", "no_injury", "static", "layoff", "temperature",
-        "global_noise", "age_drift", "single_distance", "margins", "times",
+        "global_noise", "age_drift", "heat_win", "single_distance", "margins", "times",
     ]  # fmt: skip
     d = v["default"]
     assert d == ModelSpec()
@@ -27,8 +27,8 @@ def test_variants_are_the_documented_thirteen_with_default_first():
         "no_injury": {"injury": False}, "static": {"dynamic": False},
         "layoff": {"injury_per_absence": True}, "temperature": {"race_temperature": True},
         "global_noise": {"race_class": True}, "age_drift": {"age_drift": True},
-        "single_distance": {"distance": False}, "margins": {"family": "margins"},
-        "times": {"family": "times"},
+        "heat_win": {"heat_win": True}, "single_distance": {"distance": False},
+        "margins": {"family": "margins"}, "times": {"family": "times"},
     }  # fmt: skip
     for name, fields in changed.items():
         assert v[name] == d.replace(name=name, **fields), name

@@ -38,6 +38,9 @@ class Design:
       period's season and ``cell_gap`` the periods since the athlete's previous cell (0 for
       the first);
     - observation j: ``obs_athlete``, ``obs_cell``, ``obs_race`` (race index), covariates;
+    - race r: ``race_ids``, ``race_dates``, ``race_event``, ``race_round`` (final, semi,
+      heat), ``race_winner_seen`` (its first slot is the race's winner, place 1: False for a
+      race known only by runners behind the winner);
     - ``slots[r, l]`` is the observation in slot l of race r (finish order, DNFs after
       finishers, padding = ``n_obs``), ``slot_kind[r, l]`` is SLOT_FINISH, SLOT_DNF or SLOT_PAD;
     - ``absences``: the data's absences with their returns (``covariates.absence_returns``), from
@@ -69,6 +72,8 @@ class Design:
     race_ids: np.ndarray
     race_dates: np.ndarray
     race_event: np.ndarray
+    race_round: np.ndarray
+    race_winner_seen: np.ndarray
     race_noise_x: np.ndarray
     race_noise_terms: tuple[str, ...]
     slots: np.ndarray
@@ -204,6 +209,10 @@ def build_design(
         race_ids=np.asarray(order),
         race_dates=races["date"].to_numpy(),
         race_event=races["event"].to_numpy(dtype=str),
+        race_round=races["round"].to_numpy(dtype=str),
+        # df is sorted by place inside a race, so a race's first row is its best finisher.
+        race_winner_seen=(races["kind"].to_numpy() == SLOT_FINISH)
+        & (races["place"].to_numpy(dtype=float) == 1.0),
         race_noise_x=noise_x,
         race_noise_terms=noise_terms,
         slots=slots,

@@ -25,7 +25,7 @@ from .design import SLOT_DNF, SLOT_FINISH, SLOT_PAD, Design
 from .families import Family, register
 from .pl_kernel import race_logp, race_structure
 from .pl_law import PlackettLuceLaw
-from .terms import athlete_utility, race_noise_scale
+from .terms import athlete_utility, heat_win, race_noise_scale
 
 __all__ = ["plackett_luce_logp", "build", "buckets", "PlackettLuce"]
 
@@ -70,13 +70,21 @@ def buckets(design: Design) -> list[tuple[np.ndarray, int]]:
     return out
 
 
-def _race_logp(value, u, tau, *, layout):
+def _race_logp(value, u, tau, *omega, layout, design):
     # ``value`` is the race index; the finishing orders live in the layout. The parameters
     # carry a broadcast batch axis of length 1 (the races are the value's batch axis).
-    return race_logp(u[0], tau[0], layout)[value]
+    lp = race_logp(u[0], tau[0], layout)
+    return _with_heat_win(lp, u, tau, omega, design)[value]
 
 
-def _graph_race_logp(value, u, tau, *, design):
+def _with_heat_win(lp, u, tau, omega, design):
+    # ``omega`` is empty without the term (the graph is then the plain one).
+    if not omega:
+        return lp
+    return lp + heat_win.correction(u[0], tau[0], omega[0][0], design)
+
+
+def _graph_race_logp(value, u, tau, *omega, design):
     # The same numbers as the kernel, as plain PyTensor operations over size buckets.
     u_pad = pt.concatenate([u[0], pt.zeros(1)])
     parts, rows_all = [], []
@@ -85,7 +93,7 @@ def _graph_race_logp(value, u, tau, *, design):
         parts.append(plackett_luce_logp(design.slot_kind[rows, :width], v))
         rows_all.append(rows)
     inverse = np.argsort(np.concatenate(rows_all))
-    return pt.concatenate(parts)[inverse][value]
+    return _with_heat_win(pt.concatenate(parts)[inverse], u, tau, omega, design)[value]
 
 
 def build(
@@ -108,7 +116,7 @@ def build(
     PyTensor backend compiles (JAX samplers need it) at about twice the cost per gradient.
     """
     if likelihood == "kernel":
-        logp = partial(_race_logp, layout=race_structure(design))
+        logp = partial(_race_logp, layout=race_structure(design), design=design)
     elif likelihood == "graph":
         logp = partial(_graph_race_logp, design=design)
     else:
@@ -118,12 +126,16 @@ def build(
     if keep_utility:
         pm.Deterministic("utility", u, dims="result")
         pm.Deterministic("race_tau", tau, dims="race")
+    # The heat winner's temperature enters the race's log-probability (not a Potential), so
+    # the pointwise log-likelihood that LOO reads includes it.
+    params, signature = (u, tau), "(o),(r)->()"
+    if spec.heat_win:
+        params, signature = (u, tau, spec.heat_win_noise.create("heat_win_noise")), "(o),(r),()->()"
     pm.CustomDist(
         "finish_order",
-        u,
-        tau,
+        *params,
         logp=logp,
-        signature="(o),(r)->()",
+        signature=signature,
         dtype="int64",
         observed=np.arange(design.n_races) if races is None else races,
         dims=race_dim,
@@ -158,19 +170,27 @@ class PlackettLuce(Family):
         return xr.Dataset({self.observed: (("race", "slot"), design.slot_kind)})
 
     def race_law(self, posterior, spec, v, round, repeats=1):
-        return PlackettLuceLaw(v)
+        return PlackettLuceLaw(v, heat_win.first_scale(posterior, round, repeats))
 
     def prior_predictive(self, model, design, draws, random_seed):
+        names = ["utility", "race_tau"]
+        tempered = "heat_win_noise" in model.named_vars
         with model:
             tree = pm.sample_prior_predictive(
-                draws=draws, var_names=["utility", "race_tau"], random_seed=random_seed
-            )
+                draws=draws, var_names=names + ["heat_win_noise"] * tempered,
+                random_seed=random_seed,
+            )  # fmt: skip
         u = tree["prior"]["utility"].to_numpy()  # (chain, draw, result)
         tau = tree["prior"]["race_tau"].to_numpy()
         v = np.append(u / tau[..., design.obs_race], np.zeros(u.shape[:-1] + (1,)), axis=-1)
         padded = v[..., design.slots]  # (chain, draw, race, slot)
         present = design.slot_kind != SLOT_PAD
-        sim = PlackettLuceLaw(padded).orders(np.random.default_rng(random_seed), present)
+        scale = None
+        if tempered:  # (chain, draw, race): the winner's factor in qualifying rounds, else 1
+            omega = tree["prior"]["heat_win_noise"].to_numpy()
+            scale = heat_win.race_scale(design, omega)
+        law = PlackettLuceLaw(padded, scale)
+        sim = law.orders(np.random.default_rng(random_seed), present)
         place = np.zeros(u.shape, dtype=np.int64)
         r, slot = np.nonzero(present)
         place[..., design.slots[r, slot]] = sim[..., r, slot]

@@ -78,10 +78,13 @@ class RaceLaw(ABC):
         pad = fields < 0
         flat = np.where(pad, 0, fields).reshape(len(self.v), -1)
         gathered = np.take_along_axis(self.v, flat, axis=1).reshape(fields.shape)
-        return np.where(pad, -np.inf, self.section_scores(gathered, rng))
+        return np.where(pad, -np.inf, self.section_scores(gathered, rng, pad))
 
-    def section_scores(self, v: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Performances of the runners ``v`` (sample, sections, width), higher is better."""
+    def section_scores(
+        self, v: np.ndarray, rng: np.random.Generator, pad: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Performances of the runners ``v`` (sample, sections, width), higher is better;
+        ``pad`` marks the padding slots (whose ``v`` is meaningless)."""
         raise NotImplementedError(f"{type(self).__name__} does not simulate championships")
 
     def qualifying_key(self, place: np.ndarray, score: np.ndarray) -> np.ndarray:

@@ -39,6 +39,7 @@ def simulate_dataset(
     temperature_sd: float = 0.0,
     margin_scale: float | None = None,
     drift: tuple[float, float] | None = None,
+    heat_win: float | None = None,
     random_seed: int | None = None,
 ) -> tuple[RaceData, dict]:
     """A synthetic dataset drawn from the model itself, with the true parameters.
@@ -50,7 +51,9 @@ def simulate_dataset(
     periods per season with variance ``step_sd**2`` per season; ``n_injured`` athletes get one
     absence each (30-200 days, announced 3 days in, no race during it). Given ``drift`` =
     (drift_mean, drift_age), athletes get birth dates (17 to 33 years old at the start) and
-    each step of the walk the mean of ``models.terms.drift``. Used by the
+    each step of the walk the mean of ``models.terms.drift``. Given ``heat_win`` (the log of the
+    winner's extra temperature, ``models.terms.heat_win``), the winner of each heat is drawn
+    from ``softmax(v * exp(-heat_win))`` and the rest of its order as before. Used by the
     parameter-recovery tests and the benchmarks.
 
     Returns
@@ -64,10 +67,17 @@ def simulate_dataset(
         then a fifth of the races are global championship races, with a
         ``championship_id``), ``temperature_sd``,
         ``temperature`` (each race's log temperature, by race_id; zeros without) and
-        ``margin_scale``, ``drift`` and ``born`` (decimal years by athlete_id; NaN without
-        ``drift``).
+        ``margin_scale``, ``drift``, ``born`` (decimal years by athlete_id; NaN without
+        ``drift``) and ``heat_win``.
     """
+    if heat_win is not None and margin_scale is not None:
+        raise ValueError(
+            "simulate_dataset: heat_win and margin_scale do not combine (a heat "
+            "winner's time would not be the fastest)"
+        )
     rng = np.random.default_rng(random_seed)
+    # Heat winners from a stream of their own: without heat_win the data are as before.
+    win_rng = np.random.default_rng([random_seed or 0, 17])
     ids = np.array([f"S{i:03d}" for i in range(n_athletes)])
     years = np.arange(seasons[0], seasons[1] + 1)
     per = periods_per_season
@@ -149,6 +159,10 @@ def simulate_dataset(
         temperatures.append(log_temp)
         perf = u / (tau * np.exp(log_temp)) + rng.gumbel(size=n)
         order = np.argsort(-perf, kind="stable")
+        if heat_win is not None and rnd == "heat":
+            hot = u / (tau * np.exp(log_temp)) * np.exp(-heat_win) + win_rng.gumbel(size=n)
+            winner = int(np.argmax(hot))
+            order = np.r_[winner, order[order != winner]]
         pace = np.log(0.16) + 0.01 * rng.standard_normal()
         base = np.exp(np.log(event.distance_m) + pace - 0.01 * u / tau)
         times = np.sort(base * np.exp(0.003 * rng.standard_normal(n)))
@@ -228,6 +242,7 @@ def simulate_dataset(
         "margin_scale": margin_scale,
         "drift": drift,
         "born": pd.Series(drift_term.decimal_years(pd.to_datetime(birth)), index=ids),
+        "heat_win": heat_win,
     }
     return data, truth
 

@@ -17,6 +17,7 @@ import pytensor.tensor as pt
 import xarray as xr
 
 from ..data.schema import Event, Round, Status
+from ..errors import InputError
 from ..spec import ModelSpec
 from .design import SLOT_FINISH, Design
 from .families import Family, register
@@ -33,6 +34,9 @@ _LOG_PACE = float(np.log(0.16))
 
 def build(design: Design, spec: ModelSpec, *, keep_utility: bool = False) -> None:
     """The times model on ``design`` (coords must be set by the caller's context)."""
+    if spec.heat_win:
+        raise InputError("ModelSpec.heat_win needs a ranking family (plackett_luce or margins): "
+                         "the times family has no finishing order to temper")  # fmt: skip
     u = athlete_utility(design, spec)
     tau = race_noise_scale(design, spec)
     if keep_utility:
@@ -105,7 +109,7 @@ class TimesLaw(RaceLaw):
         sd = self._result_sd[:, None, None]
         return self.scale * self.v[:, None, :] - sd * rng.standard_t(nu, size=shape)
 
-    def section_scores(self, v, rng):
+    def section_scores(self, v, rng, pad=None):
         sd, nu, race_sd = self._result_sd, self._draws("time_nu"), self._draws("race_sd")
         noise = sd[:, None, None] * rng.standard_t(nu, size=v.shape[::-1]).T
         pace = race_sd[:, None, None] * rng.standard_normal(v.shape[:2])[..., None]
