@@ -93,11 +93,19 @@ def _run_script(name: str, *args: str) -> str:
 def test_pair_runs_pairs_a_variant_on_the_targets_it_forecast():
     text = _run_script("pair_runs.py", "--variant", "age_drift", "--with",
                        "benchmarks/yardstick_global_2017_2019_age_drift")  # fmt: skip
-    rows = {r.split("|")[1].strip(): r.split("|")[2:-1] for r in text.splitlines()[2:]}
-    assert set(rows) == {"every race", "global championship", "global championship finals"}
+    table, favourites = text.split("\n\n")
+    rows = {r.split("|")[1].strip(): r.split("|")[2:-1] for r in table.splitlines()[2:]}
+    assert set(rows) == {"every race", "heats and semi-finals", "finals", "global championship",
+                         "global championship rounds", "global championship finals"}  # fmt: skip
     # The 17 races of London 2017 and Doha 2019 are all global; 4 of them are finals.
     assert rows["every race"][0].strip() == rows["global championship"][0].strip() == "17"
-    assert rows["global championship finals"][0].strip() == "4"
+    assert rows["global championship finals"][0].strip() == rows["finals"][0].strip() == "4"
+    assert rows["global championship rounds"][0].strip() == "13"
+    # The favourites' table: one row per round, races adding up to the 17.
+    by_round = {r.split("|")[1].strip(): r.split("|")[2:-1] for r in favourites.splitlines()[2:]}
+    assert sum(int(v[0]) for v in by_round.values()) == 17 and by_round["final"][0].strip() == "4"
+    p_fav, won = (float(x) for x in by_round["final"][1].split("/"))
+    assert 0 < p_fav <= 1 and won in (0, 0.25, 0.5, 0.75, 1)
     mean_v, mean_d = float(rows["every race"][1]), float(rows["every race"][2])
     diff = float(rows["every race"][4].split("[")[0])
     assert diff == pytest.approx(mean_v - mean_d, abs=0.0015)
