@@ -93,11 +93,18 @@ def pairwise_ahead(v: np.ndarray, first: np.ndarray | None = None) -> np.ndarray
     return q[..., :, None] + (1.0 - q[..., :, None] - q[..., None, :]) * beats
 
 
+def _winner(first: np.ndarray, rng) -> np.ndarray:
+    """Who wins a race drawn with the winner's utilities ``first`` (-inf for padding): the
+    Gumbel-max draw, as indices with the runner axis kept (shape ``first.shape[:-1] + (1,)``).
+    The one home of the tempered winner, for scores (:func:`_crown`) and places alike."""
+    return np.argmax(first + gumbel(rng, first.shape), axis=-1)[..., None]
+
+
 def _crown(scores: np.ndarray, first: np.ndarray, rng) -> np.ndarray:
-    """``scores`` with the runner who wins by ``first`` plus Gumbel noise (same shape; -inf for
-    padding) lifted above everyone: the winner drawn at his temperature, the order behind him
-    that of ``scores``."""
-    winner = np.argmax(first + gumbel(rng, first.shape), axis=-1)[..., None]
+    """``scores`` with the runner who wins by ``first`` (same shape; -inf for padding) lifted
+    above everyone: the winner drawn at his temperature, the order behind him that of
+    ``scores``."""
+    winner = _winner(first, rng)
     lifted = np.max(scores, axis=-1, keepdims=True) + 1.0
     out = scores.copy()
     np.put_along_axis(out, winner, lifted, axis=-1)
@@ -183,7 +190,7 @@ class PlackettLuceLaw(RaceLaw):
         # The winner drawn at his temperature; those who were ahead of him move down one.
         present = np.broadcast_to(present, self.v.shape)
         first = np.where(present, self._first(self.v), -np.inf)
-        winner = np.argmax(first + gumbel(rng, first.shape), axis=-1)[..., None]
+        winner = _winner(first, rng)
         had = np.take_along_axis(place, winner, axis=-1)
         place = np.where(present & (place < had), place + 1, place)
         np.put_along_axis(place, winner, 1, axis=-1)
