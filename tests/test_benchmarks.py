@@ -118,3 +118,77 @@ def test_second_stage_learns_only_from_earlier_seasons():
     # The first season has no earlier races: its forecasts are the raw ones.
     assert fitted.strip().startswith("2021: raw") and "2022:" in fitted
     assert "| heat |" in text and "| final |" in text
+
+
+def _rest_of_field():
+    sys.path.insert(0, str(RUN.parent))
+    import rest_of_field
+
+    return rest_of_field
+
+
+def test_rest_of_field_law_is_plackett_luce_over_the_whole_field():
+    """The slot law of benchmarks/rest_of_field.py against every order of the full field."""
+    import itertools
+
+    import numpy as np
+    from scipy.optimize import check_grad
+
+    rof = _rest_of_field()
+    # a 1st, an unseen runner 2nd, b 3rd, one more unseen runner behind; and a plain race
+    slots = [("2024-06-01", True, [10, -1, 20], 1), ("2024-06-01", False, [20, 10], 0)]
+    model = rof.RestOfField(slots, "2024-06-01", ridge=0.0)
+    v_a, v_b, c = 0.7, -0.2, -0.4
+    x = np.array([v_a, v_b, c, 0.3])
+    mu = (v_a + v_b) / 2 + c
+    weights = {"a": np.exp(v_a), "b": np.exp(v_b), "u1": np.exp(mu), "u2": np.exp(mu)}
+    total = 0.0
+    for order in itertools.permutations(weights):
+        if order[0] == "a" and order[1] in ("u1", "u2") and order[2] == "b":
+            p, left = 1.0, dict(weights)
+            for who in order:
+                p *= left[who] / sum(left.values())
+                del left[who]
+            total += p
+    plain = np.exp(v_b) / (np.exp(v_a) + np.exp(v_b))
+    value, grad = model.objective(x)
+    assert value == pytest.approx(-np.log(total) - np.log(plain), rel=1e-12)
+    assert check_grad(lambda z: model.objective(z)[0], lambda z: model.objective(z)[1], x) < 1e-6
+    assert grad[3] == 0.0  # no unpaced race has unseen runners: c_unpaced is not in the law
+
+
+def test_rest_of_field_slots_follow_places_and_starters():
+    import pandas as pd
+
+    rof = _rest_of_field()
+    races = pd.DataFrame({
+        "race_id": ["r1", "r2"], "date": pd.to_datetime(["2024-01-01"] * 2), "paced": [True] * 2,
+        "field_complete": [False, False], "starters": [6, None], "event": ["1500m"] * 2,
+    })  # fmt: skip
+    results = pd.DataFrame({
+        "race_id": ["r1", "r1", "r1", "r2", "r2"], "athlete_id": [1, 2, 3, 1, 2],
+        "place": [1, 4, None, 2, 3], "status": ["OK", "OK", "DNF", "OK", "OK"],
+    })  # fmt: skip
+    gaps = rof.race_slots(races, results, "gaps", {"1500m": 12})
+    # r1: two unseen between 1st and 4th; 6 starters less 4 slots and the known DNF leave 1
+    assert [s[2:] for s in gaps] == [([1, -1, -1, 2], 1), ([-1, 1, 2], 0)]
+    typical = rof.race_slots(races, results, "typical", {"1500m": 12})
+    assert typical[1][2:] == ([-1, 1, 2], 9)  # no starters: filled to the typical field
+    assert [s[2:] for s in rof.race_slots(races, results, "plain", {})] == [
+        ([1, 2], 0),
+        ([1, 2], 0),
+    ]
+
+
+@pytest.mark.slow
+def test_rest_of_field_quick_run_scores_every_mode():
+    out = subprocess.run(
+        [sys.executable, str(RUN.parent / "rest_of_field.py"), "--quick"],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = [line.split("|")[1:-1] for line in out.stdout.splitlines() if line.startswith("| ")]
+    assert [c.strip() for c in rows[0]][2:5] == ["plain", "gaps", "typical"]
+    every = [c.strip() for c in rows[1]]
+    assert every[0] == "every target" and int(every[1]) >= 3
+    assert all(1e-3 < float(x) < 10 for x in every[2:5])  # a log loss per race, each mode
